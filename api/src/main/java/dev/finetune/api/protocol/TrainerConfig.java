@@ -1,0 +1,79 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.api.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.finetune.api.v1alpha1.DataFormat;
+import dev.finetune.api.v1alpha1.Hyperparameters;
+import dev.finetune.api.v1alpha1.LoraSpec;
+import dev.finetune.api.v1alpha1.MethodType;
+import dev.finetune.api.v1alpha1.ModelDtype;
+
+/**
+ * What the operator hands the trainer (JSON in a ConfigMap, mounted at {@link #DEFAULT_PATH}).
+ * Every default is already resolved and every {@code pvc://} location is already a path inside the
+ * pod, so the trainer needs nothing else.
+ *
+ * @param schemaVersion {@link #SCHEMA_VERSION}; the trainer refuses a version it does not know
+ * @param jobName the FineTuneJob's name, for logs and model cards
+ * @param model the base model
+ * @param data training and validation data
+ * @param method full or lora
+ * @param lora LoRA settings (only with method lora)
+ * @param hyperparameters optimisation settings, defaults resolved
+ * @param checkpoints where and how often to checkpoint
+ * @param outputDir directory for the final model or adapter
+ * @param progressPort port of the trainer's HTTP server (/progress, /metrics, /healthz)
+ * @param terminationMessagePath file for the final result JSON
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrainerConfig(
+    int schemaVersion,
+    String jobName,
+    Model model,
+    Data data,
+    MethodType method,
+    LoraSpec lora,
+    Hyperparameters hyperparameters,
+    Checkpoints checkpoints,
+    String outputDir,
+    int progressPort,
+    String terminationMessagePath) {
+
+  public static final int SCHEMA_VERSION = 1;
+  public static final String DEFAULT_PATH = "/etc/finetune/trainer-config.json";
+
+  /**
+   * @param source a local directory, or an hf:// or https:// location to download
+   * @param tokenFile file holding the Hub token (a mounted Secret key), never the token itself
+   * @param dtype precision of the trained weights
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Model(String source, String tokenFile, ModelDtype dtype) {}
+
+  /**
+   * @param train training JSONL (local path, hf:// or https://)
+   * @param validation validation JSONL, or null
+   * @param format line format
+   * @param maxLength tokens per example
+   * @param packing pack short examples together
+   * @param validationSplit fraction of train held out when validation is null
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Data(
+      String train,
+      String validation,
+      DataFormat format,
+      int maxLength,
+      boolean packing,
+      Double validationSplit) {}
+
+  /**
+   * @param dir directory holding checkpoint-STEP/ folders
+   * @param everySteps checkpoint interval in optimizer steps
+   * @param keepLast how many to keep
+   */
+  public record Checkpoints(String dir, long everySteps, int keepLast) {}
+}

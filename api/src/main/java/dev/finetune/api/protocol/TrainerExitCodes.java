@@ -1,0 +1,27 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.api.protocol;
+
+/**
+ * Exit codes of the trainer. The operator's pod failure policy fails the Job at once on {@link
+ * #CONFIG_ERROR} and {@link #DATA_ERROR} (retrying cannot help) and retries anything else.
+ */
+public final class TrainerExitCodes {
+  /** Training finished. */
+  public static final int SUCCESS = 0;
+
+  /** A line of the dataset is invalid (sysexits EX_DATAERR). */
+  public static final int DATA_ERROR = 65;
+
+  /** The configuration is invalid, or the model or data cannot be found (sysexits EX_CONFIG). */
+  public static final int CONFIG_ERROR = 78;
+
+  private TrainerExitCodes() {}
+
+  /** True for exit codes that no retry can fix. */
+  public static boolean isPermanent(int exitCode) {
+    return exitCode == DATA_ERROR || exitCode == CONFIG_ERROR;
+  }
+}

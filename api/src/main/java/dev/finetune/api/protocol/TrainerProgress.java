@@ -1,0 +1,50 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.api.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * The trainer's answer to {@code GET /progress}.
+ *
+ * @param phase Starting, Loading, Training, Evaluating, Saving, Succeeded or Failed
+ * @param step optimizer steps done
+ * @param totalSteps optimizer steps planned
+ * @param epoch fractional epoch
+ * @param loss training loss of the latest step
+ * @param evalLoss latest validation loss, or null
+ * @param learningRate current learning rate
+ * @param tokensPerSecond recent training throughput
+ * @param trainedTokens tokens trained on so far
+ * @param etaSeconds estimated seconds left, or null
+ * @param checkpoints checkpoints on disk, oldest first
+ * @param resumedFromStep the step this process resumed from, or null for a fresh start
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrainerProgress(
+    String phase,
+    long step,
+    long totalSteps,
+    double epoch,
+    Double loss,
+    Double evalLoss,
+    Double learningRate,
+    Double tokensPerSecond,
+    long trainedTokens,
+    Long etaSeconds,
+    List<CheckpointInfo> checkpoints,
+    Long resumedFromStep) {
+
+  /**
+   * @param step optimizer step
+   * @param path checkpoint directory
+   * @param loss training loss at that step
+   * @param evalLoss validation loss at that step, or null
+   * @param time RFC 3339 time it was written
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record CheckpointInfo(long step, String path, Double loss, Double evalLoss, String time) {}
+}

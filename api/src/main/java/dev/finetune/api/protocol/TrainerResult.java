@@ -1,0 +1,31 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.api.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The final result, written by the trainer as JSON to its termination-message file (at most a few
+ * hundred bytes: Kubernetes keeps 4096).
+ *
+ * @param status Succeeded or Failed
+ * @param outputDir where the model or adapter was written (a path inside the pod)
+ * @param layout model (Hugging Face layout) or adapter (PEFT layout)
+ * @param trainLoss final training loss
+ * @param evalLoss final validation loss, or null
+ * @param trainedTokens tokens trained on
+ * @param steps optimizer steps done
+ * @param error on failure, a one-line reason
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrainerResult(
+    String status,
+    String outputDir,
+    String layout,
+    Double trainLoss,
+    Double evalLoss,
+    Long trainedTokens,
+    Long steps,
+    String error) {}

@@ -1,0 +1,56 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+/** The base model: a Hugging Face layout directory (config.json, safetensors, tokenizer). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ModelSpec {
+  @Required
+  @Size(max = 2048)
+  @Pattern(Sources.INPUT_PATTERN)
+  @JsonPropertyDescription(
+      "Where the model is: hf://org/name[@revision] (Hugging Face Hub), pvc://claim/path (a"
+          + " claim in this namespace, mounted read-only) or https://...")
+  private String source;
+
+  @JsonPropertyDescription(
+      "Secret (name and key) holding a Hugging Face Hub token, for gated or private models. The"
+          + " token is mounted as a file; it never appears in status, events or logs.")
+  private SecretKeyRef tokenSecretRef;
+
+  @JsonPropertyDescription(
+      "Precision of the trained weights: float32, float16 or bfloat16. Default: float32.")
+  private ModelDtype dtype;
+
+  public String getSource() {
+    return source;
+  }
+
+  public void setSource(String source) {
+    this.source = source;
+  }
+
+  public SecretKeyRef getTokenSecretRef() {
+    return tokenSecretRef;
+  }
+
+  public void setTokenSecretRef(SecretKeyRef tokenSecretRef) {
+    this.tokenSecretRef = tokenSecretRef;
+  }
+
+  public ModelDtype getDtype() {
+    return dtype;
+  }
+
+  public void setDtype(ModelDtype dtype) {
+    this.dtype = dtype;
+  }
+}

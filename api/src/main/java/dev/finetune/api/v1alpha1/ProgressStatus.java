@@ -1,0 +1,143 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Objects;
+
+/** Training progress, copied from the trainer's /progress. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ProgressStatus {
+  @JsonPropertyDescription("Optimizer steps done.")
+  private Long step;
+
+  @JsonPropertyDescription("Optimizer steps planned.")
+  private Long totalSteps;
+
+  @JsonPropertyDescription("Current epoch (fractional).")
+  private Double epoch;
+
+  @JsonPropertyDescription("step / totalSteps as a percentage, e.g. \"42%\".")
+  private String percent;
+
+  @JsonPropertyDescription("Training loss of the latest step.")
+  private Double loss;
+
+  @JsonPropertyDescription("Latest validation loss.")
+  private Double evalLoss;
+
+  @JsonPropertyDescription("Current learning rate.")
+  private Double learningRate;
+
+  @JsonPropertyDescription("Training throughput.")
+  private Double tokensPerSecond;
+
+  @JsonPropertyDescription("Tokens trained on so far.")
+  private Long trainedTokens;
+
+  @JsonPropertyDescription("Estimated time left, e.g. \"1h20m\".")
+  private String eta;
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ProgressStatus p
+        && Objects.equals(step, p.step)
+        && Objects.equals(totalSteps, p.totalSteps)
+        && Objects.equals(epoch, p.epoch)
+        && Objects.equals(percent, p.percent)
+        && Objects.equals(loss, p.loss)
+        && Objects.equals(evalLoss, p.evalLoss)
+        && Objects.equals(learningRate, p.learningRate)
+        && Objects.equals(tokensPerSecond, p.tokensPerSecond)
+        && Objects.equals(trainedTokens, p.trainedTokens)
+        && Objects.equals(eta, p.eta);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(step, totalSteps, loss);
+  }
+
+  public Long getStep() {
+    return step;
+  }
+
+  public void setStep(Long step) {
+    this.step = step;
+  }
+
+  public Long getTotalSteps() {
+    return totalSteps;
+  }
+
+  public void setTotalSteps(Long totalSteps) {
+    this.totalSteps = totalSteps;
+  }
+
+  public Double getEpoch() {
+    return epoch;
+  }
+
+  public void setEpoch(Double epoch) {
+    this.epoch = epoch;
+  }
+
+  public String getPercent() {
+    return percent;
+  }
+
+  public void setPercent(String percent) {
+    this.percent = percent;
+  }
+
+  public Double getLoss() {
+    return loss;
+  }
+
+  public void setLoss(Double loss) {
+    this.loss = loss;
+  }
+
+  public Double getEvalLoss() {
+    return evalLoss;
+  }
+
+  public void setEvalLoss(Double evalLoss) {
+    this.evalLoss = evalLoss;
+  }
+
+  public Double getLearningRate() {
+    return learningRate;
+  }
+
+  public void setLearningRate(Double learningRate) {
+    this.learningRate = learningRate;
+  }
+
+  public Double getTokensPerSecond() {
+    return tokensPerSecond;
+  }
+
+  public void setTokensPerSecond(Double tokensPerSecond) {
+    this.tokensPerSecond = tokensPerSecond;
+  }
+
+  public Long getTrainedTokens() {
+    return trainedTokens;
+  }
+
+  public void setTrainedTokens(Long trainedTokens) {
+    this.trainedTokens = trainedTokens;
+  }
+
+  public String getEta() {
+    return eta;
+  }
+
+  public void setEta(String eta) {
+    this.eta = eta;
+  }
+}

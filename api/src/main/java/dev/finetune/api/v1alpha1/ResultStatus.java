@@ -1,0 +1,95 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Objects;
+
+/** The outcome of a successful run. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ResultStatus {
+  @JsonPropertyDescription("Where the model or adapter is, e.g. pvc://claim/output/final.")
+  private String location;
+
+  @JsonPropertyDescription("What is there: model (Hugging Face layout) or adapter (PEFT layout).")
+  private String layout;
+
+  @JsonPropertyDescription("Final training loss.")
+  private Double trainLoss;
+
+  @JsonPropertyDescription("Final validation loss.")
+  private Double evalLoss;
+
+  @JsonPropertyDescription("Tokens trained on.")
+  private Long trainedTokens;
+
+  @JsonPropertyDescription("Optimizer steps done.")
+  private Long steps;
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ResultStatus r
+        && Objects.equals(location, r.location)
+        && Objects.equals(layout, r.layout)
+        && Objects.equals(trainLoss, r.trainLoss)
+        && Objects.equals(evalLoss, r.evalLoss)
+        && Objects.equals(trainedTokens, r.trainedTokens)
+        && Objects.equals(steps, r.steps);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(location, steps);
+  }
+
+  public String getLocation() {
+    return location;
+  }
+
+  public void setLocation(String location) {
+    this.location = location;
+  }
+
+  public String getLayout() {
+    return layout;
+  }
+
+  public void setLayout(String layout) {
+    this.layout = layout;
+  }
+
+  public Double getTrainLoss() {
+    return trainLoss;
+  }
+
+  public void setTrainLoss(Double trainLoss) {
+    this.trainLoss = trainLoss;
+  }
+
+  public Double getEvalLoss() {
+    return evalLoss;
+  }
+
+  public void setEvalLoss(Double evalLoss) {
+    this.evalLoss = evalLoss;
+  }
+
+  public Long getTrainedTokens() {
+    return trainedTokens;
+  }
+
+  public void setTrainedTokens(Long trainedTokens) {
+    this.trainedTokens = trainedTokens;
+  }
+
+  public Long getSteps() {
+    return steps;
+  }
+
+  public void setSteps(Long steps) {
+    this.steps = steps;
+  }
+}

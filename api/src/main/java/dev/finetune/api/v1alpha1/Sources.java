@@ -1,0 +1,29 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.api.v1alpha1;
+
+/** URI forms accepted for model, data and output locations. */
+public final class Sources {
+  /** Hugging Face Hub: {@code hf://org/name}, {@code hf://name}, optional {@code @revision}. */
+  public static final String HF_SCHEME = "hf://";
+
+  /** A PersistentVolumeClaim in the job's namespace: {@code pvc://claim/path/inside}. */
+  public static final String PVC_SCHEME = "pvc://";
+
+  /** A plain HTTPS download. */
+  public static final String HTTPS_SCHEME = "https://";
+
+  /** {@code pvc://claim[/path]}: claim is a DNS-1123 subdomain, the path has no ".." segment. */
+  public static final String PVC_PATTERN =
+      "^pvc://[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/([^/.][^/]*|\\.[^/.][^/]*)?)*$";
+
+  /** Any input location: Hub, claim or HTTPS. */
+  public static final String INPUT_PATTERN =
+      "^(hf://[A-Za-z0-9][-A-Za-z0-9_.]*(/[-A-Za-z0-9_.]+)*(@[-A-Za-z0-9_./]+)?"
+          + "|pvc://[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/([^/.][^/]*|\\.[^/.][^/]*)?)*"
+          + "|https://[^\\s]+)$";
+
+  private Sources() {}
+}

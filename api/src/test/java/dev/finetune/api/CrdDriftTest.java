@@ -1,0 +1,31 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The CRD committed in crds/ must be exactly what the code generates. */
+class CrdDriftTest {
+  static final String CRD_FILE = "finetunejobs.finetune.dev-v1.yml";
+
+  @Test
+  void committedCrdMatchesGeneratedCrd() throws IOException {
+    Path generated = Path.of("target/classes/META-INF/fabric8", CRD_FILE);
+    Path committed = Path.of("../crds", CRD_FILE);
+    assertThat(generated).as("the CRD generator ran at process-classes").exists();
+    assertThat(committed).as("crds/%s is committed", CRD_FILE).exists();
+    assertThat(Files.readString(committed))
+        .as(
+            "crds/%s differs from the CRD generated from the api classes; regenerate it with"
+                + " ./mvnw -Pupdate-crds -pl api process-classes and commit it",
+            CRD_FILE)
+        .isEqualTo(Files.readString(generated));
+  }
+}
