@@ -166,4 +166,12 @@ public class FineTuneJobStatus {
   public void setMessage(String message) {
     this.message = message;
   }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
 }

@@ -58,4 +58,12 @@ public class LoraSpec {
   public void setDropout(Double dropout) {
     this.dropout = dropout;
   }
+
+  public List<String> getTargetModules() {
+    return targetModules;
+  }
+
+  public void setTargetModules(List<String> targetModules) {
+    this.targetModules = targetModules;
+  }
 }

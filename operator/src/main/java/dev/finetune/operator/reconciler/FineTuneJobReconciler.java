@@ -1,0 +1,205 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.operator.reconciler;
+
+import dev.finetune.api.v1alpha1.FineTuneJob;
+import dev.finetune.api.v1alpha1.FineTuneJobStatus;
+import dev.finetune.api.v1alpha1.Phase;
+import dev.finetune.operator.OperatorConfig;
+import dev.finetune.operator.dependent.AppliedSpec;
+import dev.finetune.operator.dependent.ChildLabels;
+import dev.finetune.operator.dependent.ChildNames;
+import dev.finetune.operator.dependent.TrainerConfigMapDependentResource;
+import dev.finetune.operator.dependent.TrainerJobDependentResource;
+import dev.finetune.operator.dependent.WorkspaceClaimDependentResource;
+import dev.finetune.operator.events.EventRecorder;
+import dev.finetune.operator.metrics.JobPhaseMetrics;
+import dev.finetune.operator.status.ConditionTypes;
+import dev.finetune.operator.status.PhaseDecision;
+import dev.finetune.operator.status.Reasons;
+import dev.finetune.operator.status.StatusAggregator;
+import dev.finetune.operator.status.TrainerObservation;
+import dev.finetune.operator.status.TrainerStateInterpreter;
+import dev.finetune.operator.status.TransitionEvents;
+import dev.finetune.operator.validation.FineTuneJobValidator;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Orchestrates one FineTuneJob: validate, create the children (config, workspace claim, trainer
+ * Job), observe the trainer, and write status and events. Each step is a small class of its own;
+ * this class only puts them in order.
+ */
+@ControllerConfiguration(name = FineTuneJobReconciler.NAME)
+public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
+  public static final String NAME = "finetunejob";
+
+  private final FineTuneJobValidator validator = new FineTuneJobValidator();
+  private final TrainerConfigMapDependentResource configMap;
+  private final WorkspaceClaimDependentResource workspace;
+  private final TrainerJobDependentResource trainerJob;
+  private final StatusAggregator statusAggregator;
+  private final EventRecorder events;
+  private final JobPhaseMetrics metrics;
+
+  public FineTuneJobReconciler(
+      OperatorConfig config, EventRecorder events, Clock clock, JobPhaseMetrics metrics) {
+    this.configMap = new TrainerConfigMapDependentResource(config);
+    this.workspace = new WorkspaceClaimDependentResource();
+    this.trainerJob = new TrainerJobDependentResource(config);
+    this.statusAggregator = new StatusAggregator(clock);
+    this.events = events;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public List<EventSource<?, FineTuneJob>> prepareEventSources(
+      EventSourceContext<FineTuneJob> context) {
+    metrics.watch(context.getPrimaryCache());
+    InformerEventSource<Pod, FineTuneJob> pods =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, FineTuneJob.class)
+                .withName("trainer-pods")
+                .withLabelSelector(ChildLabels.SELECTOR)
+                .withSecondaryToPrimaryMapper(ChildLabels::owningJob)
+                .build(),
+            context);
+    return List.of(
+        configMap.eventSource(context).orElseThrow(),
+        workspace.eventSource(context).orElseThrow(),
+        trainerJob.eventSource(context).orElseThrow(),
+        pods);
+  }
+
+  @Override
+  public UpdateControl<FineTuneJob> reconcile(FineTuneJob job, Context<FineTuneJob> context) {
+    FineTuneJobStatus previous = job.getStatus();
+    PhaseDecision decision;
+    boolean valid = true;
+    TrainerObservation observed;
+
+    if (isSettled(job)) {
+      // Succeeded and Failed are final: a Job removed by its TTL must not be re-created.
+      observed = observe(job, context, null);
+      decision = finalDecision(previous);
+      valid = !Reasons.INVALID_SPEC.equals(decision.reason());
+    } else {
+      List<String> errors = validator.validate(job);
+      if (!errors.isEmpty()) {
+        valid = false;
+        observed = TrainerObservation.none();
+        decision =
+            new PhaseDecision(
+                Phase.Failed, Reasons.INVALID_SPEC, "invalid spec: " + String.join("; ", errors));
+      } else {
+        observed = observe(job, context, createChildren(job, context));
+        decision = TrainerStateInterpreter.decide(job, observed);
+      }
+    }
+
+    List<String> changed =
+        observed.job() == null ? List.of() : AppliedSpec.changedFields(job, observed.job());
+    FineTuneJobStatus next =
+        statusAggregator.next(
+            job,
+            decision,
+            valid,
+            changed,
+            observed.job() == null ? null : observed.job().getMetadata().getName(),
+            TrainerStateInterpreter.restarts(observed));
+    if (Objects.equals(previous, next)) {
+      return UpdateControl.noUpdate();
+    }
+    TransitionEvents.record(events, job, previous, next);
+    job.setStatus(next);
+    return UpdateControl.patchStatus(job);
+  }
+
+  /** Creates what is missing; returns the trainer Job as it is now (created or found). */
+  private Job createChildren(FineTuneJob job, Context<FineTuneJob> context) {
+    configMap.reconcile(job, context);
+    if (WorkspaceClaimDependentResource.isNeeded(job)) {
+      ReconcileResult<?> claim = workspace.reconcile(job, context);
+      if (claim.getSingleOperation() == ReconcileResult.Operation.CREATED) {
+        events.record(
+            job,
+            EventRecorder.Type.Normal,
+            "WorkspaceClaimCreated",
+            "created PersistentVolumeClaim " + ChildNames.workspaceClaim(job));
+      }
+    }
+    ReconcileResult<Job> result = trainerJob.reconcile(job, context);
+    if (result.getSingleOperation() == ReconcileResult.Operation.CREATED) {
+      events.record(
+          job,
+          EventRecorder.Type.Normal,
+          Reasons.JOB_CREATED,
+          "created trainer Job " + ChildNames.trainerJob(job));
+    }
+    return result.getSingleResource().orElse(null);
+  }
+
+  /**
+   * The trainer Job (the one just reconciled, else the cached one) and the pods it owns; pods of an
+   * earlier Job of the same name are ignored.
+   */
+  private TrainerObservation observe(
+      FineTuneJob job, Context<FineTuneJob> context, Job reconciled) {
+    Job current =
+        Optional.ofNullable(reconciled)
+            .or(() -> trainerJob.getSecondaryResource(job, context))
+            .orElse(null);
+    if (current == null) {
+      return TrainerObservation.none();
+    }
+    String uid = current.getMetadata().getUid();
+    List<Pod> pods =
+        context.getSecondaryResources(Pod.class).stream()
+            .filter(
+                p ->
+                    p.getMetadata().getOwnerReferences() != null
+                        && p.getMetadata().getOwnerReferences().stream()
+                            .anyMatch(ref -> Objects.equals(ref.getUid(), uid)))
+            .toList();
+    return new TrainerObservation(current, pods);
+  }
+
+  private static boolean isSettled(FineTuneJob job) {
+    FineTuneJobStatus status = job.getStatus();
+    if (status == null || status.getPhase() == null || !status.getPhase().isFinal()) {
+      return false;
+    }
+    // An invalid spec gets another look once the user has edited it.
+    boolean invalidSpec = Reasons.INVALID_SPEC.equals(finalDecision(status).reason());
+    boolean edited =
+        !Objects.equals(status.getObservedGeneration(), job.getMetadata().getGeneration());
+    return !(invalidSpec && edited);
+  }
+
+  private static PhaseDecision finalDecision(FineTuneJobStatus status) {
+    String type =
+        status.getPhase() == Phase.Succeeded ? ConditionTypes.SUCCEEDED : ConditionTypes.FAILED;
+    String reason =
+        status.getConditions().stream()
+            .filter(c -> type.equals(c.getType()))
+            .map(c -> c.getReason())
+            .findFirst()
+            .orElse(status.getPhase().name());
+    return new PhaseDecision(status.getPhase(), reason, status.getMessage());
+  }
+}

@@ -1,0 +1,34 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.operator.status;
+
+/** Condition types of a FineTuneJob's status. */
+public final class ConditionTypes {
+  /** True when the spec passed validation; False with reason InvalidSpec otherwise. */
+  public static final String VALIDATED = "Validated";
+
+  /** True while the trainer runs; False (with the reason it is not running) otherwise. */
+  public static final String RUNNING = "Running";
+
+  /** True once training finished and the result is stored. */
+  public static final String SUCCEEDED = "Succeeded";
+
+  /** True once the run failed for good; the reason says why. */
+  public static final String FAILED = "Failed";
+
+  /** True while runPolicy.suspend holds the trainer stopped. */
+  public static final String SUSPENDED = "Suspended";
+
+  /** False when the spec was changed after the trainer Job was created (not applied). */
+  public static final String SPEC_APPLIED = "SpecApplied";
+
+  /**
+   * Summary for generic tools (kstatus, Argo CD): True when Succeeded, False when Failed, Unknown
+   * while in progress.
+   */
+  public static final String READY = "Ready";
+
+  private ConditionTypes() {}
+}

@@ -1,0 +1,33 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.operator.status;
+
+/** Reasons (CamelCase) used in conditions and events. */
+public final class Reasons {
+  public static final String SPEC_VALID = "SpecValid";
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String JOB_CREATED = "TrainerJobCreated";
+  public static final String POD_STARTING = "TrainerPodStarting";
+  public static final String UNSCHEDULABLE = "Unschedulable";
+  public static final String IMAGE_PULL_FAILED = "ImagePullFailed";
+  public static final String CONTAINER_CONFIG_ERROR = "ContainerConfigError";
+  public static final String WAITING_FOR_QUEUE = "WaitingForQueue";
+  public static final String SUSPENDED_BY_USER = "SuspendedByUser";
+  public static final String NOT_SUSPENDED = "NotSuspended";
+  public static final String TRAINER_RUNNING = "TrainerRunning";
+  public static final String TRAINING_SUCCEEDED = "TrainingSucceeded";
+  public static final String OOM_KILLED = "OOMKilled";
+  public static final String CONFIG_ERROR = "ConfigError";
+  public static final String DATA_ERROR = "DataError";
+  public static final String TRAINER_CRASHED = "TrainerCrashed";
+  public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
+  public static final String BACKOFF_LIMIT_EXCEEDED = "BackoffLimitExceeded";
+  public static final String JOB_FAILED = "TrainerJobFailed";
+  public static final String SPEC_APPLIED = "SpecApplied";
+  public static final String SPEC_CHANGED = "SpecChangedAfterStart";
+  public static final String IN_PROGRESS = "InProgress";
+
+  private Reasons() {}
+}

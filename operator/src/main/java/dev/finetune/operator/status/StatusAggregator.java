@@ -1,0 +1,142 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.operator.status;
+
+import dev.finetune.api.v1alpha1.FineTuneJob;
+import dev.finetune.api.v1alpha1.FineTuneJobStatus;
+import dev.finetune.api.v1alpha1.Phase;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one place that writes a FineTuneJob's status: phase, message, every condition, times and
+ * restarts. A condition's lastTransitionTime only moves when its status flips, so re-reconciling an
+ * unchanged job yields an equal status (and no write).
+ */
+public final class StatusAggregator {
+  private final Clock clock;
+
+  public StatusAggregator(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * The next status.
+   *
+   * @param job the FineTuneJob (its current status is the previous one)
+   * @param decision the phase and its reason
+   * @param valid whether the spec passed validation
+   * @param changedFields spec fields edited after the trainer Job was created
+   * @param trainerJob the trainer Job's name, or null before it exists
+   * @param restarts trainer pods that failed and were replaced
+   */
+  public FineTuneJobStatus next(
+      FineTuneJob job,
+      PhaseDecision decision,
+      boolean valid,
+      List<String> changedFields,
+      String trainerJob,
+      int restarts) {
+    FineTuneJobStatus previous =
+        Optional.ofNullable(job.getStatus()).orElseGet(FineTuneJobStatus::new);
+    long generation = Optional.ofNullable(job.getMetadata().getGeneration()).orElse(0L);
+    String now = now();
+
+    FineTuneJobStatus status = new FineTuneJobStatus();
+    status.setObservedGeneration(generation);
+    status.setPhase(decision.phase());
+    status.setMessage(decision.message());
+    status.setTrainerJob(trainerJob != null ? trainerJob : previous.getTrainerJob());
+    status.setRestarts(Math.max(restarts, Optional.ofNullable(previous.getRestarts()).orElse(0)));
+    status.setStartTime(
+        previous.getStartTime() != null || decision.phase() != Phase.Running
+            ? previous.getStartTime()
+            : now);
+    status.setCompletionTime(
+        previous.getCompletionTime() != null || !decision.phase().isFinal()
+            ? previous.getCompletionTime()
+            : now);
+    // Reported by the trainer (progress polling); carried over untouched here.
+    status.setProgress(previous.getProgress());
+    status.setCheckpoints(previous.getCheckpoints());
+    status.setLatestCheckpoint(previous.getLatestCheckpoint());
+    status.setResult(previous.getResult());
+
+    List<Condition> wanted = new ArrayList<>();
+    wanted.add(
+        valid
+            ? condition(ConditionTypes.VALIDATED, true, Reasons.SPEC_VALID, "the spec is valid")
+            : condition(ConditionTypes.VALIDATED, false, Reasons.INVALID_SPEC, decision.message()));
+    wanted.add(phaseCondition(ConditionTypes.RUNNING, decision, Phase.Running));
+    wanted.add(phaseCondition(ConditionTypes.SUCCEEDED, decision, Phase.Succeeded));
+    wanted.add(phaseCondition(ConditionTypes.FAILED, decision, Phase.Failed));
+    wanted.add(
+        decision.phase() == Phase.Suspended
+            ? condition(ConditionTypes.SUSPENDED, true, decision.reason(), decision.message())
+            : condition(ConditionTypes.SUSPENDED, false, Reasons.NOT_SUSPENDED, "not suspended"));
+    wanted.add(
+        changedFields.isEmpty()
+            ? condition(
+                ConditionTypes.SPEC_APPLIED,
+                true,
+                Reasons.SPEC_APPLIED,
+                "the trainer runs with the current spec")
+            : condition(
+                ConditionTypes.SPEC_APPLIED,
+                false,
+                Reasons.SPEC_CHANGED,
+                String.join(", ", changedFields)
+                    + " changed after the trainer Job was created and "
+                    + (changedFields.size() == 1 ? "is" : "are")
+                    + " not applied; delete and re-create the FineTuneJob to apply "
+                    + (changedFields.size() == 1 ? "it" : "them")));
+    status.setConditions(
+        wanted.stream().map(c -> settle(c, previous.getConditions(), generation, now)).toList());
+    return status;
+  }
+
+  private static Condition phaseCondition(String type, PhaseDecision decision, Phase phase) {
+    return decision.phase() == phase
+        ? condition(type, true, decision.reason(), decision.message())
+        : condition(type, false, decision.reason(), decision.message());
+  }
+
+  private static Condition condition(String type, boolean status, String reason, String message) {
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status ? "True" : "False")
+        .withReason(reason)
+        .withMessage(message)
+        .build();
+  }
+
+  /** Sets lastTransitionTime: kept from the previous condition unless the status flipped. */
+  private static Condition settle(
+      Condition wanted, List<Condition> previous, long generation, String now) {
+    String since =
+        Optional.ofNullable(previous).orElse(List.of()).stream()
+            .filter(c -> Objects.equals(c.getType(), wanted.getType()))
+            .filter(c -> Objects.equals(c.getStatus(), wanted.getStatus()))
+            .map(Condition::getLastTransitionTime)
+            .filter(Objects::nonNull)
+            .findFirst()
+            .orElse(now);
+    return new ConditionBuilder(wanted)
+        .withLastTransitionTime(since)
+        .withObservedGeneration(generation)
+        .build();
+  }
+
+  private String now() {
+    return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

@@ -1,0 +1,76 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.operator.status;
+
+import dev.finetune.api.v1alpha1.FineTuneJob;
+import dev.finetune.api.v1alpha1.FineTuneJobStatus;
+import dev.finetune.api.v1alpha1.Phase;
+import dev.finetune.operator.events.EventRecorder;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/** The Events a status change deserves: one per phase or reason change, one per spec drift. */
+public final class TransitionEvents {
+  /** Pending reasons that need a person's attention. */
+  private static final Set<String> WARNING_REASONS =
+      Set.of(Reasons.UNSCHEDULABLE, Reasons.IMAGE_PULL_FAILED, Reasons.CONTAINER_CONFIG_ERROR);
+
+  /** One event to record. */
+  public record PlannedEvent(EventRecorder.Type type, String reason, String message) {}
+
+  private TransitionEvents() {}
+
+  public static List<PlannedEvent> between(FineTuneJobStatus before, FineTuneJobStatus after) {
+    List<PlannedEvent> events = new ArrayList<>();
+    Optional<Condition> beforePhase = phaseCondition(before);
+    Condition afterPhase = phaseCondition(after).orElseThrow();
+    boolean phaseChanged = before == null || before.getPhase() != after.getPhase();
+    boolean reasonChanged =
+        beforePhase.map(c -> !Objects.equals(c.getReason(), afterPhase.getReason())).orElse(true);
+    if (phaseChanged || reasonChanged) {
+      boolean warning =
+          after.getPhase() == Phase.Failed || WARNING_REASONS.contains(afterPhase.getReason());
+      events.add(
+          new PlannedEvent(
+              warning ? EventRecorder.Type.Warning : EventRecorder.Type.Normal,
+              afterPhase.getReason(),
+              after.getMessage()));
+    }
+    Condition specAfter = condition(after, ConditionTypes.SPEC_APPLIED).orElseThrow();
+    boolean driftBefore =
+        condition(before, ConditionTypes.SPEC_APPLIED)
+            .map(c -> "False".equals(c.getStatus()))
+            .orElse(false);
+    if ("False".equals(specAfter.getStatus()) && !driftBefore) {
+      events.add(
+          new PlannedEvent(
+              EventRecorder.Type.Warning, specAfter.getReason(), specAfter.getMessage()));
+    }
+    return events;
+  }
+
+  public static void record(
+      EventRecorder recorder, FineTuneJob job, FineTuneJobStatus before, FineTuneJobStatus after) {
+    for (PlannedEvent e : between(before, after)) {
+      recorder.record(job, e.type(), e.reason(), e.message());
+    }
+  }
+
+  /** The condition that explains the phase: Running's reason carries it in every phase. */
+  private static Optional<Condition> phaseCondition(FineTuneJobStatus status) {
+    return condition(status, ConditionTypes.RUNNING);
+  }
+
+  private static Optional<Condition> condition(FineTuneJobStatus status, String type) {
+    if (status == null || status.getConditions() == null) {
+      return Optional.empty();
+    }
+    return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+}
