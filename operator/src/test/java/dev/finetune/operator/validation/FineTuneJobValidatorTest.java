@@ -1,0 +1,114 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.operator.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.finetune.api.v1alpha1.FineTuneJob;
+import dev.finetune.operator.TestJobs;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FineTuneJobValidatorTest {
+  private final FineTuneJobValidator validator = new FineTuneJobValidator();
+
+  @Test
+  void minimalJobIsValid() {
+    assertThat(validator.validate(TestJobs.minimal())).isEmpty();
+  }
+
+  @Test
+  void missingSpecIsReported() {
+    FineTuneJob job = TestJobs.minimal();
+    job.setSpec(null);
+    assertThat(validator.validate(job)).containsExactly("spec is required");
+  }
+
+  @Test
+  void missingRequiredFieldsAreNamed() {
+    FineTuneJob job = TestJobs.minimal();
+    job.getSpec().getModel().setSource(null);
+    job.getSpec().getDataset().setFormat(null);
+    assertThat(validator.validate(job))
+        .containsExactlyInAnyOrder(
+            "spec.model.source is required", "spec.dataset.format is required");
+  }
+
+  /** Each invalid spec fragment yields an error that starts with the field it names. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          hyperparameters: {learningRate: 0}          | spec.hyperparameters.learningRate must be > 0
+          hyperparameters: {learningRate: 3}          | spec.hyperparameters.learningRate must be <= 1
+          hyperparameters: {batchSize: 0}             | spec.hyperparameters.batchSize must be >= 1
+          hyperparameters: {warmupRatio: 0.1, warmupSteps: 10} | set either spec.hyperparameters.warmupRatio or spec.hyperparameters.warmupSteps
+          hyperparameters: {epochs: 1, maxSteps: 10}  | set either spec.hyperparameters.epochs or spec.hyperparameters.maxSteps
+          hyperparameters: {earlyStopping: {patience: 2}} | spec.hyperparameters.earlyStopping needs validation data
+          method: {type: full, lora: {rank: 8}}       | spec.method.lora may only be set when spec.method.type is lora
+          method: {type: lora, lora: {rank: 0}}       | spec.method.lora.rank must be >= 1
+          method: {type: lora, lora: {dropout: 1}}    | spec.method.lora.dropout must be < 1
+          method: {type: lora, lora: {targetModules: ["q proj"]}} | spec.method.lora.targetModules[0] is not a module name
+          model: {source: s3://bucket/model}          | spec.model.source is not valid
+          model: {source: pvc://Bad_Claim/x}          | spec.model.source is not valid
+          model: {source: pvc://claim/../etc}         | spec.model.source is not valid
+          output: {source: hf://org/model}            | spec.output.source is not valid
+          resources: {gpus: 17}                       | spec.resources.gpus must be <= 16
+          resources: {memory: 48GB}                   | spec.resources.memory is not valid
+          resources: {cpu: lots}                      | spec.resources.cpu is not valid
+          checkpoints: {keepLast: 0}                  | spec.checkpoints.keepLast must be >= 1
+          checkpoints: {storage: {existingClaim: ws, size: 10Gi}} | spec.checkpoints.storage.existingClaim cannot be combined
+          runPolicy: {backoffLimit: -1}               | spec.runPolicy.backoffLimit must be >= 0
+          queueName: Team_A                           | spec.queueName is not valid
+          """)
+  void invalidFieldIsNamed(String fragment, String expectedStart) {
+    FineTuneJob job = jobWith(fragment);
+    List<String> errors = validator.validate(job);
+    assertThat(errors)
+        .as("errors for %s", fragment)
+        .anySatisfy(e -> assertThat(e).startsWith(expectedStart));
+  }
+
+  @Test
+  void datasetValidationFileAndSplitAreExclusive() {
+    FineTuneJob job = TestJobs.minimal();
+    var validation = new dev.finetune.api.v1alpha1.DataSource();
+    validation.setSource("pvc://datasets/valid.jsonl");
+    job.getSpec().getDataset().setValidation(validation);
+    job.getSpec().getDataset().setValidationSplit(0.1);
+    assertThat(validator.validate(job))
+        .containsExactly(
+            "set either spec.dataset.validation or spec.dataset.validationSplit, not both");
+  }
+
+  @Test
+  void nameTooLongForTheTrainerJobIsReported() {
+    FineTuneJob job = TestJobs.minimal();
+    job.getMetadata().setName("a".repeat(56));
+    assertThat(validator.validate(job))
+        .singleElement()
+        .asString()
+        .startsWith("metadata.name must be at most 55 characters");
+  }
+
+  @Test
+  void allErrorsAreReportedTogether() {
+    FineTuneJob job =
+        jobWith("hyperparameters: {batchSize: 0, learningRate: 2}\nresources: {gpus: -1}");
+    assertThat(validator.validate(job)).hasSize(3);
+  }
+
+  private static FineTuneJob jobWith(String fragment) {
+    // The minimal job's model/dataset are replaced when the fragment sets them.
+    String base = TestJobs.MINIMAL;
+    if (fragment.startsWith("model:")) {
+      base = base.replace("  model: {source: hf://openai-community/gpt2}\n", "");
+    }
+    return TestJobs.fromYaml(base + fragment.indent(2));
+  }
+}
