@@ -92,12 +92,15 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     PhaseDecision decision;
     boolean valid = true;
     TrainerObservation observed;
+    Integer restarts = null;
 
     if (isSettled(job)) {
       // Succeeded and Failed are final: a Job removed by its TTL must not be re-created.
       observed = observe(job, context, null);
       decision = finalDecision(previous);
       valid = !Reasons.INVALID_SPEC.equals(decision.reason());
+      // The trainer Job may be gone (ttlSecondsAfterFinished): keep what was counted.
+      restarts = previous.getRestarts();
     } else {
       List<String> errors = validator.validate(job);
       if (!errors.isEmpty()) {
@@ -121,7 +124,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
             valid,
             changed,
             observed.job() == null ? null : observed.job().getMetadata().getName(),
-            TrainerStateInterpreter.restarts(observed));
+            restarts != null ? restarts : TrainerStateInterpreter.restarts(observed));
     if (Objects.equals(previous, next)) {
       return UpdateControl.noUpdate();
     }

@@ -56,7 +56,7 @@ public final class StatusAggregator {
     status.setPhase(decision.phase());
     status.setMessage(decision.message());
     status.setTrainerJob(trainerJob != null ? trainerJob : previous.getTrainerJob());
-    status.setRestarts(Math.max(restarts, Optional.ofNullable(previous.getRestarts()).orElse(0)));
+    status.setRestarts(restarts);
     status.setStartTime(
         previous.getStartTime() != null || decision.phase() != Phase.Running
             ? previous.getStartTime()

@@ -67,7 +67,7 @@ public final class TrainerStateInterpreter {
     }
     Optional<Pod> live = observed.pods().stream().filter(p -> !isFinished(p)).reduce((a, b) -> b);
     if (live.isEmpty()) {
-      int failures = restarts(observed);
+      int failures = failedAttempts(observed);
       return new PhaseDecision(
           Phase.Pending,
           Reasons.POD_STARTING,
@@ -78,27 +78,27 @@ public final class TrainerStateInterpreter {
     return pending(live.get()).orElseGet(() -> running(live.get()));
   }
 
-  /**
-   * Trainer pods that failed and were replaced: the larger of the Job's failed count and the failed
-   * pods seen, less the last failure when the Job itself failed.
-   */
+  /** Trainer pods that failed and were replaced by a newer pod (crashes and preemptions). */
   public static int restarts(TrainerObservation observed) {
-    Job job = observed.job();
-    if (job == null) {
-      return 0;
+    List<Pod> pods = observed.pods();
+    int replaced = 0;
+    for (int i = 0; i < pods.size() - 1; i++) {
+      if (isFailed(pods.get(i))) {
+        replaced++;
+      }
     }
-    int jobFailed =
-        job.getStatus() == null || job.getStatus().getFailed() == null
+    return replaced;
+  }
+
+  /** Failed attempts so far: the Job's own count, or the failed pods seen if more. */
+  private static int failedAttempts(TrainerObservation observed) {
+    Job job = observed.job();
+    int counted =
+        job == null || job.getStatus() == null || job.getStatus().getFailed() == null
             ? 0
             : job.getStatus().getFailed();
-    int podsFailed =
-        (int)
-            observed.pods().stream()
-                .filter(
-                    p -> "Failed".equals(p.getStatus() == null ? null : p.getStatus().getPhase()))
-                .count();
-    int failures = Math.max(jobFailed, podsFailed);
-    return hasCondition(job, "Failed") ? Math.max(0, failures - 1) : failures;
+    int seen = (int) observed.pods().stream().filter(TrainerStateInterpreter::isFailed).count();
+    return Math.max(counted, seen);
   }
 
   private static PhaseDecision running(Pod pod) {
@@ -268,6 +268,10 @@ public final class TrainerStateInterpreter {
     return pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
         ? List.of()
         : pod.getStatus().getContainerStatuses();
+  }
+
+  private static boolean isFailed(Pod pod) {
+    return pod.getStatus() != null && "Failed".equals(pod.getStatus().getPhase());
   }
 
   private static boolean isFinished(Pod pod) {
