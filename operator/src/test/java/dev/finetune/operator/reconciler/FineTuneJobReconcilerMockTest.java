@@ -436,6 +436,37 @@ class FineTuneJobReconcilerMockTest {
     assertThat(claim.getMetadata().getOwnerReferences()).isNullOrEmpty();
   }
 
+  @Test
+  void probesAndMetricsAreServed() throws Exception {
+    create(TestJobs.MINIMAL);
+    Job job = awaitJob("demo-trainer");
+    kube.running(kube.createPod(job));
+    awaitStatus(s -> s.getPhase() == Phase.Running);
+    await().until(operator::isReady);
+
+    var http = java.net.http.HttpClient.newHttpClient();
+    String base = "http://localhost:" + operator.httpPort();
+    assertThat(get(http, base + "/healthz").statusCode()).isEqualTo(200);
+    assertThat(get(http, base + "/readyz").statusCode()).isEqualTo(200);
+    var metrics = get(http, base + "/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    assertThat(metrics.body())
+        .contains("finetune_jobs{phase=\"Running\"} 1.0")
+        .contains("finetune_jobs{phase=\"Failed\"} 0.0")
+        .contains("jvm_memory_used_bytes")
+        .contains("operator_sdk_");
+    assertThat(metrics.body()).doesNotContain("resource.name=\"demo\"");
+  }
+
+  private static java.net.http.HttpResponse<String> get(java.net.http.HttpClient http, String url)
+      throws Exception {
+    return http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
   // --- helpers -------------------------------------------------------------------------------
 
   private FineTuneOperator startOperatorIn(String ns) throws IOException {
