@@ -41,7 +41,7 @@ public class Hyperparameters {
 
   @Min(value = 0, inclusive = false)
   @Max(1)
-  @JsonPropertyDescription("Peak learning rate. Default: 2e-5 (full), 2e-4 (lora).")
+  @JsonPropertyDescription("Peak learning rate. Default: 0.00002 (full), 0.0002 (lora).")
   private Double learningRate;
 
   @Min(0)
