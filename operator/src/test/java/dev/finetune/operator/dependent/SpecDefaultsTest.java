@@ -56,7 +56,7 @@ class SpecDefaultsTest {
   }
 
   private static String plain(double value) {
-    return java.math.BigDecimal.valueOf(value).toPlainString();
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 
   private static String lower(Enum<?> value) {
