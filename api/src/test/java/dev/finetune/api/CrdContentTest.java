@@ -99,8 +99,8 @@ class CrdContentTest {
     }
     schema
         .path("properties")
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             e -> {
               String child = path + "." + e.getKey();
               if (e.getValue().path("description").asText().isBlank()) {

@@ -19,7 +19,6 @@ import dev.cel.runtime.CelEvaluationException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -195,9 +194,7 @@ class CrdValidationRulesTest {
     for (JsonNode v : schema.path("x-kubernetes-validations")) {
       out.add(new Rule(List.copyOf(path), v.get("rule").asText(), v.get("message").asText()));
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields();
-        it.hasNext(); ) {
-      Map.Entry<String, JsonNode> property = it.next();
+    for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
       List<String> child = new ArrayList<>(path);
       child.add(property.getKey());
       collect(property.getValue(), child, out);
@@ -208,7 +205,7 @@ class CrdValidationRulesTest {
   private static Object toCel(JsonNode node) {
     if (node.isObject()) {
       Map<String, Object> map = new LinkedHashMap<>();
-      node.fields().forEachRemaining(e -> map.put(e.getKey(), toCel(e.getValue())));
+      node.properties().forEach(e -> map.put(e.getKey(), toCel(e.getValue())));
       return map;
     }
     if (node.isArray()) {

@@ -66,9 +66,9 @@ public final class FineTuneOperator implements AutoCloseable {
                     new LeaderElectionConfiguration(
                         config.leaseName(),
                         config.leaseNamespace(),
-                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        config.leaseDuration(),
+                        config.leaseDuration().multipliedBy(2).dividedBy(3),
+                        config.leaseDuration().dividedBy(8),
                         config.identity(),
                         null,
                         exitOnLostLeadership));

@@ -22,6 +22,8 @@ import java.util.Set;
  * @param leaderElection whether to elect a leader (needed with more than one replica)
  * @param leaseName name of the leader-election Lease
  * @param leaseNamespace namespace of the Lease; null means the operator's own namespace
+ * @param leaseDuration how long a lease holds without renewal (renewal deadline 2/3 of it, retry
+ *     every 1/8)
  * @param identity this replica's identity (its pod name)
  */
 public record OperatorConfig(
@@ -36,6 +38,7 @@ public record OperatorConfig(
     boolean leaderElection,
     String leaseName,
     String leaseNamespace,
+    Duration leaseDuration,
     String identity) {
 
   public static final String DEFAULT_TRAINER_IMAGE = "ghcr.io/finetune-operator/trainer:0.1.0";
@@ -60,6 +63,7 @@ public record OperatorConfig(
         false,
         "finetune-operator-leader",
         null,
+        Duration.ofSeconds(15),
         "finetune-operator");
   }
 
@@ -76,6 +80,7 @@ public record OperatorConfig(
         leaderElection,
         leaseName,
         leaseNamespace,
+        leaseDuration,
         identity);
   }
 }

@@ -101,6 +101,13 @@ public final class OperatorMain implements Callable<Integer> {
   String leaseNamespace;
 
   @Option(
+      names = "--lease-duration",
+      defaultValue = "${env:FTO_LEASE_DURATION:-PT15S}",
+      description =
+          "How long a leader's lease holds without renewal, ISO-8601 (env FTO_LEASE_DURATION).")
+  Duration leaseDuration;
+
+  @Option(
       names = "--identity",
       defaultValue = "${env:POD_NAME:-finetune-operator}",
       description = "This replica's identity, usually its pod name (env POD_NAME).")
@@ -123,6 +130,7 @@ public final class OperatorMain implements Callable<Integer> {
         leaderElection,
         leaseName,
         leaseNamespace == null || leaseNamespace.isBlank() ? null : leaseNamespace,
+        leaseDuration,
         identity);
   }
 

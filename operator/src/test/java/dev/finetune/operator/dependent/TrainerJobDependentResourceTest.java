@@ -232,6 +232,7 @@ class TrainerJobDependentResourceTest {
             false,
             "lease",
             null,
+            java.time.Duration.ofSeconds(15),
             "me");
     Container c =
         TrainerJobDependentResource.desired(TestJobs.minimal(), amd)

@@ -11,7 +11,7 @@ import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
 import dev.finetune.operator.FineTuneOperator;
-import dev.finetune.operator.OperatorConfig;
+import dev.finetune.operator.TestConfigs;
 import dev.finetune.operator.TestJobs;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -29,7 +29,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -470,21 +469,7 @@ class FineTuneJobReconcilerMockTest {
   // --- helpers -------------------------------------------------------------------------------
 
   private FineTuneOperator startOperatorIn(String ns) throws IOException {
-    OperatorConfig config =
-        new OperatorConfig(
-            Set.of(ns),
-            "trainer:test",
-            "IfNotPresent",
-            OperatorConfig.DEFAULT_GPU_RESOURCE,
-            8000,
-            Duration.ofSeconds(30),
-            Duration.ofSeconds(15),
-            0,
-            false,
-            "lease",
-            null,
-            "test-operator");
-    return new FineTuneOperator(client, config, Clock.systemUTC(), false).start();
+    return new FineTuneOperator(client, TestConfigs.watching(ns), Clock.systemUTC(), false).start();
   }
 
   private FineTuneJob create(String yaml) {
