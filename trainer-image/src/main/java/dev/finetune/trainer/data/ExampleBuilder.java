@@ -1,0 +1,77 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Arrays;
+
+/**
+ * Builds examples as ../shared/fixtures/SEMANTICS.md section 2 defines them: text is {@code
+ * encode(text) + [eos]} with every token after the first scored; prompt/completion encodes the two
+ * parts separately and scores the completion (and EOS) only; chat scores assistant turns only (see
+ * {@link ChatRenderer}). Everything is cut to maxLength tokens, keeping the start.
+ */
+public final class ExampleBuilder {
+  private final TextTokenizer tokenizer;
+  private final int eosTokenId;
+  private final int maxLength;
+  private final ChatRenderer chat;
+
+  public ExampleBuilder(TextTokenizer tokenizer, int eosTokenId, int maxLength, ChatRenderer chat) {
+    this.tokenizer = tokenizer;
+    this.eosTokenId = eosTokenId;
+    this.maxLength = maxLength;
+    this.chat = chat;
+  }
+
+  public Example build(JsonlScan.Record record, DataFormat format) {
+    JsonNode json = record.json();
+    return switch (format) {
+      case TEXT -> {
+        long[] ids = withEos(tokenizer.encode(json.get("text").asText()));
+        yield truncate(record.line(), ids, 1);
+      }
+      case PROMPT_COMPLETION -> {
+        long[] prompt = tokenizer.encode(json.get("prompt").asText());
+        long[] completion = tokenizer.encode(json.get("completion").asText());
+        long[] ids = withEos(concat(prompt, completion));
+        yield truncate(record.line(), ids, Math.max(1, prompt.length));
+      }
+      case CHAT -> {
+        ChatRenderer.Tokens tokens = chat.tokens(json.get("messages"), tokenizer, eosTokenId);
+        yield truncate(record.line(), tokens.ids(), tokens.learned());
+      }
+    };
+  }
+
+  private Example truncate(long line, long[] ids, int scoreFrom) {
+    boolean[] scored = new boolean[ids.length];
+    for (int t = Math.max(1, scoreFrom); t < ids.length; t++) {
+      scored[t] = true;
+    }
+    return truncate(line, ids, scored);
+  }
+
+  private Example truncate(long line, long[] ids, boolean[] learned) {
+    int n = Math.min(ids.length, maxLength);
+    boolean[] scored = Arrays.copyOf(learned, n);
+    if (n > 0) {
+      scored[0] = false; // nothing predicts the first token
+    }
+    return new Example(line, Arrays.copyOf(ids, n), scored, n < ids.length);
+  }
+
+  private long[] withEos(long[] ids) {
+    long[] out = Arrays.copyOf(ids, ids.length + 1);
+    out[ids.length] = eosTokenId;
+    return out;
+  }
+
+  static long[] concat(long[] a, long[] b) {
+    long[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

@@ -1,0 +1,80 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+import java.util.Set;
+
+/** What a valid line of each format holds; each rule returns the reason a line is bad. */
+final class RecordRules {
+  private static final Set<String> ROLES = Set.of("system", "user", "assistant");
+
+  private RecordRules() {}
+
+  static Optional<String> check(JsonNode line, DataFormat format) {
+    return switch (format) {
+      case TEXT -> string(line, "text", false);
+      case PROMPT_COMPLETION ->
+          string(line, "prompt", true).or(() -> string(line, "completion", false));
+      case CHAT -> chat(line);
+    };
+  }
+
+  private static Optional<String> string(JsonNode line, String field, boolean mayBeEmpty) {
+    if (!line.has(field)) {
+      return Optional.of("missing field \"" + field + "\"");
+    }
+    JsonNode value = line.get(field);
+    if (value.isNull()) {
+      return Optional.of("field \"" + field + "\" is null");
+    }
+    if (!value.isTextual()) {
+      return Optional.of(
+          "field \"" + field + "\" must be a string, found " + JsonlScan.kind(value));
+    }
+    if (!mayBeEmpty && value.asText().isEmpty()) {
+      return Optional.of("field \"" + field + "\" is empty");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> chat(JsonNode line) {
+    JsonNode messages = line.get("messages");
+    if (messages == null) {
+      return Optional.of("missing field \"messages\"");
+    }
+    if (!messages.isArray() || messages.isEmpty()) {
+      return Optional.of("field \"messages\" must be a non-empty array");
+    }
+    boolean assistant = false;
+    for (int i = 0; i < messages.size(); i++) {
+      JsonNode m = messages.get(i);
+      String where = "messages[" + i + "]";
+      if (!m.isObject()) {
+        return Optional.of(where + " is not an object");
+      }
+      JsonNode role = m.get("role");
+      if (role == null || !role.isTextual() || !ROLES.contains(role.asText())) {
+        return Optional.of(where + ".role must be system, user or assistant");
+      }
+      JsonNode content = m.get("content");
+      if (content == null || !content.isTextual()) {
+        return Optional.of(where + ".content must be a string");
+      }
+      JsonNode weight = m.get("weight");
+      if (weight != null && !(weight.isInt() && (weight.asInt() == 0 || weight.asInt() == 1))) {
+        return Optional.of(where + ".weight must be 0 or 1");
+      }
+      if (role.asText().equals("assistant")) {
+        if (content.asText().isEmpty()) {
+          return Optional.of(where + ".content of an assistant message is empty");
+        }
+        assistant = true;
+      }
+    }
+    return assistant ? Optional.empty() : Optional.of("no assistant message to learn from");
+  }
+}

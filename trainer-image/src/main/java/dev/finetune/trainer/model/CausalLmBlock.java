@@ -1,0 +1,136 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A Hugging Face causal LM as one DJL block: one {@link Parameter} per checkpoint tensor, named by
+ * its Hugging Face key, so weights load and save under the names other tools use. Subclasses write
+ * the architecture's forward pass with plain NDArray operations, following the Hugging Face
+ * implementation step by step.
+ */
+public abstract class CausalLmBlock extends AbstractBlock {
+  protected final ModelConfig config;
+  private final Map<String, Parameter> byName = new LinkedHashMap<>();
+  private LoraAdapter adapter;
+
+  protected CausalLmBlock(ModelConfig config) {
+    this.config = config;
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  /** Parameters by their Hugging Face key, in checkpoint order. */
+  public Map<String, Parameter> parametersByName() {
+    return Collections.unmodifiableMap(byName);
+  }
+
+  /** Applies a LoRA adapter to the forward pass (null removes it). */
+  public void setAdapter(LoraAdapter adapter) {
+    this.adapter = adapter;
+  }
+
+  public LoraAdapter adapter() {
+    return adapter;
+  }
+
+  /** The PEFT module path of a linear layer whose weight has key {@code weightKey}. */
+  public abstract String modulePath(String weightKey);
+
+  /** Logits [B, T, vocab] for token ids [B, T] (int64), positions 0..T-1, causal attention. */
+  public abstract NDArray logits(NDArray ids);
+
+  protected final void declare(String key) {
+    Parameter p =
+        addParameter(Parameter.builder().setName(key).setType(Parameter.Type.WEIGHT).build());
+    byName.put(key, p);
+  }
+
+  protected final NDArray w(String key) {
+    return byName.get(key).getArray();
+  }
+
+  /**
+   * A linear layer: {@code x · Wᵀ + b} for [out, in] weights, {@code x · W + b} for GPT-2's Conv1D
+   * ([in, out]); plus the LoRA update {@code scaling · (x · Aᵀ) · Bᵀ} when an adapter targets this
+   * module.
+   */
+  protected final NDArray linear(NDArray x, String weightKey, String biasKey, boolean conv1d) {
+    NDArray weight = w(weightKey);
+    NDArray y = conv1d ? x.matMul(weight) : x.matMul(weight.transpose());
+    if (biasKey != null) {
+      y = y.add(w(biasKey));
+    }
+    if (adapter != null) {
+      y = adapter.apply(modulePath(weightKey), x, y);
+    }
+    return y;
+  }
+
+  protected static NDArray embedding(NDArray ids, NDArray table) {
+    return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /** Additive causal mask [T, T]: 0 on and below the diagonal, a large negative above. */
+  protected static NDArray causalMask(NDManager manager, long length) {
+    NDArray rows = manager.arange(length).reshape(length, 1);
+    NDArray cols = manager.arange(length).reshape(1, length);
+    return cols.gt(rows).toType(DataType.FLOAT32, false).mul(-1e30f);
+  }
+
+  /** Softmax attention over [B, H, T, D] tensors, scaled by 1/sqrt(D), with a causal mask. */
+  protected static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
+    long headDim = q.getShape().get(3);
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headDim)).add(mask);
+    return scores.softmax(3).matMul(v);
+  }
+
+  /** [B, T, H*D] to [B, H, T, D]. */
+  protected static NDArray splitHeads(NDArray x, long heads, long headDim) {
+    Shape s = x.getShape();
+    return x.reshape(s.get(0), s.get(1), heads, headDim).transpose(0, 2, 1, 3);
+  }
+
+  /** [B, H, T, D] to [B, T, H*D]. */
+  protected static NDArray mergeHeads(NDArray x) {
+    Shape s = x.getShape();
+    return x.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
+  }
+
+  protected static NDArray lastDimSlice(NDArray x, long from, long to) {
+    return x.get(new NDIndex("..., {}:{}", from, to));
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore parameterStore,
+      NDList inputs,
+      boolean training,
+      PairList<String, Object> params) {
+    return new NDList(logits(inputs.singletonOrThrow()));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    Shape in = inputShapes[0];
+    return new Shape[] {new Shape(in.get(0), in.get(1), config.vocabSize())};
+  }
+}

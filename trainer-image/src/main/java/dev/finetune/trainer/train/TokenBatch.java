@@ -1,0 +1,40 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.finetune.trainer.data.Example;
+import java.util.List;
+
+/**
+ * Examples padded on the right to the longest one. With causal attention a pad token only ever sits
+ * after the real tokens, so it changes no logit of theirs, and the mask leaves it out of the loss:
+ * a padded batch scores exactly what one-sequence-at-a-time passes would.
+ */
+public record TokenBatch(NDArray ids, NDArray scored, int scoredCount, long tokens) {
+  public static TokenBatch of(List<Example> examples, NDManager manager) {
+    int rows = examples.size();
+    int width = examples.stream().mapToInt(Example::length).max().orElse(0);
+    long[] ids = new long[rows * width];
+    float[] scored = new float[rows * width];
+    int count = 0;
+    long tokens = 0;
+    for (int r = 0; r < rows; r++) {
+      Example e = examples.get(r);
+      System.arraycopy(e.ids(), 0, ids, r * width, e.length());
+      for (int t = 0; t < e.length(); t++) {
+        if (e.scored()[t]) {
+          scored[r * width + t] = 1f;
+          count++;
+        }
+      }
+      tokens += e.length();
+    }
+    Shape shape = new Shape(rows, width);
+    return new TokenBatch(manager.create(ids, shape), manager.create(scored, shape), count, tokens);
+  }
+}
