@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "finetune-trainer 0.1.0",
     description = "Fine-tunes and evaluates Hugging Face causal language models (DJL, PyTorch).",
-    subcommands = {EvaluateCommand.class})
+    subcommands = {EvaluateCommand.class, TrainCommand.class})
 public final class Commands {
   private Commands() {}
 

@@ -1,0 +1,255 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.data.Datasets;
+import dev.finetune.trainer.data.Example;
+import dev.finetune.trainer.data.ExampleBuilder;
+import dev.finetune.trainer.data.TextTokenizer;
+import dev.finetune.trainer.model.ModelLoader;
+import dev.finetune.trainer.train.Evaluator;
+import dev.finetune.trainer.train.LrSchedule;
+import dev.finetune.trainer.train.ModelSaver;
+import dev.finetune.trainer.train.StepRecord;
+import dev.finetune.trainer.train.TrainerState;
+import dev.finetune.trainer.train.TrainingLoop;
+import dev.finetune.trainer.train.TrainingOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Full fine-tuning with AdamW; writes trainer_state.json and the model in final/. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Fine-tunes every weight of a model with AdamW (torch semantics). The data is validated",
+      "first: a bad line stops the run (exit code 65) unless --skip-invalid-lines is given.",
+      "Writes OUTPUT/trainer_state.json (log_history: step, loss before the update,",
+      "learning_rate, grad_norm before clipping, tokens) and OUTPUT/final/ (Hugging Face layout)."
+    })
+final class TrainCommand implements Callable<Integer> {
+  @Mixin ModelOptions options;
+
+  @Option(names = "--output", required = true, description = "Output directory.")
+  Path output;
+
+  @Option(names = "--eval-data", description = "Validation JSONL, same format as --data.")
+  Path evalData;
+
+  @Option(
+      names = "--eval-every-steps",
+      defaultValue = "0",
+      description = "Evaluate every N steps (default: at the end of each epoch).")
+  long evalEverySteps;
+
+  @ArgGroup(exclusive = true)
+  Length length = new Length();
+
+  static final class Length {
+    @Option(names = "--epochs", description = "Passes over the data (default 1).")
+    Integer epochs;
+
+    @Option(names = "--max-steps", description = "Optimizer steps instead of whole epochs.")
+    Long maxSteps;
+  }
+
+  @Option(
+      names = "--batch-size",
+      defaultValue = "8",
+      description = "Examples per micro-batch (default ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(
+      names = "--gradient-accumulation-steps",
+      defaultValue = "1",
+      description = "Micro-batches per optimizer step (default ${DEFAULT-VALUE}).")
+  int accumulation;
+
+  @Option(
+      names = "--learning-rate",
+      defaultValue = "2e-5",
+      description = "Peak learning rate (default ${DEFAULT-VALUE}).")
+  double learningRate;
+
+  @Option(
+      names = "--weight-decay",
+      defaultValue = "0",
+      description = "AdamW decoupled weight decay (default ${DEFAULT-VALUE}).")
+  double weightDecay;
+
+  @Option(
+      names = "--adam-beta1",
+      defaultValue = "0.9",
+      description = "AdamW beta1 (default ${DEFAULT-VALUE}).")
+  double beta1;
+
+  @Option(
+      names = "--adam-beta2",
+      defaultValue = "0.999",
+      description = "AdamW beta2 (default ${DEFAULT-VALUE}).")
+  double beta2;
+
+  @Option(
+      names = "--adam-eps",
+      defaultValue = "1e-8",
+      description = "AdamW eps (default ${DEFAULT-VALUE}).")
+  double eps;
+
+  @Option(
+      names = "--max-grad-norm",
+      defaultValue = "1.0",
+      description =
+          "Clip the global gradient norm; 0 turns clipping off (default ${DEFAULT-VALUE}).")
+  double maxGradNorm;
+
+  @Option(
+      names = "--scheduler",
+      defaultValue = "linear",
+      description = "constant, linear or cosine decay after warmup (default ${DEFAULT-VALUE}).")
+  String scheduler;
+
+  @Option(
+      names = "--warmup-steps",
+      defaultValue = "0",
+      description = "Linear warmup steps (default ${DEFAULT-VALUE}).")
+  long warmupSteps;
+
+  @Option(
+      names = "--warmup-ratio",
+      defaultValue = "0",
+      description = "Warmup as a fraction of all steps (instead of --warmup-steps).")
+  double warmupRatio;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed for shuffling and initialisation (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--no-shuffle",
+      description = "Keep the file order: step k uses examples k*B*G onwards.")
+  boolean noShuffle;
+
+  @Option(
+      names = "--skip-invalid-lines",
+      description = "Skip bad lines (reported) instead of stopping.")
+  boolean skipInvalid;
+
+  @Option(
+      names = "--log-every-steps",
+      defaultValue = "10",
+      description = "Print a progress line every N steps (default ${DEFAULT-VALUE}).")
+  int logEvery;
+
+  @Override
+  public Integer call() {
+    if (warmupRatio > 0 && warmupSteps > 0) {
+      throw TrainerException.config("give either --warmup-steps or --warmup-ratio, not both");
+    }
+    TrainingOptions training =
+        new TrainingOptions(
+            batchSize,
+            accumulation,
+            length.epochs == null ? 1 : length.epochs,
+            length.maxSteps == null ? 0 : length.maxSteps,
+            learningRate,
+            weightDecay,
+            beta1,
+            beta2,
+            eps,
+            maxGradNorm,
+            parseScheduler(scheduler),
+            warmupSteps,
+            warmupRatio,
+            seed,
+            !noShuffle,
+            evalEverySteps,
+            logEvery,
+            output);
+    try (NDManager manager = NDManager.newBaseManager();
+        TextTokenizer tokenizer = TextTokenizer.load(options.model)) {
+      ModelLoader.LoadedModel model = options.load(manager);
+      ExampleBuilder builder = options.examples(tokenizer, model);
+      Datasets.Loaded train = Datasets.load(options.data, options.format, builder, skipInvalid);
+      if (!train.skipped().isEmpty()) {
+        System.err.println(
+            "skipped "
+                + train.skipped().size()
+                + " invalid line(s): "
+                + Datasets.describe(options.data, train.skipped()));
+      }
+      List<Example> eval =
+          evalData == null
+              ? List.of()
+              : Datasets.load(evalData, options.format, builder, false).examples();
+      run(model, training, train.examples(), eval, manager);
+      return 0;
+    }
+  }
+
+  static void run(
+      ModelLoader.LoadedModel model,
+      TrainingOptions training,
+      List<Example> examples,
+      List<Example> eval,
+      NDManager manager) {
+    TrainingLoop loop = new TrainingLoop(model.block(), training, manager);
+    long total = loop.totalSteps(examples.size());
+    List<StepRecord> history = new ArrayList<>();
+    Evaluator evaluator = new Evaluator(training.batchSize());
+    loop.run(
+        examples,
+        record -> {
+          history.add(record);
+          if (record.step() % training.logEverySteps() == 0 || record.step() == total) {
+            System.out.println(
+                String.format(
+                    Locale.ROOT,
+                    "step %d/%d loss %.4f lr %.3g grad_norm %.3f",
+                    record.step(),
+                    total,
+                    record.loss(),
+                    record.learningRate(),
+                    record.gradNorm()));
+          }
+        },
+        step -> {
+          if (!eval.isEmpty()) {
+            Evaluator.Score score = evaluator.evaluate(model.block(), eval, manager);
+            history.add(
+                StepRecord.eval(
+                    step,
+                    (double) step / loop.stepsPerEpoch(examples.size()),
+                    score.loss(),
+                    score.tokens()));
+            System.out.println(
+                String.format(Locale.ROOT, "step %d eval_loss %.4f", step, score.loss()));
+          }
+        });
+    ModelSaver.save(model, training.outputDir().resolve("final"));
+    new TrainerState(total, total, (double) total / loop.stepsPerEpoch(examples.size()), history)
+        .write(training.outputDir().resolve("trainer_state.json"));
+    System.out.println("saved the model to " + training.outputDir().resolve("final"));
+  }
+
+  static LrSchedule.Kind parseScheduler(String name) {
+    try {
+      return LrSchedule.Kind.valueOf(name.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw TrainerException.config(
+          "unknown scheduler \"" + name + "\" (constant, linear or cosine)");
+    }
+  }
+}

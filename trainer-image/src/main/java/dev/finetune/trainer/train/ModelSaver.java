@@ -1,0 +1,57 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.train;
+
+import ai.djl.nn.Parameter;
+import dev.finetune.trainer.io.SafetensorsWriter;
+import dev.finetune.trainer.model.ModelLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes a model in Hugging Face layout: model.safetensors under the keys the source checkpoint
+ * used, and the source's config, generation config and tokenizer files.
+ */
+public final class ModelSaver {
+  static final String[] COPIED =
+      new String[] {
+        "config.json",
+        "generation_config.json",
+        "tokenizer.json",
+        "tokenizer_config.json",
+        "special_tokens_map.json",
+        "vocab.json",
+        "merges.txt"
+      };
+
+  private ModelSaver() {}
+
+  public static void save(ModelLoader.LoadedModel model, Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
+      for (Map.Entry<String, Parameter> e : model.block().parametersByName().entrySet()) {
+        var array = e.getValue().getArray();
+        tensors.put(
+            model.keyPrefix() + e.getKey(),
+            new SafetensorsWriter.Tensor(array.getShape().getShape(), array.toFloatArray()));
+      }
+      SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors);
+      for (String name : COPIED) {
+        Path source = model.directory().resolve(name);
+        if (Files.isRegularFile(source)) {
+          Files.copy(source, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the model to " + dir, e);
+    }
+  }
+}

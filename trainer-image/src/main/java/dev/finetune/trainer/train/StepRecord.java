@@ -1,0 +1,34 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.train;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * One entry of trainer_state.json's log_history: a training step (loss before the update, the
+ * learning rate used, the global gradient norm before clipping, the tokens scored) or an evaluation
+ * (eval_loss).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StepRecord(
+    long step,
+    Double epoch,
+    Double loss,
+    @JsonProperty("learning_rate") Double learningRate,
+    @JsonProperty("grad_norm") Double gradNorm,
+    Long tokens,
+    @JsonProperty("eval_loss") Double evalLoss,
+    @JsonProperty("eval_tokens") Long evalTokens) {
+
+  public static StepRecord train(
+      long step, double epoch, double loss, double lr, double gradNorm, long tokens) {
+    return new StepRecord(step, epoch, loss, lr, gradNorm, tokens, null, null);
+  }
+
+  public static StepRecord eval(long step, double epoch, double loss, long tokens) {
+    return new StepRecord(step, epoch, null, null, null, null, loss, tokens);
+  }
+}

@@ -1,0 +1,41 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.train;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/** trainer_state.json, in the shape of Hugging Face Trainer's file of that name. */
+public record TrainerState(
+    @JsonProperty("global_step") long globalStep,
+    @JsonProperty("max_steps") long maxSteps,
+    @JsonProperty("num_train_epochs") double epochs,
+    @JsonProperty("log_history") List<StepRecord> logHistory) {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public void write(Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+      Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+      JSON.writeValue(temp.toFile(), this);
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  public static TrainerState read(Path file) throws IOException {
+    return JSON.readValue(file.toFile(), TrainerState.class);
+  }
+}

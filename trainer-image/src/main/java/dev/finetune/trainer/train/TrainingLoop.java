@@ -1,0 +1,159 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.data.Example;
+import dev.finetune.trainer.model.CausalLmBlock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * The training loop, DJL style: batch, forward, loss, backward, clip, step — everything else
+ * (logging, evaluation, saving) is the caller's, through the {@link Consumer} of step records.
+ *
+ * <p>Step k (0-based) uses examples k·B·G … of the epoch's order (file order with {@code
+ * shuffle=false}); its loss is token-weighted over all its micro-batches, computed before the
+ * update: each micro-batch's NLL sum is divided by the whole step's scored count, so the summed
+ * gradients are those of the step's mean loss. Every step runs in its own NDManager and NDScope, so
+ * no per-step array outlives it.
+ */
+public final class TrainingLoop {
+  private final CausalLmBlock model;
+  private final TrainingOptions options;
+  private final NDManager manager;
+  private final AdamW optimizer;
+
+  public TrainingLoop(CausalLmBlock model, TrainingOptions options, NDManager manager) {
+    this.model = model;
+    this.options = options;
+    this.manager = manager;
+    this.optimizer =
+        new AdamW(options.beta1(), options.beta2(), options.eps(), options.weightDecay(), manager);
+  }
+
+  /** Optimizer steps one epoch of {@code count} examples takes. */
+  public long stepsPerEpoch(int count) {
+    long perStep = (long) options.batchSize() * options.gradientAccumulationSteps();
+    return (count + perStep - 1) / perStep;
+  }
+
+  public long totalSteps(int count) {
+    return options.maxSteps() > 0 ? options.maxSteps() : options.epochs() * stepsPerEpoch(count);
+  }
+
+  /**
+   * Trains on {@code examples}; calls {@code onStep} after every optimizer step and {@code
+   * onEvalDue} when an evaluation is due (step number given).
+   */
+  public void run(
+      List<Example> examples,
+      Consumer<StepRecord> onStep,
+      java.util.function.LongConsumer onEvalDue) {
+    List<Example> usable = new ArrayList<>(examples);
+    usable.removeIf(e -> e.scoredCount() == 0);
+    if (usable.isEmpty()) {
+      throw TrainerException.data("no example has a token to learn (all are too short)");
+    }
+    long perEpoch = stepsPerEpoch(usable.size());
+    long total = totalSteps(usable.size());
+    long warmup =
+        options.warmupRatio() > 0
+            ? (long) Math.ceil(options.warmupRatio() * total)
+            : options.warmupSteps();
+    LrSchedule schedule =
+        new LrSchedule(options.scheduler(), options.learningRate(), warmup, total);
+    Map<String, Parameter> params = model.parametersByName();
+    params.values().forEach(p -> p.getArray().setRequiresGradient(true));
+    Engine.getInstance().setRandomSeed((int) options.seed());
+
+    int perStep = options.batchSize() * options.gradientAccumulationSteps();
+    List<Example> order = new ArrayList<>();
+    long epochIndex = -1;
+    for (long step = 0; step < total; step++) {
+      long epoch = step / perEpoch;
+      if (epoch != epochIndex) {
+        epochIndex = epoch;
+        order = new ArrayList<>(usable);
+        if (options.shuffle()) {
+          Collections.shuffle(order, new Random(options.seed() + epoch));
+        }
+      }
+      int from = (int) ((step % perEpoch) * perStep);
+      List<Example> stepExamples = order.subList(from, Math.min(order.size(), from + perStep));
+      double lr = schedule.at(step);
+      StepRecord record = step(stepExamples, lr, step + 1, (double) (step + 1) / perEpoch);
+      onStep.accept(record);
+      boolean endOfEpoch = (step + 1) % perEpoch == 0;
+      if (options.evalEverySteps() > 0 ? (step + 1) % options.evalEverySteps() == 0 : endOfEpoch) {
+        onEvalDue.accept(step + 1);
+      }
+    }
+  }
+
+  private StepRecord step(List<Example> examples, double lr, long stepNumber, double epoch) {
+    Map<String, Parameter> params = model.parametersByName();
+    int scored = examples.stream().mapToInt(Example::scoredCount).sum();
+    long tokens = 0;
+    double lossSum = 0;
+    try (NDManager step = manager.newSubManager();
+        NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      for (int i = 0; i < examples.size(); i += options.batchSize()) {
+        List<Example> micro =
+            examples.subList(i, Math.min(examples.size(), i + options.batchSize()));
+        TokenBatch batch = TokenBatch.of(micro, step);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          NDArray nll = CausalLmLoss.nllSum(model.logits(batch.ids()), batch);
+          lossSum += nll.getFloat();
+          collector.backward(nll.div((float) scored));
+        }
+        tokens += batch.scoredCount();
+      }
+      double loss = lossSum / scored;
+      if (!Double.isFinite(loss)) {
+        throw TrainerException.config(
+            "the training loss became "
+                + loss
+                + " at step "
+                + stepNumber
+                + "; lower the learning rate or check the data");
+      }
+      List<NDArray> grads = new ArrayList<>();
+      double squares = 0;
+      for (Parameter p : params.values()) {
+        NDArray g = p.getArray().getGradient();
+        grads.add(g);
+        squares += g.square().sum().getFloat();
+      }
+      double norm = Math.sqrt(squares);
+      double clip =
+          options.maxGradNorm() > 0 ? Math.min(1.0, options.maxGradNorm() / (norm + 1e-6)) : 1.0;
+      optimizer.beginStep();
+      int i = 0;
+      for (Map.Entry<String, Parameter> e : params.entrySet()) {
+        NDArray g = grads.get(i++);
+        optimizer.update(
+            e.getKey(), e.getValue().getArray(), clip < 1.0 ? g.mul((float) clip) : g, lr);
+        g.muli(0); // gradients accumulate until zeroed
+      }
+      return StepRecord.train(stepNumber, epoch, loss, lr, norm, tokens);
+    }
+  }
+
+  public AdamW optimizer() {
+    return optimizer;
+  }
+}
