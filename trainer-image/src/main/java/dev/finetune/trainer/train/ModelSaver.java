@@ -47,7 +47,10 @@ public final class ModelSaver {
       for (String name : COPIED) {
         Path source = model.directory().resolve(name);
         if (Files.isRegularFile(source)) {
-          Files.copy(source, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+          Path target = dir.resolve(name);
+          Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+          // A read-only source (a mounted model) must not make the output read-only.
+          target.toFile().setWritable(true, true);
         }
       }
     } catch (IOException e) {
