@@ -86,6 +86,16 @@ class CheckpointLayoutFixtureTest {
     try (NDManager manager = NDManager.newBaseManager()) {
       assertThatThrownBy(() -> ModelLoader.load(dir, manager))
           .isInstanceOf(TrainerException.class)
+          .hasMessageContaining("wte.weight has shape [1], config.json says [50257, 64]");
+    }
+    SafetensorsWriter.write(
+        dir.resolve("model.safetensors"),
+        Map.of(
+            "wte.weight",
+            new SafetensorsWriter.Tensor(new long[] {50257, 64}, new float[50257 * 64])));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      assertThatThrownBy(() -> ModelLoader.load(dir, manager))
+          .isInstanceOf(TrainerException.class)
           .hasMessageContaining("the checkpoint has no tensor wpe.weight");
     }
   }
