@@ -13,7 +13,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "finetune-trainer 0.1.0",
     description = "Fine-tunes and evaluates Hugging Face causal language models (DJL, PyTorch).",
-    subcommands = {EvaluateCommand.class, TrainCommand.class})
+    subcommands = {
+      TrainCommand.class,
+      EvaluateCommand.class,
+      GenerateCommand.class,
+      ValidateDataCommand.class
+    })
 public final class Commands {
   private Commands() {}
 

@@ -48,6 +48,11 @@ final class TrainCommand implements Callable<Integer> {
   Path evalData;
 
   @Option(
+      names = "--eval-max-length",
+      description = "Tokens per validation example (default: --max-length).")
+  Integer evalMaxLength;
+
+  @Option(
       names = "--eval-every-steps",
       defaultValue = "0",
       description = "Evaluate every N steps (default: at the end of each epoch).")
@@ -193,10 +198,24 @@ final class TrainCommand implements Callable<Integer> {
       List<Example> eval =
           evalData == null
               ? List.of()
-              : Datasets.load(evalData, options.format, builder, false).examples();
+              : Datasets.load(
+                      evalData, options.format, evalBuilder(tokenizer, model, builder), false)
+                  .examples();
       run(model, training, train.examples(), eval, manager);
       return 0;
     }
+  }
+
+  private ExampleBuilder evalBuilder(
+      TextTokenizer tokenizer, ModelLoader.LoadedModel model, ExampleBuilder trainBuilder) {
+    if (evalMaxLength == null) {
+      return trainBuilder;
+    }
+    return new ExampleBuilder(
+        tokenizer,
+        model.block().config().eosTokenId(),
+        evalMaxLength,
+        dev.finetune.trainer.data.ChatRenderer.forModel(options.model));
   }
 
   static void run(

@@ -85,8 +85,11 @@ public final class JsonlScan {
     try {
       node = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      return java.util.Optional.of(
-          new LineError(number, "invalid JSON: " + e.getOriginalMessage()));
+      String why =
+          e.getOriginalMessage().startsWith("Trailing token")
+              ? "more than one JSON value on the line"
+              : e.getOriginalMessage();
+      return java.util.Optional.of(new LineError(number, "invalid JSON: " + why));
     }
     if (!node.isObject()) {
       return java.util.Optional.of(

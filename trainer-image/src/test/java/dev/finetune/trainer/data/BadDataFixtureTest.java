@@ -32,7 +32,7 @@ class BadDataFixtureTest {
     assertThat(reasons.get(13L)).startsWith("invalid JSON");
     assertThat(reasons.get(15L)).startsWith("invalid JSON");
     assertThat(reasons.get(16L)).isEqualTo("field \"text\" must be a string, found an array");
-    assertThat(reasons.get(18L)).startsWith("invalid JSON");
+    assertThat(reasons.get(18L)).isEqualTo("invalid JSON: more than one JSON value on the line");
     // The 1 MiB line 11 is under the 16 MiB default limit and valid.
     assertThat(scan.records())
         .extracting(JsonlScan.Record::line)

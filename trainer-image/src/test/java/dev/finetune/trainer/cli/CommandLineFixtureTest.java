@@ -1,0 +1,277 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.trainer.Fixtures;
+import dev.finetune.trainer.TrainerMain;
+import dev.finetune.trainer.model.CausalLmBlock;
+import dev.finetune.trainer.model.ModelLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands as a user runs them: output, files and exit codes. */
+class CommandLineFixtureTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void evaluatePrintsTheLossLineLast() throws Exception {
+    Run run =
+        run(
+            "evaluate",
+            "--model",
+            Fixtures.model("tiny-gpt2").toString(),
+            "--data",
+            Fixtures.data("eval_text.jsonl").toString(),
+            "--format",
+            "text",
+            "--max-length",
+            "128");
+    assertThat(run.code).isZero();
+    JsonNode last = JSON.readTree(run.lastLine());
+    assertThat(last.size()).isEqualTo(2);
+    assertThat(last.get("tokens").asLong()).isEqualTo(3586);
+    assertThat(last.get("loss").asDouble()).isCloseTo(6.932907353216088, within(1e-4));
+  }
+
+  @Test
+  void trainWritesStateAndAModelThatLoadsBack(@TempDir Path out) throws Exception {
+    Path data = out.resolve("first12.jsonl");
+    Files.write(data, Files.readAllLines(Fixtures.data("text.jsonl")).subList(0, 12));
+    Run run =
+        run(
+            "train",
+            "--model",
+            Fixtures.model("tiny-gpt2").toString(),
+            "--data",
+            data.toString(),
+            "--format",
+            "text",
+            "--max-length",
+            "64",
+            "--batch-size",
+            "4",
+            "--max-steps",
+            "3",
+            "--learning-rate",
+            "1e-3",
+            "--weight-decay",
+            "0",
+            "--max-grad-norm",
+            "0",
+            "--scheduler",
+            "constant",
+            "--warmup-steps",
+            "0",
+            "--no-shuffle",
+            "--seed",
+            "1",
+            "--eval-data",
+            Fixtures.data("eval_text.jsonl").toString(),
+            "--eval-max-length",
+            "128",
+            "--eval-every-steps",
+            "3",
+            "--output",
+            out.toString());
+    assertThat(run.code).as(run.err).isZero();
+    JsonNode state = JSON.readTree(out.resolve("trainer_state.json").toFile());
+    JsonNode history = state.get("log_history");
+    JsonNode expected = Fixtures.expected("tiny-gpt2").get("train_parity");
+    for (int i = 0; i < 3; i++) {
+      JsonNode step = history.get(i);
+      assertThat(step.get("step").asInt()).isEqualTo(i + 1);
+      assertThat(step.get("loss").asDouble())
+          .isCloseTo(expected.get("step_losses").get(i).asDouble(), within(2e-4));
+      assertThat(step.get("learning_rate").asDouble()).isEqualTo(1e-3);
+      assertThat(step.get("grad_norm").asDouble())
+          .isCloseTo(expected.get("grad_norms_before_clip").get(i).asDouble(), within(1e-4));
+      assertThat(step.get("tokens").asLong())
+          .isEqualTo(expected.get("step_tokens").get(i).asLong());
+    }
+    assertThat(history.get(3).get("eval_loss").asDouble())
+        .isCloseTo(expected.at("/final_eval/loss").asDouble(), within(2e-4));
+    Path model = out.resolve("final");
+    assertThat(model.resolve("config.json")).exists();
+    assertThat(model.resolve("tokenizer.json")).exists();
+    assertThat(model.resolve("model.safetensors")).exists();
+    Run evaluate =
+        run(
+            "evaluate",
+            "--model",
+            model.toString(),
+            "--data",
+            Fixtures.data("eval_text.jsonl").toString(),
+            "--format",
+            "text",
+            "--max-length",
+            "128");
+    assertThat(JSON.readTree(evaluate.lastLine()).get("loss").asDouble())
+        .isCloseTo(expected.at("/final_eval/loss").asDouble(), within(2e-4));
+  }
+
+  @Test
+  void trainStopsOnBadDataWithTheDataErrorCodeAndTheLinesNamed(@TempDir Path out) {
+    Run run =
+        run(
+            "train",
+            "--model",
+            Fixtures.model("tiny-gpt2").toString(),
+            "--data",
+            Fixtures.data("bad.jsonl").toString(),
+            "--format",
+            "text",
+            "--max-steps",
+            "1",
+            "--output",
+            out.toString());
+    assertThat(run.code).isEqualTo(65);
+    assertThat(run.err)
+        .contains("11 invalid line(s)")
+        .contains("bad.jsonl line 3: invalid JSON")
+        .contains("line 18");
+    assertThat(out.resolve("final")).doesNotExist();
+  }
+
+  @Test
+  void skipInvalidLinesTrainsOnTheRest(@TempDir Path out) {
+    Run run =
+        run(
+            "train",
+            "--model",
+            Fixtures.model("tiny-gpt2").toString(),
+            "--data",
+            Fixtures.data("bad.jsonl").toString(),
+            "--format",
+            "text",
+            "--max-steps",
+            "1",
+            "--max-length",
+            "32",
+            "--skip-invalid-lines",
+            "--output",
+            out.toString());
+    assertThat(run.code).as(run.err).isZero();
+    assertThat(run.err).contains("skipped 11 invalid line(s)");
+    assertThat(out.resolve("final/model.safetensors")).exists();
+  }
+
+  @Test
+  void validateDataReportsLinesAndStatistics() throws Exception {
+    Run run =
+        run(
+            "validate-data",
+            "--data",
+            Fixtures.data("text.jsonl").toString(),
+            "--format",
+            "text",
+            "--model",
+            Fixtures.model("tiny-gpt2").toString(),
+            "--max-length",
+            "128");
+    assertThat(run.code).isZero();
+    JsonNode summary = JSON.readTree(run.lastLine());
+    assertThat(summary.get("lines").asInt()).isEqualTo(303);
+    assertThat(summary.get("invalid").asInt()).isZero();
+    assertThat(summary.get("truncated").asInt())
+        .as("data README: 11 lines exceed 128 tokens")
+        .isEqualTo(11);
+
+    Run bad =
+        run("validate-data", "--data", Fixtures.data("bad.jsonl").toString(), "--format", "text");
+    assertThat(bad.code).isEqualTo(65);
+    assertThat(bad.out).contains("bad.jsonl: line 5: missing field \"text\"");
+  }
+
+  @Test
+  void missingModelIsAConfigurationError(@TempDir Path empty) {
+    Run run =
+        run(
+            "evaluate",
+            "--model",
+            empty.toString(),
+            "--data",
+            Fixtures.data("eval_text.jsonl").toString(),
+            "--format",
+            "text");
+    assertThat(run.code).isEqualTo(78);
+    assertThat(run.err).contains("has no tokenizer.json");
+  }
+
+  @Test
+  void greedyGenerationFollowsTheArgmax() throws Exception {
+    Path model = Fixtures.model("tiny-llama");
+    try (NDManager manager = NDManager.newBaseManager()) {
+      CausalLmBlock block = ModelLoader.load(model, manager).block();
+      long[] prompt = {16190, 318, 10431, 284};
+      long[] first = GenerateCommand.generate(block, prompt, 5, 0, 1, new Random(1), manager);
+      long[] again = GenerateCommand.generate(block, prompt, 5, 0, 1, new Random(2), manager);
+      assertThat(first).hasSize(5).containsExactly(again);
+      long next =
+          GenerateCommand.argmax(
+              block.logits(manager.create(prompt).reshape(1, 4)).get("0, 3, :").toFloatArray());
+      assertThat(first[0]).isEqualTo(next);
+      long[] sampled = GenerateCommand.generate(block, prompt, 5, 1.0, 0.9, new Random(3), manager);
+      assertThat(GenerateCommand.generate(block, prompt, 5, 1.0, 0.9, new Random(3), manager))
+          .containsExactly(sampled);
+    }
+    Run run =
+        run(
+            "generate",
+            "--model",
+            model.toString(),
+            "--prompt",
+            "Everyone is permitted",
+            "--max-new-tokens",
+            "3");
+    assertThat(run.code).isZero();
+    assertThat(run.out).isNotBlank();
+  }
+
+  @Test
+  void helpExplainsEveryCommand() {
+    for (String command : List.of("train", "evaluate", "generate", "validate-data")) {
+      Run run = run(command, "--help");
+      assertThat(run.code).isZero();
+      assertThat(run.out).contains("Usage:").contains(command);
+    }
+  }
+
+  private record Run(int code, String out, String err) {
+    String lastLine() {
+      String[] lines = out.strip().split("\\R");
+      return lines[lines.length - 1];
+    }
+  }
+
+  private static Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = TrainerMain.run(args);
+      return new Run(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+}
