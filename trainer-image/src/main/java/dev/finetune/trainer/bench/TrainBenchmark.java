@@ -1,0 +1,194 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.bench;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.finetune.trainer.data.Example;
+import dev.finetune.trainer.io.SafetensorsWriter;
+import dev.finetune.trainer.model.ModelLoader;
+import dev.finetune.trainer.train.LrSchedule;
+import dev.finetune.trainer.train.TrainingLoop;
+import dev.finetune.trainer.train.TrainingOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Times training steps of the real training loop on random token ids, for comparison with PyTorch
+ * eager on the same shapes (trainer-image/bench/run.sh runs both, alternating). Prints one JSON
+ * line: step times, median, tokens/s and resident memory.
+ *
+ * <pre>
+ * TrainBenchmark MODEL_DIR BATCH SEQ STEPS [WARMUP]
+ * TrainBenchmark --make-gpt2 DIR LAYERS HIDDEN HEADS   (writes a GPT-2 with random weights)
+ * </pre>
+ */
+public final class TrainBenchmark {
+  private TrainBenchmark() {}
+
+  public static void main(String[] args) throws IOException {
+    System.setProperty("ai.djl.offline", "true");
+    if (args[0].equals("--make-gpt2")) {
+      makeGpt2(
+          Path.of(args[1]),
+          Integer.parseInt(args[2]),
+          Integer.parseInt(args[3]),
+          Integer.parseInt(args[4]));
+      return;
+    }
+    Path model = Path.of(args[0]);
+    int batch = Integer.parseInt(args[1]);
+    int seq = Integer.parseInt(args[2]);
+    int steps = Integer.parseInt(args[3]);
+    int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+    try (NDManager manager = NDManager.newBaseManager()) {
+      ModelLoader.LoadedModel loaded = ModelLoader.load(model, manager);
+      int vocab = loaded.block().config().vocabSize();
+      Random random = new Random(1234);
+      List<Example> examples = new ArrayList<>();
+      for (int i = 0; i < batch * (steps + warmup); i++) {
+        long[] ids = new long[seq];
+        for (int t = 0; t < seq; t++) {
+          ids[t] = random.nextInt(vocab);
+        }
+        boolean[] scored = new boolean[seq];
+        Arrays.fill(scored, 1, seq, true);
+        examples.add(new Example(i + 1, ids, scored, false));
+      }
+      TrainingOptions options =
+          new TrainingOptions(
+              batch,
+              1,
+              1,
+              steps + warmup,
+              1e-4,
+              0.0,
+              0.9,
+              0.999,
+              1e-8,
+              1.0,
+              LrSchedule.Kind.CONSTANT,
+              0,
+              0,
+              1,
+              false,
+              0,
+              1,
+              Path.of("unused"));
+      List<Double> seconds = new ArrayList<>();
+      List<Long> rss = new ArrayList<>();
+      long[] last = {System.nanoTime()};
+      new TrainingLoop(loaded.block(), options, manager)
+          .run(
+              examples,
+              record -> {
+                long now = System.nanoTime();
+                if (record.step() > warmup) {
+                  seconds.add((now - last[0]) / 1e9);
+                }
+                rss.add(residentKiB());
+                last[0] = System.nanoTime();
+              },
+              step -> {});
+      List<Double> sorted = new ArrayList<>(seconds);
+      sorted.sort(Double::compare);
+      double median = sorted.get(sorted.size() / 2);
+      ObjectNode out = new ObjectMapper().createObjectNode();
+      out.put("impl", "djl");
+      out.put("batch", batch);
+      out.put("seq", seq);
+      out.put("median_step_s", median);
+      out.put("tokens_per_s", batch * seq / median);
+      out.putPOJO("step_s", seconds);
+      out.put("rss_peak_kib", rss.stream().mapToLong(Long::longValue).max().orElse(0));
+      out.put(
+          "rss_after_warmup_kib",
+          rss.get(Math.min(rss.size() - 1, Math.max(warmup, rss.size() / 5))));
+      out.put("rss_last_kib", rss.get(rss.size() - 1));
+      System.out.println(out);
+    }
+  }
+
+  static long residentKiB() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  /** A GPT-2 with N(0, 0.02) weights, vocabulary 50257, 1024 positions. */
+  static void makeGpt2(Path dir, int layers, int hidden, int heads) throws IOException {
+    Files.createDirectories(dir);
+    int vocab = 50257;
+    int positions = 1024;
+    Random random = new Random(7);
+    Map<String, SafetensorsWriter.Tensor> t = new LinkedHashMap<>();
+    t.put("wte.weight", normal(random, vocab, hidden));
+    t.put("wpe.weight", normal(random, positions, hidden));
+    for (int i = 0; i < layers; i++) {
+      String p = "h." + i + ".";
+      t.put(p + "ln_1.weight", ones(hidden));
+      t.put(p + "ln_1.bias", zeros(hidden));
+      t.put(p + "attn.c_attn.weight", normal(random, hidden, 3 * hidden));
+      t.put(p + "attn.c_attn.bias", zeros(3 * hidden));
+      t.put(p + "attn.c_proj.weight", normal(random, hidden, hidden));
+      t.put(p + "attn.c_proj.bias", zeros(hidden));
+      t.put(p + "ln_2.weight", ones(hidden));
+      t.put(p + "ln_2.bias", zeros(hidden));
+      t.put(p + "mlp.c_fc.weight", normal(random, hidden, 4 * hidden));
+      t.put(p + "mlp.c_fc.bias", zeros(4 * hidden));
+      t.put(p + "mlp.c_proj.weight", normal(random, 4 * hidden, hidden));
+      t.put(p + "mlp.c_proj.bias", zeros(hidden));
+    }
+    t.put("ln_f.weight", ones(hidden));
+    t.put("ln_f.bias", zeros(hidden));
+    SafetensorsWriter.write(dir.resolve("model.safetensors"), t);
+    ObjectNode config = new ObjectMapper().createObjectNode();
+    config.put("model_type", "gpt2");
+    config.putArray("architectures").add("GPT2LMHeadModel");
+    config.put("vocab_size", vocab);
+    config.put("n_positions", positions);
+    config.put("n_embd", hidden);
+    config.put("n_layer", layers);
+    config.put("n_head", heads);
+    config.put("layer_norm_epsilon", 1e-5);
+    config.put("activation_function", "gelu_new");
+    config.put("eos_token_id", 50256);
+    config.put("bos_token_id", 50256);
+    Files.writeString(dir.resolve("config.json"), config.toPrettyString());
+  }
+
+  private static SafetensorsWriter.Tensor normal(Random random, int rows, int cols) {
+    float[] v = new float[rows * cols];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (random.nextGaussian() * 0.02);
+    }
+    return new SafetensorsWriter.Tensor(new long[] {rows, cols}, v);
+  }
+
+  private static SafetensorsWriter.Tensor ones(int n) {
+    float[] v = new float[n];
+    Arrays.fill(v, 1f);
+    return new SafetensorsWriter.Tensor(new long[] {n}, v);
+  }
+
+  private static SafetensorsWriter.Tensor zeros(int n) {
+    return new SafetensorsWriter.Tensor(new long[] {n}, new float[n]);
+  }
+}
