@@ -38,8 +38,12 @@ print(f"{sys.argv[3]} batch {b}x{s}: DJL {d:.3f} s/step ({b*s/d:.0f} tok/s), "
       f"(medians of {len(djl)} alternating rounds)")
 PY
 done
-$JAVA "$FIXTURES/models/tiny-gpt2" 2 64 500 20 2>/dev/null | $PY -c '
+$JAVA "$FIXTURES/models/tiny-gpt2" 2 64 500 20 2>/dev/null > "$WORK/rss.json"
+$PY - "$WORK/rss.json" <<'PY'
 import json, sys
-r = json.loads(sys.stdin.read())
-print(f"tiny-gpt2 500 steps (batch 2x64): RSS after warmup {r[\"rss_after_warmup_kib\"]/1024:.0f} MiB, "
-      f"last {r[\"rss_last_kib\"]/1024:.0f} MiB, peak {r[\"rss_peak_kib\"]/1024:.0f} MiB")'
+r = json.load(open(sys.argv[1]))
+mib = lambda k: r[k] / 1024
+print(f"tiny-gpt2 500 steps (batch 2x64): RSS after warmup {mib('rss_after_warmup_kib'):.0f} MiB, "
+      f"at step 500 {mib('rss_last_kib'):.0f} MiB, peak {mib('rss_peak_kib'):.0f} MiB, "
+      f"median step {r['median_step_s']*1000:.0f} ms")
+PY

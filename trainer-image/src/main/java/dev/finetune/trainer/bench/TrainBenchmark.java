@@ -87,6 +87,7 @@ public final class TrainBenchmark {
               Path.of("unused"));
       List<Double> seconds = new ArrayList<>();
       List<Long> rss = new ArrayList<>();
+      List<Double> losses = new ArrayList<>();
       long[] last = {System.nanoTime()};
       new TrainingLoop(loaded.block(), options, manager)
           .run(
@@ -97,6 +98,10 @@ public final class TrainBenchmark {
                   seconds.add((now - last[0]) / 1e9);
                 }
                 rss.add(residentKiB());
+                losses.add(record.loss());
+                if (Boolean.getBoolean("bench.gc")) {
+                  System.gc(); // provokes use-after-free bugs in native memory handling
+                }
                 last[0] = System.nanoTime();
               },
               step -> {});
@@ -115,6 +120,12 @@ public final class TrainBenchmark {
           "rss_after_warmup_kib",
           rss.get(Math.min(rss.size() - 1, Math.max(warmup, rss.size() / 5))));
       out.put("rss_last_kib", rss.get(rss.size() - 1));
+      List<Long> everyTenth = new ArrayList<>();
+      for (int i = 0; i < rss.size(); i += Math.max(1, rss.size() / 10)) {
+        everyTenth.add(rss.get(i));
+      }
+      out.putPOJO("rss_samples_kib", everyTenth);
+      out.putPOJO("losses", losses);
       System.out.println(out);
     }
   }

@@ -5,6 +5,7 @@
 package dev.finetune.trainer.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.ChatRenderer;
 import dev.finetune.trainer.data.DataFormat;
 import dev.finetune.trainer.data.ExampleBuilder;
@@ -47,6 +48,15 @@ final class ModelOptions {
   }
 
   ExampleBuilder examples(TextTokenizer tokenizer, ModelLoader.LoadedModel loaded) {
+    return examples(tokenizer, loaded, maxLength);
+  }
+
+  ExampleBuilder examples(TextTokenizer tokenizer, ModelLoader.LoadedModel loaded, int maxLength) {
+    int positions = loaded.block().config().maxPositions();
+    if (maxLength > positions) {
+      throw TrainerException.config(
+          "--max-length " + maxLength + " is longer than the model's " + positions + " positions");
+    }
     return new ExampleBuilder(
         tokenizer, loaded.block().config().eosTokenId(), maxLength, ChatRenderer.forModel(model));
   }

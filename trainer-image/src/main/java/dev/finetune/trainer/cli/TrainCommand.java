@@ -208,14 +208,7 @@ final class TrainCommand implements Callable<Integer> {
 
   private ExampleBuilder evalBuilder(
       TextTokenizer tokenizer, ModelLoader.LoadedModel model, ExampleBuilder trainBuilder) {
-    if (evalMaxLength == null) {
-      return trainBuilder;
-    }
-    return new ExampleBuilder(
-        tokenizer,
-        model.block().config().eosTokenId(),
-        evalMaxLength,
-        dev.finetune.trainer.data.ChatRenderer.forModel(options.model));
+    return evalMaxLength == null ? trainBuilder : options.examples(tokenizer, model, evalMaxLength);
   }
 
   static void run(

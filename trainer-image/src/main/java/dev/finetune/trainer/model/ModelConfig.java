@@ -53,6 +53,16 @@ public record ModelConfig(
     String type = c.path("model_type").asText("");
     return switch (type) {
       case "gpt2" -> {
+        String act = c.path("activation_function").asText("gelu_new");
+        if (!act.equals("gelu_new") && !act.equals("gelu_pytorch_tanh")) {
+          throw TrainerException.config(
+              file + ": activation_function " + act + " is not supported");
+        }
+        if (c.path("scale_attn_by_inverse_layer_idx").asBoolean(false)
+            || c.path("reorder_and_upcast_attn").asBoolean(false)) {
+          throw TrainerException.config(
+              file + ": scale_attn_by_inverse_layer_idx/reorder_and_upcast_attn are not supported");
+        }
         int hidden = required(c, "n_embd", file);
         int heads = required(c, "n_head", file);
         yield new ModelConfig(
@@ -78,6 +88,11 @@ public record ModelConfig(
         String act = c.path("hidden_act").asText("silu");
         if (!act.equals("silu")) {
           throw TrainerException.config(file + ": hidden_act " + act + " is not supported");
+        }
+        // Scaled RoPE (Llama 3.1 "llama3", YaRN, ...) changes the position tables: refuse it
+        // rather than train with the wrong ones.
+        if (!c.path("rope_scaling").isMissingNode() && !c.path("rope_scaling").isNull()) {
+          throw TrainerException.config(file + ": rope_scaling is not supported yet");
         }
         yield new ModelConfig(
             Family.LLAMA,
