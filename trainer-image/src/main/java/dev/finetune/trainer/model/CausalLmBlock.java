@@ -85,6 +85,10 @@ public abstract class CausalLmBlock extends AbstractBlock {
     return y;
   }
 
+  protected static NDArray scalar(NDManager manager, double value) {
+    return Scalars.of(manager, value);
+  }
+
   protected static NDArray embedding(NDArray ids, NDArray table) {
     return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
   }
@@ -93,13 +97,14 @@ public abstract class CausalLmBlock extends AbstractBlock {
   protected static NDArray causalMask(NDManager manager, long length) {
     NDArray rows = manager.arange(length).reshape(length, 1);
     NDArray cols = manager.arange(length).reshape(1, length);
-    return cols.gt(rows).toType(DataType.FLOAT32, false).mul(-1e30f);
+    return cols.gt(rows).toType(DataType.FLOAT32, false).mul(scalar(manager, -1e30));
   }
 
   /** Softmax attention over [B, H, T, D] tensors, scaled by 1/sqrt(D), with a causal mask. */
   protected static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
     long headDim = q.getShape().get(3);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headDim)).add(mask);
+    NDArray scale = scalar(q.getManager(), 1 / Math.sqrt(headDim));
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
     return scores.softmax(3).matMul(v);
   }
 

@@ -6,6 +6,7 @@ package dev.finetune.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -82,7 +83,9 @@ public final class Gpt2Block extends CausalLmBlock {
 
   /** gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
   static NDArray geluTanh(NDArray x) {
-    NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
-    return x.mul(0.5f).mul(inner.tanh().add(1f));
+    NDManager m = x.getManager();
+    NDArray cube = x.mul(x).mul(x);
+    NDArray inner = x.add(cube.mul(scalar(m, 0.044715))).mul(scalar(m, Math.sqrt(2.0 / Math.PI)));
+    return x.mul(scalar(m, 0.5)).mul(inner.tanh().add(scalar(m, 1)));
   }
 }

@@ -88,7 +88,8 @@ public final class LlamaBlock extends CausalLmBlock {
 
   private NDArray rmsNorm(NDArray x, String weightKey) {
     NDArray variance = x.square().mean(new int[] {2}, true);
-    return x.mul(variance.add((float) config.normEps()).sqrt().pow(-1)).mul(w(weightKey));
+    NDArray eps = scalar(x.getManager(), config.normEps());
+    return x.div(variance.add(eps).sqrt()).mul(w(weightKey));
   }
 
   /** q·cos + rotate_half(q)·sin, rotate_half(x) = [-x2, x1]. */

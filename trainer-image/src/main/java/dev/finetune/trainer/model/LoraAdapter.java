@@ -49,7 +49,8 @@ public final class LoraAdapter {
     if (pair == null) {
       return y;
     }
-    return y.add(x.matMul(pair.a().transpose()).matMul(pair.b().transpose()).mul((float) scaling));
+    NDArray update = x.matMul(pair.a().transpose()).matMul(pair.b().transpose());
+    return y.add(update.mul(Scalars.of(x.getManager(), scaling)));
   }
 
   public static LoraAdapter load(Path dir, CausalLmBlock model, NDManager manager) {

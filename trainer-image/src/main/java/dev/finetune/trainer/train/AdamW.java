@@ -7,6 +7,7 @@ package dev.finetune.trainer.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import dev.finetune.trainer.model.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,13 +15,21 @@ import java.util.Map;
  * torch.optim.AdamW, one parameter group: decoupled weight decay on every parameter, bias
  * corrections, eps added after the bias-corrected square root. Written here because DJL's Adam puts
  * eps elsewhere and keeps its state private (state must be saved for exact resume).
+ *
+ * <p>Scalars are native NDArrays made once (constants) or once per step (bias corrections), not
+ * Java numbers: DJL turns every {@code op(Number)} into a new direct buffer, thousands per step,
+ * which only the garbage collector frees (see {@link Scalars}).
  */
 public final class AdamW {
   private final double beta1;
   private final double beta2;
-  private final double eps;
   private final double weightDecay;
   private final NDManager stateManager;
+  private final NDArray beta1Array;
+  private final NDArray oneMinusBeta1;
+  private final NDArray beta2Array;
+  private final NDArray oneMinusBeta2;
+  private final NDArray eps;
   private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
   private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
   private long step;
@@ -28,9 +37,13 @@ public final class AdamW {
   public AdamW(double beta1, double beta2, double eps, double weightDecay, NDManager stateManager) {
     this.beta1 = beta1;
     this.beta2 = beta2;
-    this.eps = eps;
     this.weightDecay = weightDecay;
     this.stateManager = stateManager;
+    this.beta1Array = constant((float) beta1);
+    this.oneMinusBeta1 = constant((float) (1 - beta1));
+    this.beta2Array = constant((float) beta2);
+    this.oneMinusBeta2 = constant((float) (1 - beta2));
+    this.eps = constant((float) eps);
   }
 
   /** Starts an optimizer step; every parameter is then updated once with {@link #update}. */
@@ -42,19 +55,34 @@ public final class AdamW {
     return step;
   }
 
-  /** Updates {@code param} in place from its gradient at learning rate {@code lr}. */
-  public void update(String name, NDArray param, NDArray grad, double lr) {
+  /**
+   * Per-step scalars for {@link #update}, created in the caller's step scope.
+   *
+   * @param lr the learning rate of this step
+   */
+  public StepScalars scalars(double lr, NDManager manager) {
+    double bias1 = 1 - Math.pow(beta1, step);
+    double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    return new StepScalars(
+        Scalars.of(manager, 1 - lr * weightDecay),
+        Scalars.of(manager, bias2Sqrt),
+        Scalars.of(manager, lr / bias1));
+  }
+
+  /** Scalars that change every step. */
+  public record StepScalars(NDArray decay, NDArray bias2Sqrt, NDArray stepSize) {}
+
+  /** Updates {@code param} in place from its gradient. */
+  public void update(String name, NDArray param, NDArray grad, StepScalars s) {
     NDArray m = firstMoments.computeIfAbsent(name, k -> state(param));
     NDArray v = secondMoments.computeIfAbsent(name, k -> state(param));
     if (weightDecay != 0) {
-      param.muli((float) (1 - lr * weightDecay));
+      param.muli(s.decay());
     }
-    m.muli((float) beta1).addi(grad.mul((float) (1 - beta1)));
-    v.muli((float) beta2).addi(grad.square().mul((float) (1 - beta2)));
-    double bias1 = 1 - Math.pow(beta1, step);
-    double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-    NDArray denom = v.sqrt().div((float) bias2Sqrt).add((float) eps);
-    param.subi(m.div(denom).mul((float) (lr / bias1)));
+    m.muli(beta1Array).addi(grad.mul(oneMinusBeta1));
+    v.muli(beta2Array).addi(grad.square().muli(oneMinusBeta2));
+    NDArray denom = v.sqrt().divi(s.bias2Sqrt()).addi(eps);
+    param.subi(m.div(denom).muli(s.stepSize()));
   }
 
   /** Optimizer state outlives the step's NDScope it is created in. */
@@ -62,6 +90,12 @@ public final class AdamW {
     NDArray zeros = stateManager.zeros(param.getShape());
     NDScope.unregister(zeros);
     return zeros;
+  }
+
+  private NDArray constant(float value) {
+    NDArray c = Scalars.of(stateManager, value);
+    NDScope.unregister(c);
+    return c;
   }
 
   public Map<String, NDArray> firstMoments() {

@@ -16,6 +16,13 @@ import java.util.List;
  * a padded batch scores exactly what one-sequence-at-a-time passes would.
  */
 public record TokenBatch(NDArray ids, NDArray scored, int scoredCount, long tokens) {
+  /** A copy in native memory, not backed by a Java direct buffer. */
+  static NDArray nativeCopy(NDArray fromJava) {
+    NDArray copy = fromJava.duplicate();
+    fromJava.close();
+    return copy;
+  }
+
   public static TokenBatch of(List<Example> examples, NDManager manager) {
     int rows = examples.size();
     int width = examples.stream().mapToInt(Example::length).max().orElse(0);
@@ -35,6 +42,10 @@ public record TokenBatch(NDArray ids, NDArray scored, int scoredCount, long toke
       tokens += e.length();
     }
     Shape shape = new Shape(rows, width);
-    return new TokenBatch(manager.create(ids, shape), manager.create(scored, shape), count, tokens);
+    return new TokenBatch(
+        nativeCopy(manager.create(ids, shape)),
+        nativeCopy(manager.create(scored, shape)),
+        count,
+        tokens);
   }
 }

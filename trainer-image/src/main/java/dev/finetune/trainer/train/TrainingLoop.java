@@ -13,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.model.CausalLmBlock;
+import dev.finetune.trainer.model.Scalars;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -118,7 +119,7 @@ public final class TrainingLoop {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
           NDArray nll = CausalLmLoss.nllSum(model.logits(batch.ids()), batch);
           lossSum += nll.getFloat();
-          collector.backward(nll.div((float) scored));
+          collector.backward(nll.div(Scalars.of(step, scored)));
         }
         tokens += batch.scoredCount();
       }
@@ -142,12 +143,15 @@ public final class TrainingLoop {
       double clip =
           options.maxGradNorm() > 0 ? Math.min(1.0, options.maxGradNorm() / (norm + 1e-6)) : 1.0;
       optimizer.beginStep();
+      AdamW.StepScalars scalars = optimizer.scalars(lr, step);
+      NDArray clipFactor = Scalars.of(step, clip);
+      NDArray zero = Scalars.of(step, 0);
       int i = 0;
       for (Map.Entry<String, Parameter> e : params.entrySet()) {
         NDArray g = grads.get(i++);
         optimizer.update(
-            e.getKey(), e.getValue().getArray(), clip < 1.0 ? g.mul((float) clip) : g, lr);
-        g.muli(0); // gradients accumulate until zeroed
+            e.getKey(), e.getValue().getArray(), clip < 1.0 ? g.mul(clipFactor) : g, scalars);
+        g.muli(zero); // gradients accumulate until zeroed
       }
       return StepRecord.train(stepNumber, epoch, loss, lr, norm, tokens);
     }

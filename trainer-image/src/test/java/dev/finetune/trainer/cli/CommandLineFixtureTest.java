@@ -135,6 +135,8 @@ class CommandLineFixtureTest {
             Fixtures.data("bad.jsonl").toString(),
             "--format",
             "text",
+            "--max-length",
+            "64",
             "--max-steps",
             "1",
             "--output",
