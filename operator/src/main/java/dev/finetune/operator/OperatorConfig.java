@@ -66,21 +66,4 @@ public record OperatorConfig(
         Duration.ofSeconds(15),
         "finetune-operator");
   }
-
-  public OperatorConfig withNamespaces(Set<String> newNamespaces) {
-    return new OperatorConfig(
-        newNamespaces,
-        trainerImage,
-        imagePullPolicy,
-        gpuResourceName,
-        trainerPort,
-        trainerGracePeriod,
-        progressPollInterval,
-        httpPort,
-        leaderElection,
-        leaseName,
-        leaseNamespace,
-        leaseDuration,
-        identity);
-  }
 }

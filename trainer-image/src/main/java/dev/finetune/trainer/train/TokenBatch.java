@@ -6,8 +6,11 @@ package dev.finetune.trainer.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.finetune.trainer.data.Example;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -16,11 +19,38 @@ import java.util.List;
  * a padded batch scores exactly what one-sequence-at-a-time passes would.
  */
 public record TokenBatch(NDArray ids, NDArray scored, int scoredCount, long tokens) {
-  /** A copy in native memory, not backed by a Java direct buffer. */
-  static NDArray nativeCopy(NDArray fromJava) {
-    NDArray copy = fromJava.duplicate();
-    fromJava.close();
-    return copy;
+  /** Reused staging buffer: no direct buffer per batch waiting for the garbage collector. */
+  private static final ThreadLocal<ByteBuffer> STAGING =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(0));
+
+  /** A native copy of {@code values}, staged through the reused direct buffer. */
+  static NDArray nativeCopy(NDManager manager, long[] values, Shape shape) {
+    ByteBuffer staging = staging(values.length * 8);
+    staging.asLongBuffer().put(values);
+    try (NDArray view = manager.create(staging, shape, DataType.INT64)) {
+      return view.duplicate();
+    }
+  }
+
+  static NDArray nativeCopy(NDManager manager, float[] values, Shape shape) {
+    ByteBuffer staging = staging(values.length * 4);
+    staging.asFloatBuffer().put(values);
+    try (NDArray view = manager.create(staging, shape, DataType.FLOAT32)) {
+      return view.duplicate();
+    }
+  }
+
+  private static ByteBuffer staging(int bytes) {
+    ByteBuffer buffer = STAGING.get();
+    if (buffer.capacity() < bytes) {
+      buffer =
+          ByteBuffer.allocateDirect(Math.max(bytes, 2 * buffer.capacity()))
+              .order(ByteOrder.nativeOrder());
+      STAGING.set(buffer);
+    }
+    buffer.clear();
+    buffer.limit(bytes);
+    return buffer.order(ByteOrder.nativeOrder());
   }
 
   public static TokenBatch of(List<Example> examples, NDManager manager) {
@@ -43,9 +73,6 @@ public record TokenBatch(NDArray ids, NDArray scored, int scoredCount, long toke
     }
     Shape shape = new Shape(rows, width);
     return new TokenBatch(
-        nativeCopy(manager.create(ids, shape)),
-        nativeCopy(manager.create(scored, shape)),
-        count,
-        tokens);
+        nativeCopy(manager, ids, shape), nativeCopy(manager, scored, shape), count, tokens);
   }
 }

@@ -133,13 +133,14 @@ public final class TrainingLoop {
                 + "; lower the learning rate or check the data");
       }
       List<NDArray> grads = new ArrayList<>();
-      double squares = 0;
+      // One read back to Java per step: every getFloat() costs a JNI call and a buffer.
+      NDArray squares = Scalars.of(step, 0);
       for (Parameter p : params.values()) {
         NDArray g = p.getArray().getGradient();
         grads.add(g);
-        squares += g.square().sum().getFloat();
+        squares = squares.add(g.square().sum());
       }
-      double norm = Math.sqrt(squares);
+      double norm = Math.sqrt(squares.getFloat());
       double clip =
           options.maxGradNorm() > 0 ? Math.min(1.0, options.maxGradNorm() / (norm + 1e-6)) : 1.0;
       optimizer.beginStep();
