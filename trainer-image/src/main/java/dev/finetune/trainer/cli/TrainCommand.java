@@ -5,6 +5,7 @@
 package dev.finetune.trainer.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.finetune.api.protocol.TrainerResult;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.Datasets;
 import dev.finetune.trainer.data.Example;
@@ -40,6 +41,20 @@ import picocli.CommandLine.Option;
     })
 final class TrainCommand implements Callable<Integer> {
   @Mixin ModelOptions options;
+
+  @Option(
+      names = "--config",
+      description =
+          "Trainer config JSON written by the operator; it stands for the flags it sets (expanded"
+              + " before the other options are read).")
+  Path config;
+
+  @Option(
+      names = "--termination-message-path",
+      description =
+          "Write the final result JSON (status, output, losses, tokens, steps) to this file, e.g."
+              + " /dev/termination-log in a pod.")
+  Path terminationMessagePath;
 
   @Option(names = "--output", required = true, description = "Output directory.")
   Path output;
@@ -160,6 +175,15 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    try {
+      return train();
+    } catch (RuntimeException e) {
+      TerminationMessage.write(terminationMessagePath, TerminationMessage.failure(output, e));
+      throw e;
+    }
+  }
+
+  private Integer train() {
     if (warmupRatio > 0 && warmupSteps > 0) {
       throw TrainerException.config("give either --warmup-steps or --warmup-ratio, not both");
     }
@@ -201,7 +225,8 @@ final class TrainCommand implements Callable<Integer> {
               : Datasets.load(
                       evalData, options.format, evalBuilder(tokenizer, model, builder), false)
                   .examples();
-      run(model, training, train.examples(), eval, manager);
+      TrainerResult result = run(model, training, train.examples(), eval, manager);
+      TerminationMessage.write(terminationMessagePath, result);
       return 0;
     }
   }
@@ -211,7 +236,7 @@ final class TrainCommand implements Callable<Integer> {
     return evalMaxLength == null ? trainBuilder : options.examples(tokenizer, model, evalMaxLength);
   }
 
-  static void run(
+  static TrainerResult run(
       ModelLoader.LoadedModel model,
       TrainingOptions training,
       List<Example> examples,
@@ -254,6 +279,7 @@ final class TrainCommand implements Callable<Integer> {
     new TrainerState(total, total, (double) total / loop.stepsPerEpoch(examples.size()), history)
         .write(training.outputDir().resolve("trainer_state.json"));
     System.out.println("saved the model to " + training.outputDir().resolve("final"));
+    return TerminationMessage.success(training.outputDir().resolve("final"), history);
   }
 
   static LrSchedule.Kind parseScheduler(String name) {

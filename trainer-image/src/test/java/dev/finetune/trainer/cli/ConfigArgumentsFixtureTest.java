@@ -1,0 +1,160 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.protocol.TrainerConfig;
+import dev.finetune.api.v1alpha1.DataFormat;
+import dev.finetune.api.v1alpha1.Hyperparameters;
+import dev.finetune.api.v1alpha1.MethodType;
+import dev.finetune.api.v1alpha1.ModelDtype;
+import dev.finetune.api.v1alpha1.SchedulerType;
+import dev.finetune.trainer.Fixtures;
+import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.TrainerMain;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code train --config}: the operator's trainer config, mapped to the same flags a user types. */
+class ConfigArgumentsFixtureTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void configMapsToFlags() {
+    Hyperparameters h = new Hyperparameters();
+    h.setMaxSteps(3L);
+    h.setBatchSize(4);
+    h.setLearningRate(1e-3);
+    h.setScheduler(SchedulerType.CONSTANT);
+    h.setMaxGradNorm(1.0);
+    h.setSeed(7L);
+    TrainerConfig config = config(MethodType.FULL, h, "/data/train.jsonl", "/data/valid.jsonl");
+    assertThat(ConfigArguments.flags(config))
+        .containsSubsequence("--model", "/models/m")
+        .containsSubsequence("--data", "/data/train.jsonl")
+        .containsSubsequence("--format", "text")
+        .containsSubsequence("--max-length", "64")
+        .containsSubsequence("--eval-data", "/data/valid.jsonl")
+        .containsSubsequence("--max-steps", "3")
+        .containsSubsequence("--batch-size", "4")
+        .containsSubsequence("--learning-rate", "0.001")
+        .containsSubsequence("--scheduler", "constant")
+        .containsSubsequence("--seed", "7")
+        .containsSubsequence("--output", "/out")
+        .containsSubsequence("--termination-message-path", "/dev/termination-log");
+  }
+
+  @Test
+  void whatTheTrainerCannotDoYetIsAConfigError() {
+    assertThatThrownBy(
+            () ->
+                ConfigArguments.flags(
+                    config(MethodType.LORA, new Hyperparameters(), "/d.jsonl", null)))
+        .isInstanceOf(TrainerException.class)
+        .hasMessage("LoRA training (method lora) is not supported by this trainer yet");
+    assertThatThrownBy(
+            () ->
+                ConfigArguments.flags(
+                    config(
+                        MethodType.FULL, new Hyperparameters(), "hf://datasets/x/y.jsonl", null)))
+        .isInstanceOf(TrainerException.class)
+        .hasMessageContaining("downloading data (hf://datasets/x/y.jsonl)");
+  }
+
+  @Test
+  void trainWithAConfigFileWritesTheModelAndTheTerminationMessage(@TempDir Path dir)
+      throws Exception {
+    Path data = dir.resolve("first12.jsonl");
+    Files.write(data, Files.readAllLines(Fixtures.data("text.jsonl")).subList(0, 12));
+    Hyperparameters h = new Hyperparameters();
+    h.setMaxSteps(3L);
+    h.setBatchSize(4);
+    h.setLearningRate(1e-3);
+    h.setScheduler(SchedulerType.CONSTANT);
+    h.setWarmupSteps(0L);
+    h.setWeightDecay(0.0);
+    h.setMaxGradNorm(0.0);
+    h.setSeed(42L);
+    Path out = dir.resolve("out");
+    Path message = dir.resolve("termination-log");
+    TrainerConfig config =
+        new TrainerConfig(
+            TrainerConfig.SCHEMA_VERSION,
+            "demo",
+            new TrainerConfig.Model(
+                Fixtures.model("tiny-gpt2").toString(), null, ModelDtype.FLOAT32),
+            new TrainerConfig.Data(data.toString(), null, DataFormat.TEXT, 64, false, null),
+            MethodType.FULL,
+            null,
+            h,
+            null,
+            out.toString(),
+            8000,
+            message.toString());
+    Path file = dir.resolve("trainer-config.json");
+    JSON.writeValue(file.toFile(), config);
+
+    // --no-shuffle is the one flag added by hand: the reference numbers need file order.
+    int code = TrainerMain.run("train", "--config", file.toString(), "--no-shuffle");
+    assertThat(code).isZero();
+    assertThat(out.resolve("final/model.safetensors")).exists();
+    JsonNode result = JSON.readTree(message.toFile());
+    assertThat(result.get("status").asText()).isEqualTo("Succeeded");
+    assertThat(result.get("layout").asText()).isEqualTo("model");
+    assertThat(result.get("steps").asLong()).isEqualTo(3);
+    assertThat(result.get("trainedTokens").asLong()).isEqualTo(227 + 240 + 209);
+    assertThat(result.get("trainLoss").asDouble()).isCloseTo(5.658257007598877, within(2e-4));
+    assertThat(Files.size(message)).isLessThan(4096);
+  }
+
+  @Test
+  void aFailedRunLeavesItsReasonInTheTerminationMessage(@TempDir Path dir) throws Exception {
+    Path message = dir.resolve("termination-log");
+    int code =
+        TrainerMain.run(
+            "train",
+            "--model",
+            Fixtures.model("tiny-gpt2").toString(),
+            "--data",
+            Fixtures.data("bad.jsonl").toString(),
+            "--format",
+            "text",
+            "--max-length",
+            "64",
+            "--output",
+            dir.resolve("out").toString(),
+            "--termination-message-path",
+            message.toString());
+    assertThat(code).isEqualTo(65);
+    JsonNode result = JSON.readTree(message.toFile());
+    assertThat(result.get("status").asText()).isEqualTo("Failed");
+    assertThat(result.get("error").asText()).startsWith("11 invalid line(s)");
+    assertThat(result.get("error").asText().length())
+        .isLessThanOrEqualTo(TerminationMessage.MAX_ERROR);
+  }
+
+  private static TrainerConfig config(
+      MethodType method, Hyperparameters h, String train, String validation) {
+    return new TrainerConfig(
+        TrainerConfig.SCHEMA_VERSION,
+        "demo",
+        new TrainerConfig.Model("/models/m", null, ModelDtype.FLOAT32),
+        new TrainerConfig.Data(train, validation, DataFormat.TEXT, 64, false, null),
+        method,
+        null,
+        h,
+        null,
+        "/out",
+        8000,
+        "/dev/termination-log");
+  }
+}
