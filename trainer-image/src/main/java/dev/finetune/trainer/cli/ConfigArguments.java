@@ -127,7 +127,9 @@ final class ConfigArguments {
           "note: training runs in float32; dtype " + c.model().dtype() + " is not applied yet");
     }
     if (c.checkpoints() != null) {
-      System.err.println("note: checkpoints are not written yet (checkpoints section ignored)");
+      add(f, "--checkpoint-dir", c.checkpoints().dir());
+      add(f, "--save-every-steps", c.checkpoints().everySteps());
+      add(f, "--save-total-limit", c.checkpoints().keepLast());
     }
     return f;
   }

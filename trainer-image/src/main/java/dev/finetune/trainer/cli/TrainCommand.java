@@ -12,6 +12,7 @@ import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.ExampleBuilder;
 import dev.finetune.trainer.data.TextTokenizer;
 import dev.finetune.trainer.model.ModelLoader;
+import dev.finetune.trainer.train.CheckpointStore;
 import dev.finetune.trainer.train.Evaluator;
 import dev.finetune.trainer.train.LrSchedule;
 import dev.finetune.trainer.train.ModelSaver;
@@ -55,6 +56,25 @@ final class TrainCommand implements Callable<Integer> {
           "Write the final result JSON (status, output, losses, tokens, steps) to this file, e.g."
               + " /dev/termination-log in a pod.")
   Path terminationMessagePath;
+
+  @Option(
+      names = "--save-every-steps",
+      defaultValue = "0",
+      description = "Write OUTPUT/checkpoint-<step>/ every N steps; 0 writes none (default).")
+  long saveEverySteps;
+
+  @Option(
+      names = "--save-total-limit",
+      defaultValue = "3",
+      description = "Keep the newest N checkpoints (default ${DEFAULT-VALUE}).")
+  int saveTotalLimit;
+
+  @Option(
+      names = "--checkpoint-dir",
+      description =
+          "Where checkpoints go (default: --output). A run resumes from the newest complete one"
+              + " found there.")
+  Path checkpointDir;
 
   @Option(names = "--output", required = true, description = "Output directory.")
   Path output;
@@ -236,7 +256,7 @@ final class TrainCommand implements Callable<Integer> {
     return evalMaxLength == null ? trainBuilder : options.examples(tokenizer, model, evalMaxLength);
   }
 
-  static TrainerResult run(
+  TrainerResult run(
       ModelLoader.LoadedModel model,
       TrainingOptions training,
       List<Example> examples,
@@ -244,10 +264,24 @@ final class TrainCommand implements Callable<Integer> {
       NDManager manager) {
     TrainingLoop loop = new TrainingLoop(model.block(), training, manager);
     long total = loop.totalSteps(examples.size());
+    double epochs = (double) total / loop.stepsPerEpoch(examples.size());
+    CheckpointStore checkpoints =
+        new CheckpointStore(
+            checkpointDir != null ? checkpointDir : training.outputDir(), saveTotalLimit);
     List<StepRecord> history = new ArrayList<>();
+    long start = 0;
+    var latest = checkpoints.latest();
+    if (latest.isPresent()) {
+      CheckpointStore.Restored restored =
+          checkpoints.restore(latest.get(), model, loop.optimizer(), manager);
+      start = restored.step();
+      history.addAll(restored.history());
+      System.out.println("resuming from " + restored.path() + " (step " + start + ")");
+    }
     Evaluator evaluator = new Evaluator(training.batchSize());
     loop.run(
         examples,
+        start,
         record -> {
           history.add(record);
           if (record.step() % training.logEverySteps() == 0 || record.step() == total) {
@@ -260,6 +294,13 @@ final class TrainCommand implements Callable<Integer> {
                     record.loss(),
                     record.learningRate(),
                     record.gradNorm()));
+          }
+          if (saveEverySteps > 0 && record.step() % saveEverySteps == 0 && record.step() < total) {
+            checkpoints.save(
+                record.step(),
+                model,
+                loop.optimizer(),
+                new TrainerState(record.step(), total, epochs, List.copyOf(history)));
           }
         },
         step -> {
@@ -276,7 +317,7 @@ final class TrainCommand implements Callable<Integer> {
           }
         });
     ModelSaver.save(model, training.outputDir().resolve("final"));
-    new TrainerState(total, total, (double) total / loop.stepsPerEpoch(examples.size()), history)
+    new TrainerState(total, total, epochs, history)
         .write(training.outputDir().resolve("trainer_state.json"));
     System.out.println("saved the model to " + training.outputDir().resolve("final"));
     return TerminationMessage.success(training.outputDir().resolve("final"), history);

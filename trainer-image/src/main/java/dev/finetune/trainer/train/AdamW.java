@@ -98,6 +98,15 @@ public final class AdamW {
     return c;
   }
 
+  /** Restores the state saved after {@code steps} steps. */
+  public void restore(long steps, Map<String, NDArray> first, Map<String, NDArray> second) {
+    this.step = steps;
+    first.values().forEach(NDScope::unregister);
+    second.values().forEach(NDScope::unregister);
+    firstMoments.putAll(first);
+    secondMoments.putAll(second);
+  }
+
   public Map<String, NDArray> firstMoments() {
     return firstMoments;
   }

@@ -63,6 +63,19 @@ public final class TrainingLoop {
       List<Example> examples,
       Consumer<StepRecord> onStep,
       java.util.function.LongConsumer onEvalDue) {
+    run(examples, 0, onStep, onEvalDue);
+  }
+
+  /**
+   * Runs steps {@code startStep} … total−1. A resumed run (weights and optimizer state restored
+   * from a checkpoint taken after {@code startStep} steps) computes exactly what the uninterrupted
+   * run would: the data order depends only on (seed, epoch) and the schedule only on the step.
+   */
+  public void run(
+      List<Example> examples,
+      long startStep,
+      Consumer<StepRecord> onStep,
+      java.util.function.LongConsumer onEvalDue) {
     List<Example> usable = new ArrayList<>(examples);
     usable.removeIf(e -> e.scoredCount() == 0);
     if (usable.isEmpty()) {
@@ -83,7 +96,7 @@ public final class TrainingLoop {
     int perStep = options.batchSize() * options.gradientAccumulationSteps();
     List<Example> order = new ArrayList<>();
     long epochIndex = -1;
-    for (long step = 0; step < total; step++) {
+    for (long step = startStep; step < total; step++) {
       long epoch = step / perEpoch;
       if (epoch != epochIndex) {
         epochIndex = epoch;

@@ -1,0 +1,160 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.io.SafetensorsFile;
+import dev.finetune.trainer.io.SafetensorsWriter;
+import dev.finetune.trainer.model.ModelLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code checkpoint-<step>/} folders: the weights (model.safetensors, Hugging Face keys), the
+ * optimizer state (optimizer.safetensors: exp_avg.* and exp_avg_sq.*) and trainer_state.json (steps
+ * done and the log so far). A checkpoint is written into {@code checkpoint-<step>.tmp} and renamed
+ * when complete, so a folder named {@code checkpoint-<step>} is always whole; a half-written one (a
+ * crash mid-save leaves a {@code .tmp} folder) is ignored, and so is a folder without
+ * trainer_state.json. Only the newest {@code keepLast} complete ones are kept.
+ */
+public final class CheckpointStore {
+  private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
+  private static final String STATE = "trainer_state.json";
+
+  private final Path dir;
+  private final int keepLast;
+
+  public CheckpointStore(Path dir, int keepLast) {
+    this.dir = dir;
+    this.keepLast = Math.max(1, keepLast);
+  }
+
+  /** A checkpoint read back: the steps it was taken after, and the log up to then. */
+  public record Restored(long step, List<StepRecord> history, Path path) {}
+
+  public void save(long step, ModelLoader.LoadedModel model, AdamW optimizer, TrainerState state) {
+    Path target = dir.resolve("checkpoint-" + step);
+    Path temp = dir.resolve("checkpoint-" + step + ".tmp");
+    try {
+      Files.createDirectories(dir);
+      deleteTree(temp);
+      Files.createDirectories(temp);
+      Map<String, SafetensorsWriter.Tensor> weights = new LinkedHashMap<>();
+      for (Map.Entry<String, Parameter> e : model.block().parametersByName().entrySet()) {
+        weights.put(model.keyPrefix() + e.getKey(), tensor(e.getValue().getArray()));
+      }
+      SafetensorsWriter.write(temp.resolve("model.safetensors"), weights);
+      Map<String, SafetensorsWriter.Tensor> moments = new LinkedHashMap<>();
+      optimizer.firstMoments().forEach((k, v) -> moments.put("exp_avg." + k, tensor(v)));
+      optimizer.secondMoments().forEach((k, v) -> moments.put("exp_avg_sq." + k, tensor(v)));
+      SafetensorsWriter.write(temp.resolve("optimizer.safetensors"), moments);
+      state.write(temp.resolve(STATE));
+      deleteTree(target);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      prune();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + target, e);
+    }
+  }
+
+  /** The newest complete checkpoint, if any. */
+  public Optional<Path> latest() {
+    return complete().stream().max(Comparator.comparingLong(CheckpointStore::stepOf));
+  }
+
+  /** Loads weights and optimizer state from {@code checkpoint} into the model and optimizer. */
+  public Restored restore(
+      Path checkpoint, ModelLoader.LoadedModel model, AdamW optimizer, NDManager manager) {
+    try {
+      SafetensorsFile weights = SafetensorsFile.open(checkpoint.resolve("model.safetensors"));
+      for (Map.Entry<String, Parameter> e : model.block().parametersByName().entrySet()) {
+        // intern: the parameter keeps its identity and takes a native copy of the saved values.
+        e.getValue().getArray().intern(array(weights, model.keyPrefix() + e.getKey(), manager));
+      }
+      SafetensorsFile moments = SafetensorsFile.open(checkpoint.resolve("optimizer.safetensors"));
+      Map<String, NDArray> first = new LinkedHashMap<>();
+      Map<String, NDArray> second = new LinkedHashMap<>();
+      for (String key : model.block().parametersByName().keySet()) {
+        first.put(key, array(moments, "exp_avg." + key, manager));
+        second.put(key, array(moments, "exp_avg_sq." + key, manager));
+      }
+      TrainerState state = TrainerState.read(checkpoint.resolve(STATE));
+      optimizer.restore(state.globalStep(), first, second);
+      return new Restored(state.globalStep(), new ArrayList<>(state.logHistory()), checkpoint);
+    } catch (IOException e) {
+      throw TrainerException.config("cannot resume from " + checkpoint + ": " + e.getMessage());
+    }
+  }
+
+  private List<Path> complete() {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries
+          .filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+          .filter(p -> Files.isRegularFile(p.resolve(STATE)))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void prune() throws IOException {
+    List<Path> all = new ArrayList<>(complete());
+    all.sort(Comparator.comparingLong(CheckpointStore::stepOf));
+    for (int i = 0; i < all.size() - keepLast; i++) {
+      deleteTree(all.get(i));
+    }
+  }
+
+  static long stepOf(Path checkpoint) {
+    Matcher m = NAME.matcher(checkpoint.getFileName().toString());
+    return m.matches() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  private static SafetensorsWriter.Tensor tensor(NDArray array) {
+    return new SafetensorsWriter.Tensor(array.getShape().getShape(), array.toFloatArray());
+  }
+
+  private static NDArray array(SafetensorsFile file, String key, NDManager manager)
+      throws IOException {
+    if (!file.tensors().containsKey(key)) {
+      throw new IOException("the checkpoint has no tensor " + key);
+    }
+    // A native copy: the array made from Java memory is closed at once (see Scalars).
+    try (NDArray staged =
+        manager.create(file.readFloats(key), new Shape(file.tensors().get(key).shape()))) {
+      return staged.duplicate();
+    }
+  }
+
+  private static void deleteTree(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
