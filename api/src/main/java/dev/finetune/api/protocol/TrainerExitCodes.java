@@ -19,9 +19,4 @@ public final class TrainerExitCodes {
   public static final int CONFIG_ERROR = 78;
 
   private TrainerExitCodes() {}
-
-  /** True for exit codes that no retry can fix. */
-  public static boolean isPermanent(int exitCode) {
-    return exitCode == DATA_ERROR || exitCode == CONFIG_ERROR;
-  }
 }

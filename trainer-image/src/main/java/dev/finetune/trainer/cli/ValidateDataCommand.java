@@ -82,16 +82,10 @@ final class ValidateDataCommand implements Callable<Integer> {
         for (JsonlScan.Record r : scan.records()) {
           Example full = untruncated.build(r, format);
           lengths.add(full.length());
-          if (full.length() > maxLength) {
+          Example cut = truncating.build(r, format);
+          if (cut.truncated()) {
             truncated++;
           }
-          Example cut =
-              new ExampleBuilder(
-                      tokenizer,
-                      ModelConfig.read(model).eosTokenId(),
-                      maxLength,
-                      ChatRenderer.forModel(model))
-                  .build(r, format);
           scored += cut.scoredCount();
           if (cut.scoredCount() == 0) {
             unlearnable++;

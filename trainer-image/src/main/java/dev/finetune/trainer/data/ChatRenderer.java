@@ -71,10 +71,6 @@ public final class ChatRenderer {
     return new ChatRenderer(template, special);
   }
 
-  public boolean hasTemplate() {
-    return template != null;
-  }
-
   public Tokens tokens(JsonNode messages, TextTokenizer tokenizer, long eosTokenId) {
     List<Map<String, Object>> list = new ArrayList<>();
     for (JsonNode m : messages) {

@@ -51,10 +51,6 @@ public final class AdamW {
     step++;
   }
 
-  public long step() {
-    return step;
-  }
-
   /**
    * Per-step scalars for {@link #update}, created in the caller's step scope.
    *
