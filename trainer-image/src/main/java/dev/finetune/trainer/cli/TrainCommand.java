@@ -17,6 +17,7 @@ import dev.finetune.trainer.train.Evaluator;
 import dev.finetune.trainer.train.LrSchedule;
 import dev.finetune.trainer.train.ModelSaver;
 import dev.finetune.trainer.train.StepRecord;
+import dev.finetune.trainer.train.StopSignal;
 import dev.finetune.trainer.train.TrainerState;
 import dev.finetune.trainer.train.TrainingLoop;
 import dev.finetune.trainer.train.TrainingOptions;
@@ -41,6 +42,11 @@ import picocli.CommandLine.Option;
       "learning_rate, grad_norm before clipping, tokens) and OUTPUT/final/ (Hugging Face layout)."
     })
 final class TrainCommand implements Callable<Integer> {
+  /** 128 + SIGTERM, as a shell reports a process ended by the signal. */
+  static final int STOPPED_EXIT_CODE = 143;
+
+  private StopSignal stop;
+
   @Mixin ModelOptions options;
 
   @Option(
@@ -75,6 +81,14 @@ final class TrainCommand implements Callable<Integer> {
           "Where checkpoints go (default: --output). A run resumes from the newest complete one"
               + " found there.")
   Path checkpointDir;
+
+  @Option(
+      names = "--stop-grace-seconds",
+      defaultValue = "110",
+      description =
+          "On SIGTERM, finish the current step, save a checkpoint and exit (code 143) within this"
+              + " many seconds (default ${DEFAULT-VALUE}; keep it below the pod's grace period).")
+  long stopGraceSeconds;
 
   @Option(names = "--output", required = true, description = "Output directory.")
   Path output;
@@ -195,11 +209,15 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    stop = StopSignal.onSigterm(java.time.Duration.ofSeconds(stopGraceSeconds));
     try {
       return train();
     } catch (RuntimeException e) {
       TerminationMessage.write(terminationMessagePath, TerminationMessage.failure(output, e));
       throw e;
+    } finally {
+      // Only now may a SIGTERM'd JVM exit: the checkpoint and the message are written.
+      stop.settled();
     }
   }
 
@@ -279,43 +297,69 @@ final class TrainCommand implements Callable<Integer> {
       System.out.println("resuming from " + restored.path() + " (step " + start + ")");
     }
     Evaluator evaluator = new Evaluator(training.batchSize());
-    loop.run(
-        examples,
-        start,
-        record -> {
-          history.add(record);
-          if (record.step() % training.logEverySteps() == 0 || record.step() == total) {
-            System.out.println(
-                String.format(
-                    Locale.ROOT,
-                    "step %d/%d loss %.4f lr %.3g grad_norm %.3f",
+    java.util.concurrent.atomic.AtomicLong lastSaved =
+        new java.util.concurrent.atomic.AtomicLong(start);
+    long done =
+        loop.run(
+            examples,
+            start,
+            record -> {
+              history.add(record);
+              if (record.step() % training.logEverySteps() == 0 || record.step() == total) {
+                System.out.println(
+                    String.format(
+                        Locale.ROOT,
+                        "step %d/%d loss %.4f lr %.3g grad_norm %.3f",
+                        record.step(),
+                        total,
+                        record.loss(),
+                        record.learningRate(),
+                        record.gradNorm()));
+              }
+              if (saveEverySteps > 0
+                  && record.step() % saveEverySteps == 0
+                  && record.step() < total) {
+                checkpoints.save(
                     record.step(),
-                    total,
-                    record.loss(),
-                    record.learningRate(),
-                    record.gradNorm()));
-          }
-          if (saveEverySteps > 0 && record.step() % saveEverySteps == 0 && record.step() < total) {
-            checkpoints.save(
-                record.step(),
-                model,
-                loop.optimizer(),
-                new TrainerState(record.step(), total, epochs, List.copyOf(history)));
-          }
-        },
-        step -> {
-          if (!eval.isEmpty()) {
-            Evaluator.Score score = evaluator.evaluate(model.block(), eval, manager);
-            history.add(
-                StepRecord.eval(
-                    step,
-                    (double) step / loop.stepsPerEpoch(examples.size()),
-                    score.loss(),
-                    score.tokens()));
-            System.out.println(
-                String.format(Locale.ROOT, "step %d eval_loss %.4f", step, score.loss()));
-          }
-        });
+                    model,
+                    loop.optimizer(),
+                    new TrainerState(record.step(), total, epochs, List.copyOf(history)));
+                lastSaved.set(record.step());
+              }
+            },
+            step -> {
+              if (!eval.isEmpty()) {
+                Evaluator.Score score = evaluator.evaluate(model.block(), eval, manager);
+                history.add(
+                    StepRecord.eval(
+                        step,
+                        (double) step / loop.stepsPerEpoch(examples.size()),
+                        score.loss(),
+                        score.tokens()));
+                System.out.println(
+                    String.format(Locale.ROOT, "step %d eval_loss %.4f", step, score.loss()));
+              }
+            },
+            stop::requested);
+    if (done < total) {
+      if (lastSaved.get() != done) {
+        checkpoints.save(
+            done,
+            model,
+            loop.optimizer(),
+            new TrainerState(done, total, epochs, List.copyOf(history)));
+      }
+      System.err.println("stopped by SIGTERM after step " + done + "; saved checkpoint-" + done);
+      throw new TrainerException(
+          "stopped by SIGTERM after step "
+              + done
+              + " of "
+              + total
+              + "; checkpoint-"
+              + done
+              + " holds the run and the next start resumes from it",
+          STOPPED_EXIT_CODE);
+    }
     ModelSaver.save(model, training.outputDir().resolve("final"));
     new TrainerState(total, total, epochs, history)
         .write(training.outputDir().resolve("trainer_state.json"));

@@ -76,6 +76,20 @@ public final class TrainingLoop {
       long startStep,
       Consumer<StepRecord> onStep,
       java.util.function.LongConsumer onEvalDue) {
+    run(examples, startStep, onStep, onEvalDue, () -> false);
+  }
+
+  /**
+   * As above, and stops after the step during which {@code stop} became true.
+   *
+   * @return the number of steps done
+   */
+  public long run(
+      List<Example> examples,
+      long startStep,
+      Consumer<StepRecord> onStep,
+      java.util.function.LongConsumer onEvalDue,
+      java.util.function.BooleanSupplier stop) {
     List<Example> usable = new ArrayList<>(examples);
     usable.removeIf(e -> e.scoredCount() == 0);
     if (usable.isEmpty()) {
@@ -114,7 +128,11 @@ public final class TrainingLoop {
       if (options.evalEverySteps() > 0 ? (step + 1) % options.evalEverySteps() == 0 : endOfEpoch) {
         onEvalDue.accept(step + 1);
       }
+      if (stop.getAsBoolean()) {
+        return step + 1;
+      }
     }
+    return total;
   }
 
   private StepRecord step(List<Example> examples, double lr, long stepNumber, double epoch) {
