@@ -21,8 +21,7 @@ import java.util.Locale;
 /**
  * {@code train --config FILE}: the operator's {@link TrainerConfig} turned into the train command's
  * own flags, so a pod runs exactly what a person could type. What the trainer cannot do yet is
- * refused with a configuration error (never silently dropped), except settings that only concern
- * the pod's reporting (checkpoints, progress port), which are announced on stderr.
+ * refused with a configuration error, never silently dropped.
  */
 final class ConfigArguments {
   private static final ObjectMapper JSON =
@@ -119,6 +118,7 @@ final class ConfigArguments {
     addIfSet(f, "--seed", h.getSeed());
     addIfSet(f, "--eval-every-steps", h.getEvalEverySteps());
     add(f, "--output", required(c.outputDir(), "outputDir"));
+    add(f, "--progress-port", c.progressPort());
     if (c.terminationMessagePath() != null) {
       add(f, "--termination-message-path", c.terminationMessagePath());
     }

@@ -12,6 +12,8 @@ import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.ExampleBuilder;
 import dev.finetune.trainer.data.TextTokenizer;
 import dev.finetune.trainer.model.ModelLoader;
+import dev.finetune.trainer.progress.ProgressServer;
+import dev.finetune.trainer.progress.ProgressTracker;
 import dev.finetune.trainer.train.CheckpointStore;
 import dev.finetune.trainer.train.Evaluator;
 import dev.finetune.trainer.train.LrSchedule;
@@ -21,7 +23,14 @@ import dev.finetune.trainer.train.StopSignal;
 import dev.finetune.trainer.train.TrainerState;
 import dev.finetune.trainer.train.TrainingLoop;
 import dev.finetune.trainer.train.TrainingOptions;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +55,9 @@ final class TrainCommand implements Callable<Integer> {
   static final int STOPPED_EXIT_CODE = 143;
 
   private StopSignal stop;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ProgressTracker progress = new ProgressTracker(registry, Clock.systemUTC());
 
   @Mixin ModelOptions options;
 
@@ -89,6 +101,14 @@ final class TrainCommand implements Callable<Integer> {
           "On SIGTERM, finish the current step, save a checkpoint and exit (code 143) within this"
               + " many seconds (default ${DEFAULT-VALUE}; keep it below the pod's grace period).")
   long stopGraceSeconds;
+
+  @Option(
+      names = "--progress-port",
+      defaultValue = "-1",
+      description =
+          "Serve GET /progress, /metrics and /healthz on this port; 0 picks a free one, -1 (the"
+              + " default) serves nothing.")
+  int progressPort;
 
   @Option(names = "--output", required = true, description = "Output directory.")
   Path output;
@@ -210,14 +230,40 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     stop = StopSignal.onSigterm(java.time.Duration.ofSeconds(stopGraceSeconds));
+    ProgressServer server = null;
     try {
-      return train();
+      server = startProgressServer();
+      int code = train();
+      progress.finished("Succeeded");
+      return code;
     } catch (RuntimeException e) {
+      progress.finished("Failed");
       TerminationMessage.write(terminationMessagePath, TerminationMessage.failure(output, e));
       throw e;
     } finally {
+      if (server != null) {
+        server.close();
+      }
       // Only now may a SIGTERM'd JVM exit: the checkpoint and the message are written.
       stop.settled();
+    }
+  }
+
+  private ProgressServer startProgressServer() {
+    if (progressPort < 0) {
+      return null;
+    }
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    try {
+      ProgressServer server = new ProgressServer(progressPort, progress, registry);
+      System.out.println("serving /progress, /metrics and /healthz on port " + server.port());
+      return server;
+    } catch (java.io.IOException e) {
+      throw TrainerException.config(
+          "cannot serve progress on port " + progressPort + ": " + e.getMessage());
     }
   }
 
@@ -296,6 +342,7 @@ final class TrainCommand implements Callable<Integer> {
       history.addAll(restored.history());
       System.out.println("resuming from " + restored.path() + " (step " + start + ")");
     }
+    progress.started(start, total, latest.isPresent() ? start : null);
     Evaluator evaluator = new Evaluator(training.batchSize());
     java.util.concurrent.atomic.AtomicLong lastSaved =
         new java.util.concurrent.atomic.AtomicLong(start);
@@ -305,6 +352,7 @@ final class TrainCommand implements Callable<Integer> {
             start,
             record -> {
               history.add(record);
+              progress.step(record);
               if (record.step() % training.logEverySteps() == 0 || record.step() == total) {
                 System.out.println(
                     String.format(
@@ -325,11 +373,13 @@ final class TrainCommand implements Callable<Integer> {
                     loop.optimizer(),
                     new TrainerState(record.step(), total, epochs, List.copyOf(history)));
                 lastSaved.set(record.step());
+                progress.checkpointed(record.step(), checkpoints.pathOf(record.step()).toString());
               }
             },
             step -> {
               if (!eval.isEmpty()) {
                 Evaluator.Score score = evaluator.evaluate(model.block(), eval, manager);
+                progress.evaluated(score.loss());
                 history.add(
                     StepRecord.eval(
                         step,

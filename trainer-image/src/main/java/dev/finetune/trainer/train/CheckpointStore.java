@@ -75,6 +75,10 @@ public final class CheckpointStore {
     }
   }
 
+  public Path pathOf(long step) {
+    return dir.resolve("checkpoint-" + step);
+  }
+
   /** The newest complete checkpoint, if any. */
   public Optional<Path> latest() {
     return complete().stream().max(Comparator.comparingLong(CheckpointStore::stepOf));

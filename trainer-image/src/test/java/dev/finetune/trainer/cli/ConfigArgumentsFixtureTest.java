@@ -50,7 +50,8 @@ class ConfigArgumentsFixtureTest {
         .containsSubsequence("--scheduler", "constant")
         .containsSubsequence("--seed", "7")
         .containsSubsequence("--output", "/out")
-        .containsSubsequence("--termination-message-path", "/dev/termination-log");
+        .containsSubsequence("--termination-message-path", "/dev/termination-log")
+        .containsSubsequence("--progress-port", "8000");
   }
 
   @Test
@@ -98,7 +99,7 @@ class ConfigArgumentsFixtureTest {
             h,
             null,
             out.toString(),
-            8000,
+            0,
             message.toString());
     Path file = dir.resolve("trainer-config.json");
     JSON.writeValue(file.toFile(), config);

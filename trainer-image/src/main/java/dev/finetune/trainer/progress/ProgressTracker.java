@@ -1,0 +1,185 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.progress;
+
+import dev.finetune.api.protocol.TrainerProgress;
+import dev.finetune.trainer.train.StepRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What the trainer has done so far, for {@code GET /progress} and the Prometheus metrics. Updated
+ * by the training thread, read by the HTTP server's threads: each update publishes a new immutable
+ * snapshot.
+ */
+public final class ProgressTracker {
+  /** Recent checkpoints listed in /progress. */
+  static final int MAX_CHECKPOINTS = 20;
+
+  private final Clock clock;
+  private final AtomicReference<TrainerProgress> snapshot;
+  private final Counter tokens;
+  private final Timer stepDuration;
+  private Instant lastStepAt;
+  private Instant startedAt;
+  private long startStep;
+
+  public ProgressTracker(MeterRegistry registry, Clock clock) {
+    this.clock = clock;
+    this.snapshot =
+        new AtomicReference<>(
+            new TrainerProgress(
+                "Starting", 0, 0, 0, null, null, null, null, 0, null, List.of(), null));
+    Gauge.builder("finetune_trainer_step", () -> snapshot.get().step())
+        .description("Optimizer steps done")
+        .register(registry);
+    Gauge.builder("finetune_trainer_total_steps", () -> snapshot.get().totalSteps())
+        .description("Optimizer steps planned")
+        .register(registry);
+    Gauge.builder("finetune_trainer_loss", () -> orNaN(snapshot.get().loss()))
+        .description("Training loss of the latest step")
+        .register(registry);
+    Gauge.builder("finetune_trainer_eval_loss", () -> orNaN(snapshot.get().evalLoss()))
+        .description("Latest validation loss")
+        .register(registry);
+    Gauge.builder("finetune_trainer_learning_rate", () -> orNaN(snapshot.get().learningRate()))
+        .description("Learning rate of the latest step")
+        .register(registry);
+    this.tokens =
+        Counter.builder("finetune_trainer_tokens")
+            .description("Tokens trained on (scored positions)")
+            .register(registry);
+    this.stepDuration =
+        Timer.builder("finetune_trainer_step_duration")
+            .description("Wall time of one optimizer step")
+            .register(registry);
+  }
+
+  public TrainerProgress snapshot() {
+    return snapshot.get();
+  }
+
+  /** Training starts (or resumes) at {@code step} of {@code total}. */
+  public void started(long step, long total, Long resumedFrom) {
+    startedAt = clock.instant();
+    lastStepAt = startedAt;
+    startStep = step;
+    TrainerProgress p = snapshot.get();
+    snapshot.set(
+        new TrainerProgress(
+            "Training",
+            step,
+            total,
+            p.epoch(),
+            p.loss(),
+            p.evalLoss(),
+            p.learningRate(),
+            null,
+            p.trainedTokens(),
+            null,
+            p.checkpoints(),
+            resumedFrom));
+  }
+
+  public void step(StepRecord record) {
+    Instant now = clock.instant();
+    Duration took = Duration.between(lastStepAt, now);
+    lastStepAt = now;
+    stepDuration.record(took);
+    tokens.increment(record.tokens());
+    TrainerProgress p = snapshot.get();
+    long done = record.step() - startStep;
+    double elapsed = Duration.between(startedAt, now).toMillis() / 1000.0;
+    Long eta = done > 0 ? Math.round(elapsed / done * (p.totalSteps() - record.step())) : null;
+    Double tokensPerSecond = took.isZero() ? null : record.tokens() / (took.toNanos() / 1e9);
+    snapshot.set(
+        new TrainerProgress(
+            "Training",
+            record.step(),
+            p.totalSteps(),
+            record.epoch(),
+            record.loss(),
+            p.evalLoss(),
+            record.learningRate(),
+            tokensPerSecond,
+            p.trainedTokens() + record.tokens(),
+            eta,
+            p.checkpoints(),
+            p.resumedFromStep()));
+  }
+
+  public void evaluated(double evalLoss) {
+    TrainerProgress p = snapshot.get();
+    snapshot.set(
+        new TrainerProgress(
+            p.phase(),
+            p.step(),
+            p.totalSteps(),
+            p.epoch(),
+            p.loss(),
+            evalLoss,
+            p.learningRate(),
+            p.tokensPerSecond(),
+            p.trainedTokens(),
+            p.etaSeconds(),
+            p.checkpoints(),
+            p.resumedFromStep()));
+  }
+
+  public void checkpointed(long step, String path) {
+    TrainerProgress p = snapshot.get();
+    List<TrainerProgress.CheckpointInfo> list = new ArrayList<>(p.checkpoints());
+    list.add(
+        new TrainerProgress.CheckpointInfo(
+            step, path, p.loss(), p.evalLoss(), clock.instant().toString()));
+    while (list.size() > MAX_CHECKPOINTS) {
+      list.remove(0);
+    }
+    snapshot.set(
+        new TrainerProgress(
+            p.phase(),
+            p.step(),
+            p.totalSteps(),
+            p.epoch(),
+            p.loss(),
+            p.evalLoss(),
+            p.learningRate(),
+            p.tokensPerSecond(),
+            p.trainedTokens(),
+            p.etaSeconds(),
+            List.copyOf(list),
+            p.resumedFromStep()));
+  }
+
+  public void finished(String phase) {
+    TrainerProgress p = snapshot.get();
+    snapshot.set(
+        new TrainerProgress(
+            phase,
+            p.step(),
+            p.totalSteps(),
+            p.epoch(),
+            p.loss(),
+            p.evalLoss(),
+            p.learningRate(),
+            p.tokensPerSecond(),
+            p.trainedTokens(),
+            0L,
+            p.checkpoints(),
+            p.resumedFromStep()));
+  }
+
+  private static double orNaN(Double value) {
+    return value == null ? Double.NaN : value;
+  }
+}
