@@ -120,20 +120,7 @@ public final class ProgressTracker {
 
   public void evaluated(double evalLoss) {
     TrainerProgress p = snapshot.get();
-    snapshot.set(
-        new TrainerProgress(
-            p.phase(),
-            p.step(),
-            p.totalSteps(),
-            p.epoch(),
-            p.loss(),
-            evalLoss,
-            p.learningRate(),
-            p.tokensPerSecond(),
-            p.trainedTokens(),
-            p.etaSeconds(),
-            p.checkpoints(),
-            p.resumedFromStep()));
+    snapshot.set(with(p, p.phase(), evalLoss, p.etaSeconds(), p.checkpoints()));
   }
 
   public void checkpointed(long step, String path) {
@@ -145,38 +132,34 @@ public final class ProgressTracker {
     while (list.size() > MAX_CHECKPOINTS) {
       list.remove(0);
     }
-    snapshot.set(
-        new TrainerProgress(
-            p.phase(),
-            p.step(),
-            p.totalSteps(),
-            p.epoch(),
-            p.loss(),
-            p.evalLoss(),
-            p.learningRate(),
-            p.tokensPerSecond(),
-            p.trainedTokens(),
-            p.etaSeconds(),
-            List.copyOf(list),
-            p.resumedFromStep()));
+    snapshot.set(with(p, p.phase(), p.evalLoss(), p.etaSeconds(), List.copyOf(list)));
   }
 
   public void finished(String phase) {
     TrainerProgress p = snapshot.get();
-    snapshot.set(
-        new TrainerProgress(
-            phase,
-            p.step(),
-            p.totalSteps(),
-            p.epoch(),
-            p.loss(),
-            p.evalLoss(),
-            p.learningRate(),
-            p.tokensPerSecond(),
-            p.trainedTokens(),
-            0L,
-            p.checkpoints(),
-            p.resumedFromStep()));
+    snapshot.set(with(p, phase, p.evalLoss(), 0L, p.checkpoints()));
+  }
+
+  /** {@code p} with the fields that change outside a training step replaced. */
+  private static TrainerProgress with(
+      TrainerProgress p,
+      String phase,
+      Double evalLoss,
+      Long etaSeconds,
+      List<TrainerProgress.CheckpointInfo> checkpoints) {
+    return new TrainerProgress(
+        phase,
+        p.step(),
+        p.totalSteps(),
+        p.epoch(),
+        p.loss(),
+        evalLoss,
+        p.learningRate(),
+        p.tokensPerSecond(),
+        p.trainedTokens(),
+        etaSeconds,
+        checkpoints,
+        p.resumedFromStep());
   }
 
   private static double orNaN(Double value) {
