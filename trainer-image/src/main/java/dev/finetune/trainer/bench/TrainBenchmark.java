@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.io.SafetensorsWriter;
 import dev.finetune.trainer.model.ModelLoader;
+import dev.finetune.trainer.train.FullWeights;
 import dev.finetune.trainer.train.LrSchedule;
 import dev.finetune.trainer.train.TrainingLoop;
 import dev.finetune.trainer.train.TrainingOptions;
@@ -89,7 +90,7 @@ public final class TrainBenchmark {
       List<Long> rss = new ArrayList<>();
       List<Double> losses = new ArrayList<>();
       long[] last = {System.nanoTime()};
-      new TrainingLoop(loaded.block(), options, manager)
+      new TrainingLoop(loaded.block(), new FullWeights(loaded), options, manager)
           .run(
               examples,
               record -> {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.api.protocol.TrainerConfig;
 import dev.finetune.api.v1alpha1.Hyperparameters;
+import dev.finetune.api.v1alpha1.LoraSpec;
 import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.api.v1alpha1.ModelDtype;
 import dev.finetune.trainer.TrainerException;
@@ -71,9 +72,6 @@ final class ConfigArguments {
     if (model.startsWith("hf://") || model.startsWith("https://")) {
       throw unsupported("downloading the model (" + model + ")");
     }
-    if (c.method() == MethodType.LORA) {
-      throw unsupported("LoRA training (method lora)");
-    }
     TrainerConfig.Data data = c.data();
     if (data == null) {
       throw TrainerException.config("the trainer config has no data section");
@@ -117,6 +115,16 @@ final class ConfigArguments {
     addIfSet(f, "--max-grad-norm", h.getMaxGradNorm());
     addIfSet(f, "--seed", h.getSeed());
     addIfSet(f, "--eval-every-steps", h.getEvalEverySteps());
+    if (c.method() == MethodType.LORA) {
+      add(f, "--method", "lora");
+      LoraSpec lora = c.lora() == null ? new LoraSpec() : c.lora();
+      addIfSet(f, "--lora-rank", lora.getRank());
+      addIfSet(f, "--lora-alpha", lora.getAlpha());
+      addIfSet(f, "--lora-dropout", lora.getDropout());
+      if (lora.getTargetModules() != null && !lora.getTargetModules().isEmpty()) {
+        add(f, "--lora-target-modules", String.join(",", lora.getTargetModules()));
+      }
+    }
     add(f, "--output", required(c.outputDir(), "outputDir"));
     add(f, "--progress-port", c.progressPort());
     if (c.terminationMessagePath() != null) {

@@ -24,7 +24,7 @@ final class TerminationMessage {
 
   private TerminationMessage() {}
 
-  static TrainerResult success(Path finalDir, List<StepRecord> history) {
+  static TrainerResult success(Path finalDir, String layout, List<StepRecord> history) {
     Double trainLoss = null;
     Double evalLoss = null;
     long tokens = 0;
@@ -40,7 +40,7 @@ final class TerminationMessage {
       }
     }
     return new TrainerResult(
-        "Succeeded", finalDir.toString(), "model", trainLoss, evalLoss, tokens, steps, null);
+        "Succeeded", finalDir.toString(), layout, trainLoss, evalLoss, tokens, steps, null);
   }
 
   static TrainerResult failure(Path output, RuntimeException e) {

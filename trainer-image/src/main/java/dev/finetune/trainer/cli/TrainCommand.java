@@ -11,15 +11,21 @@ import dev.finetune.trainer.data.Datasets;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.ExampleBuilder;
 import dev.finetune.trainer.data.TextTokenizer;
+import dev.finetune.trainer.model.CausalLmBlock;
+import dev.finetune.trainer.model.Gpt2Block;
+import dev.finetune.trainer.model.LoraAdapter;
+import dev.finetune.trainer.model.LoraConfig;
 import dev.finetune.trainer.model.ModelLoader;
 import dev.finetune.trainer.progress.ProgressServer;
 import dev.finetune.trainer.progress.ProgressTracker;
 import dev.finetune.trainer.train.CheckpointStore;
 import dev.finetune.trainer.train.Evaluator;
+import dev.finetune.trainer.train.FullWeights;
+import dev.finetune.trainer.train.LoraWeights;
 import dev.finetune.trainer.train.LrSchedule;
-import dev.finetune.trainer.train.ModelSaver;
 import dev.finetune.trainer.train.StepRecord;
 import dev.finetune.trainer.train.StopSignal;
+import dev.finetune.trainer.train.TrainedWeights;
 import dev.finetune.trainer.train.TrainerState;
 import dev.finetune.trainer.train.TrainingLoop;
 import dev.finetune.trainer.train.TrainingOptions;
@@ -40,15 +46,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Full fine-tuning with AdamW; writes trainer_state.json and the model in final/. */
+/** Full or LoRA fine-tuning with AdamW; writes trainer_state.json and the result in final/. */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-      "Fine-tunes every weight of a model with AdamW (torch semantics). The data is validated",
-      "first: a bad line stops the run (exit code 65) unless --skip-invalid-lines is given.",
+      "Fine-tunes a model with AdamW (torch semantics): every weight, or a LoRA adapter with",
+      "--method lora (the base weights stay untouched). The data is validated first: a",
+      "bad line stops the run (exit code 65) unless --skip-invalid-lines is given.",
       "Writes OUTPUT/trainer_state.json (log_history: step, loss before the update,",
-      "learning_rate, grad_norm before clipping, tokens) and OUTPUT/final/ (Hugging Face layout)."
+      "learning_rate, grad_norm before clipping, tokens) and OUTPUT/final/ (a Hugging Face",
+      "model folder, or a PEFT adapter folder for LoRA)."
     })
 final class TrainCommand implements Callable<Integer> {
   /** 128 + SIGTERM, as a shell reports a process ended by the signal. */
@@ -113,6 +121,47 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, description = "Output directory.")
   Path output;
 
+  @Option(
+      names = "--method",
+      defaultValue = "full",
+      description =
+          "full (every weight trains; final/ is a model) or lora (only a LoRA adapter trains;"
+              + " final/ is a PEFT adapter). Default ${DEFAULT-VALUE}.")
+  String method;
+
+  @Option(
+      names = "--lora-rank",
+      defaultValue = "8",
+      description = "LoRA rank r (default ${DEFAULT-VALUE}).")
+  int loraRank;
+
+  @Option(
+      names = "--lora-alpha",
+      defaultValue = "16",
+      description = "LoRA alpha; the update is scaled by alpha / r (default ${DEFAULT-VALUE}).")
+  double loraAlpha;
+
+  @Option(
+      names = "--lora-dropout",
+      defaultValue = "0",
+      description = "Dropout on the LoRA branch's input while training (default ${DEFAULT-VALUE}).")
+  double loraDropout;
+
+  @Option(
+      names = "--lora-target-modules",
+      split = ",",
+      description =
+          "Hugging Face module names to adapt, e.g. q_proj,v_proj (Llama/Qwen2) or c_attn"
+              + " (GPT-2). Default: the attention query and value projections (PEFT's default).")
+  List<String> loraTargetModules;
+
+  @Option(
+      names = "--merge-adapter",
+      description =
+          "With --method lora, also write OUTPUT/merged/: the base model with the adapter folded"
+              + " into its weights, in Hugging Face layout.")
+  boolean mergeAdapter;
+
   @Option(names = "--eval-data", description = "Validation JSONL, same format as --data.")
   Path evalData;
 
@@ -152,9 +201,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--learning-rate",
-      defaultValue = "2e-5",
-      description = "Peak learning rate (default ${DEFAULT-VALUE}).")
-  double learningRate;
+      description = "Peak learning rate (default 2e-5 for full fine-tuning, 2e-4 for LoRA).")
+  Double learningRate;
 
   @Option(
       names = "--weight-decay",
@@ -277,7 +325,7 @@ final class TrainCommand implements Callable<Integer> {
             accumulation,
             length.epochs == null ? 1 : length.epochs,
             length.maxSteps == null ? 0 : length.maxSteps,
-            learningRate,
+            learningRate != null ? learningRate : lora() ? 2e-4 : 2e-5,
             weightDecay,
             beta1,
             beta2,
@@ -309,7 +357,8 @@ final class TrainCommand implements Callable<Integer> {
               : Datasets.load(
                       evalData, options.format, evalBuilder(tokenizer, model, builder), false)
                   .examples();
-      TrainerResult result = run(model, training, train.examples(), eval, manager);
+      TrainedWeights trained = trainedWeights(model, manager);
+      TrainerResult result = run(model, trained, training, train.examples(), eval, manager);
       TerminationMessage.write(terminationMessagePath, result);
       return 0;
     }
@@ -320,13 +369,55 @@ final class TrainCommand implements Callable<Integer> {
     return evalMaxLength == null ? trainBuilder : options.examples(tokenizer, model, evalMaxLength);
   }
 
+  private boolean lora() {
+    return switch (method.toLowerCase(Locale.ROOT)) {
+      case "full" -> false;
+      case "lora" -> true;
+      default -> throw TrainerException.config("--method is full or lora, not \"" + method + "\"");
+    };
+  }
+
+  private TrainedWeights trainedWeights(ModelLoader.LoadedModel model, NDManager manager) {
+    if (!lora()) {
+      if (mergeAdapter) {
+        throw TrainerException.config("--merge-adapter needs --method lora");
+      }
+      return new FullWeights(model);
+    }
+    if (options.adapter != null) {
+      throw TrainerException.config("--adapter cannot be combined with --method lora training");
+    }
+    List<String> targets =
+        loraTargetModules != null ? loraTargetModules : defaultTargets(model.block());
+    LoraConfig config = new LoraConfig(loraRank, loraAlpha, loraDropout, targets);
+    LoraAdapter adapter = LoraAdapter.create(model.block(), config, seed, manager);
+    model.block().setAdapter(adapter);
+    System.out.println(
+        "LoRA r="
+            + loraRank
+            + " alpha="
+            + loraAlpha
+            + " on "
+            + adapter.modules().size()
+            + " modules ("
+            + String.join(",", targets)
+            + ")");
+    return new LoraWeights(model, adapter, config, options.model.toString());
+  }
+
+  /** PEFT's defaults: the attention query and value projections. */
+  static List<String> defaultTargets(CausalLmBlock block) {
+    return block instanceof Gpt2Block ? List.of("c_attn") : List.of("q_proj", "v_proj");
+  }
+
   TrainerResult run(
       ModelLoader.LoadedModel model,
+      TrainedWeights trained,
       TrainingOptions training,
       List<Example> examples,
       List<Example> eval,
       NDManager manager) {
-    TrainingLoop loop = new TrainingLoop(model.block(), training, manager);
+    TrainingLoop loop = new TrainingLoop(model.block(), trained, training, manager);
     long total = loop.totalSteps(examples.size());
     double epochs = (double) total / loop.stepsPerEpoch(examples.size());
     CheckpointStore checkpoints =
@@ -337,7 +428,7 @@ final class TrainCommand implements Callable<Integer> {
     var latest = checkpoints.latest();
     if (latest.isPresent()) {
       CheckpointStore.Restored restored =
-          checkpoints.restore(latest.get(), model, loop.optimizer(), manager);
+          checkpoints.restore(latest.get(), trained, loop.optimizer(), manager);
       start = restored.step();
       history.addAll(restored.history());
       System.out.println("resuming from " + restored.path() + " (step " + start + ")");
@@ -369,7 +460,7 @@ final class TrainCommand implements Callable<Integer> {
                   && record.step() < total) {
                 checkpoints.save(
                     record.step(),
-                    model,
+                    trained,
                     loop.optimizer(),
                     new TrainerState(record.step(), total, epochs, List.copyOf(history)));
                 lastSaved.set(record.step());
@@ -395,7 +486,7 @@ final class TrainCommand implements Callable<Integer> {
       if (lastSaved.get() != done) {
         checkpoints.save(
             done,
-            model,
+            trained,
             loop.optimizer(),
             new TrainerState(done, total, epochs, List.copyOf(history)));
       }
@@ -410,11 +501,17 @@ final class TrainCommand implements Callable<Integer> {
               + " holds the run and the next start resumes from it",
           STOPPED_EXIT_CODE);
     }
-    ModelSaver.save(model, training.outputDir().resolve("final"));
+    Path finalDir = training.outputDir().resolve("final");
+    trained.write(finalDir);
     new TrainerState(total, total, epochs, history)
         .write(training.outputDir().resolve("trainer_state.json"));
-    System.out.println("saved the model to " + training.outputDir().resolve("final"));
-    return TerminationMessage.success(training.outputDir().resolve("final"), history);
+    System.out.println("saved the " + trained.layout() + " to " + finalDir);
+    if (mergeAdapter && trained instanceof LoraWeights loraWeights) {
+      Path merged = training.outputDir().resolve("merged");
+      loraWeights.writeMerged(merged);
+      System.out.println("saved the merged model to " + merged);
+    }
+    return TerminationMessage.success(finalDir, trained.layout(), history);
   }
 
   static LrSchedule.Kind parseScheduler(String name) {

@@ -52,8 +52,24 @@ public abstract class CausalLmBlock extends AbstractBlock {
     return adapter;
   }
 
+  /** Training mode turns on the adapter's dropout; the base model has none. */
+  public void setTraining(boolean training) {
+    if (adapter != null) {
+      adapter.setTraining(training);
+    }
+  }
+
   /** The PEFT module path of a linear layer whose weight has key {@code weightKey}. */
   public abstract String modulePath(String weightKey);
+
+  /** Whether {@code weightKey} is the weight of a linear layer that a LoRA adapter may target. */
+  public abstract boolean isLinearWeight(String weightKey);
+
+  /**
+   * Whether linear weights are stored [in, out] (GPT-2's Conv1D, PEFT {@code fan_in_fan_out})
+   * rather than [out, in] (torch Linear).
+   */
+  public abstract boolean storesLinearTransposed();
 
   /** Logits [B, T, vocab] for token ids [B, T] (int64), positions 0..T-1, causal attention. */
   public abstract NDArray logits(NDArray ids);

@@ -34,6 +34,20 @@ public final class Gpt2Block extends CausalLmBlock {
     declare("ln_f.bias");
   }
 
+  private static final java.util.regex.Pattern LINEAR =
+      java.util.regex.Pattern.compile(
+          "h\\.\\d+\\.(attn\\.c_attn|attn\\.c_proj|mlp\\.c_fc|mlp\\.c_proj)\\.weight");
+
+  @Override
+  public boolean isLinearWeight(String weightKey) {
+    return LINEAR.matcher(weightKey).matches();
+  }
+
+  @Override
+  public boolean storesLinearTransposed() {
+    return true;
+  }
+
   @Override
   public String modulePath(String weightKey) {
     return "transformer." + weightKey.substring(0, weightKey.lastIndexOf('.'));

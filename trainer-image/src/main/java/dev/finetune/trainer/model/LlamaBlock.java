@@ -36,6 +36,20 @@ public final class LlamaBlock extends CausalLmBlock {
     }
   }
 
+  private static final java.util.regex.Pattern LINEAR =
+      java.util.regex.Pattern.compile(
+          "model\\.layers\\.\\d+\\.(self_attn\\.[qkvo]_proj|mlp\\.(gate|up|down)_proj)\\.weight");
+
+  @Override
+  public boolean isLinearWeight(String weightKey) {
+    return LINEAR.matcher(weightKey).matches();
+  }
+
+  @Override
+  public boolean storesLinearTransposed() {
+    return false;
+  }
+
   @Override
   public String modulePath(String weightKey) {
     return weightKey.substring(0, weightKey.lastIndexOf('.'));

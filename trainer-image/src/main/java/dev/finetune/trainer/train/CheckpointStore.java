@@ -7,11 +7,9 @@ package dev.finetune.trainer.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.io.SafetensorsFile;
 import dev.finetune.trainer.io.SafetensorsWriter;
-import dev.finetune.trainer.model.ModelLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,16 +26,18 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * {@code checkpoint-<step>/} folders: the weights (model.safetensors, Hugging Face keys), the
- * optimizer state (optimizer.safetensors: exp_avg.* and exp_avg_sq.*) and trainer_state.json (steps
- * done and the log so far). A checkpoint is written into {@code checkpoint-<step>.tmp} and renamed
- * when complete, so a folder named {@code checkpoint-<step>} is always whole; a half-written one (a
+ * {@code checkpoint-<step>/} folders: the trained weights as a loadable folder (a Hugging Face
+ * model, or a PEFT adapter for LoRA; see {@link TrainedWeights}), the optimizer state
+ * (optimizer.safetensors: exp_avg.* and exp_avg_sq.*) and trainer_state.json (steps done and the
+ * log so far). A checkpoint is written into {@code checkpoint-<step>.tmp} and renamed when
+ * complete, so a folder named {@code checkpoint-<step>} is always whole; a half-written one (a
  * crash mid-save leaves a {@code .tmp} folder) is ignored, and so is a folder without
  * trainer_state.json. Only the newest {@code keepLast} complete ones are kept.
  */
 public final class CheckpointStore {
   private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
   private static final String STATE = "trainer_state.json";
+  private static final String OPTIMIZER = "optimizer.safetensors";
 
   private final Path dir;
   private final int keepLast;
@@ -50,22 +50,18 @@ public final class CheckpointStore {
   /** A checkpoint read back: the steps it was taken after, and the log up to then. */
   public record Restored(long step, List<StepRecord> history, Path path) {}
 
-  public void save(long step, ModelLoader.LoadedModel model, AdamW optimizer, TrainerState state) {
+  public void save(long step, TrainedWeights weights, AdamW optimizer, TrainerState state) {
     Path target = dir.resolve("checkpoint-" + step);
     Path temp = dir.resolve("checkpoint-" + step + ".tmp");
     try {
       Files.createDirectories(dir);
       deleteTree(temp);
       Files.createDirectories(temp);
-      Map<String, SafetensorsWriter.Tensor> weights = new LinkedHashMap<>();
-      for (Map.Entry<String, Parameter> e : model.block().parametersByName().entrySet()) {
-        weights.put(model.keyPrefix() + e.getKey(), tensor(e.getValue().getArray()));
-      }
-      SafetensorsWriter.write(temp.resolve("model.safetensors"), weights);
+      weights.write(temp);
       Map<String, SafetensorsWriter.Tensor> moments = new LinkedHashMap<>();
       optimizer.firstMoments().forEach((k, v) -> moments.put("exp_avg." + k, tensor(v)));
       optimizer.secondMoments().forEach((k, v) -> moments.put("exp_avg_sq." + k, tensor(v)));
-      SafetensorsWriter.write(temp.resolve("optimizer.safetensors"), moments);
+      SafetensorsWriter.write(temp.resolve(OPTIMIZER), moments);
       state.write(temp.resolve(STATE));
       deleteTree(target);
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -84,19 +80,19 @@ public final class CheckpointStore {
     return complete().stream().max(Comparator.comparingLong(CheckpointStore::stepOf));
   }
 
-  /** Loads weights and optimizer state from {@code checkpoint} into the model and optimizer. */
+  /** Loads weights and optimizer state from {@code checkpoint} into the arrays and optimizer. */
   public Restored restore(
-      Path checkpoint, ModelLoader.LoadedModel model, AdamW optimizer, NDManager manager) {
+      Path checkpoint, TrainedWeights weights, AdamW optimizer, NDManager manager) {
     try {
-      SafetensorsFile weights = SafetensorsFile.open(checkpoint.resolve("model.safetensors"));
-      for (Map.Entry<String, Parameter> e : model.block().parametersByName().entrySet()) {
-        // intern: the parameter keeps its identity and takes a native copy of the saved values.
-        e.getValue().getArray().intern(array(weights, model.keyPrefix() + e.getKey(), manager));
+      SafetensorsFile saved = SafetensorsFile.open(checkpoint.resolve(weights.weightsFile()));
+      for (Map.Entry<String, NDArray> e : weights.arrays().entrySet()) {
+        // intern: the array keeps its identity and takes a native copy of the saved values.
+        e.getValue().intern(array(saved, e.getKey(), manager));
       }
-      SafetensorsFile moments = SafetensorsFile.open(checkpoint.resolve("optimizer.safetensors"));
+      SafetensorsFile moments = SafetensorsFile.open(checkpoint.resolve(OPTIMIZER));
       Map<String, NDArray> first = new LinkedHashMap<>();
       Map<String, NDArray> second = new LinkedHashMap<>();
-      for (String key : model.block().parametersByName().keySet()) {
+      for (String key : weights.arrays().keySet()) {
         first.put(key, array(moments, "exp_avg." + key, manager));
         second.put(key, array(moments, "exp_avg_sq." + key, manager));
       }

@@ -4,6 +4,7 @@
  */
 package dev.finetune.trainer.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import dev.finetune.trainer.io.SafetensorsWriter;
 import dev.finetune.trainer.model.ModelLoader;
@@ -20,6 +21,8 @@ import java.util.Map;
  * used, and the source's config, generation config and tokenizer files.
  */
 public final class ModelSaver {
+  public static final String WEIGHTS_FILE = "model.safetensors";
+
   static final String[] COPIED =
       new String[] {
         "config.json",
@@ -34,16 +37,24 @@ public final class ModelSaver {
   private ModelSaver() {}
 
   public static void save(ModelLoader.LoadedModel model, Path dir) {
+    save(model, dir, Map.of());
+  }
+
+  /**
+   * As {@link #save(ModelLoader.LoadedModel, Path)}, with the arrays in {@code replaced} (by
+   * Hugging Face key without prefix) written instead of the model's own.
+   */
+  public static void save(ModelLoader.LoadedModel model, Path dir, Map<String, NDArray> replaced) {
     try {
       Files.createDirectories(dir);
       Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
       for (Map.Entry<String, Parameter> e : model.block().parametersByName().entrySet()) {
-        var array = e.getValue().getArray();
+        NDArray array = replaced.getOrDefault(e.getKey(), e.getValue().getArray());
         tensors.put(
             model.keyPrefix() + e.getKey(),
             new SafetensorsWriter.Tensor(array.getShape().getShape(), array.toFloatArray()));
       }
-      SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors);
+      SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), tensors);
       for (String name : COPIED) {
         Path source = model.directory().resolve(name);
         if (Files.isRegularFile(source)) {

@@ -8,7 +8,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.Example;
@@ -33,12 +32,20 @@ import java.util.function.Consumer;
  */
 public final class TrainingLoop {
   private final CausalLmBlock model;
+  private final Map<String, NDArray> trainable;
   private final TrainingOptions options;
   private final NDManager manager;
   private final AdamW optimizer;
 
-  public TrainingLoop(CausalLmBlock model, TrainingOptions options, NDManager manager) {
+  /**
+   * @param model the forward pass
+   * @param trained the arrays to train (all of the model's, or a LoRA adapter's); nothing else
+   *     receives a gradient or an update
+   */
+  public TrainingLoop(
+      CausalLmBlock model, TrainedWeights trained, TrainingOptions options, NDManager manager) {
     this.model = model;
+    this.trainable = trained.arrays();
     this.options = options;
     this.manager = manager;
     this.optimizer =
@@ -103,9 +110,7 @@ public final class TrainingLoop {
             : options.warmupSteps();
     LrSchedule schedule =
         new LrSchedule(options.scheduler(), options.learningRate(), warmup, total);
-    Map<String, Parameter> params = model.parametersByName();
-    params.values().forEach(p -> p.getArray().setRequiresGradient(true));
-    Engine.getInstance().setRandomSeed((int) options.seed());
+    trainable.values().forEach(a -> a.setRequiresGradient(true));
 
     int perStep = options.batchSize() * options.gradientAccumulationSteps();
     List<Example> order = new ArrayList<>();
@@ -122,6 +127,8 @@ public final class TrainingLoop {
       int from = (int) ((step % perEpoch) * perStep);
       List<Example> stepExamples = order.subList(from, Math.min(order.size(), from + perStep));
       double lr = schedule.at(step);
+      // Random draws (LoRA dropout) depend on (seed, step) only, so a resumed run draws the same.
+      Engine.getInstance().setRandomSeed(stepSeed(options.seed(), step));
       StepRecord record = step(stepExamples, lr, step + 1, (double) (step + 1) / perEpoch);
       onStep.accept(record);
       boolean endOfEpoch = (step + 1) % perEpoch == 0;
@@ -136,7 +143,6 @@ public final class TrainingLoop {
   }
 
   private StepRecord step(List<Example> examples, double lr, long stepNumber, double epoch) {
-    Map<String, Parameter> params = model.parametersByName();
     int scored = examples.stream().mapToInt(Example::scoredCount).sum();
     long tokens = 0;
     double lossSum = 0;
@@ -148,9 +154,12 @@ public final class TrainingLoop {
             examples.subList(i, Math.min(examples.size(), i + options.batchSize()));
         TokenBatch batch = TokenBatch.of(micro, step);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          model.setTraining(true);
           NDArray nll = CausalLmLoss.nllSum(model.logits(batch.ids()), batch);
           lossSum += nll.getFloat();
           collector.backward(nll.div(Scalars.of(step, scored)));
+        } finally {
+          model.setTraining(false);
         }
         tokens += batch.scoredCount();
       }
@@ -166,8 +175,8 @@ public final class TrainingLoop {
       List<NDArray> grads = new ArrayList<>();
       // One read back to Java per step: every getFloat() costs a JNI call and a buffer.
       NDArray squares = Scalars.of(step, 0);
-      for (Parameter p : params.values()) {
-        NDArray g = p.getArray().getGradient();
+      for (NDArray p : trainable.values()) {
+        NDArray g = p.getGradient();
         grads.add(g);
         squares = squares.add(g.square().sum());
       }
@@ -179,14 +188,18 @@ public final class TrainingLoop {
       NDArray clipFactor = Scalars.of(step, clip);
       NDArray zero = Scalars.of(step, 0);
       int i = 0;
-      for (Map.Entry<String, Parameter> e : params.entrySet()) {
+      for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
         NDArray g = grads.get(i++);
-        optimizer.update(
-            e.getKey(), e.getValue().getArray(), clip < 1.0 ? g.mul(clipFactor) : g, scalars);
+        optimizer.update(e.getKey(), e.getValue(), clip < 1.0 ? g.mul(clipFactor) : g, scalars);
         g.muli(zero); // gradients accumulate until zeroed
       }
       return StepRecord.train(stepNumber, epoch, loss, lr, norm, tokens);
     }
+  }
+
+  /** The engine seed for step {@code step}: distinct per step, fixed by the run's seed. */
+  static int stepSeed(long seed, long step) {
+    return java.util.Objects.hash(seed, step);
   }
 
   public AdamW optimizer() {

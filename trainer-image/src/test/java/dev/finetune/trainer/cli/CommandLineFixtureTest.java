@@ -11,12 +11,8 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.trainer.Fixtures;
-import dev.finetune.trainer.TrainerMain;
 import dev.finetune.trainer.model.CausalLmBlock;
 import dev.finetune.trainer.model.ModelLoader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +26,7 @@ class CommandLineFixtureTest {
 
   @Test
   void evaluatePrintsTheLossLineLast() throws Exception {
-    Run run =
+    CliRun run =
         run(
             "evaluate",
             "--model",
@@ -41,7 +37,7 @@ class CommandLineFixtureTest {
             "text",
             "--max-length",
             "128");
-    assertThat(run.code).isZero();
+    assertThat(run.code()).isZero();
     JsonNode last = JSON.readTree(run.lastLine());
     assertThat(last.size()).isEqualTo(2);
     assertThat(last.get("tokens").asLong()).isEqualTo(3586);
@@ -52,7 +48,7 @@ class CommandLineFixtureTest {
   void trainWritesStateAndAModelThatLoadsBack(@TempDir Path out) throws Exception {
     Path data = out.resolve("first12.jsonl");
     Files.write(data, Files.readAllLines(Fixtures.data("text.jsonl")).subList(0, 12));
-    Run run =
+    CliRun run =
         run(
             "train",
             "--model",
@@ -88,7 +84,7 @@ class CommandLineFixtureTest {
             "3",
             "--output",
             out.toString());
-    assertThat(run.code).as(run.err).isZero();
+    assertThat(run.code()).as(run.err()).isZero();
     JsonNode state = JSON.readTree(out.resolve("trainer_state.json").toFile());
     JsonNode history = state.get("log_history");
     JsonNode expected = Fixtures.expected("tiny-gpt2").get("train_parity");
@@ -109,7 +105,7 @@ class CommandLineFixtureTest {
     assertThat(model.resolve("config.json")).exists();
     assertThat(model.resolve("tokenizer.json")).exists();
     assertThat(model.resolve("model.safetensors")).exists();
-    Run evaluate =
+    CliRun evaluate =
         run(
             "evaluate",
             "--model",
@@ -126,7 +122,7 @@ class CommandLineFixtureTest {
 
   @Test
   void trainStopsOnBadDataWithTheDataErrorCodeAndTheLinesNamed(@TempDir Path out) {
-    Run run =
+    CliRun run =
         run(
             "train",
             "--model",
@@ -141,8 +137,8 @@ class CommandLineFixtureTest {
             "1",
             "--output",
             out.toString());
-    assertThat(run.code).isEqualTo(65);
-    assertThat(run.err)
+    assertThat(run.code()).isEqualTo(65);
+    assertThat(run.err())
         .contains("11 invalid line(s)")
         .contains("bad.jsonl line 3: invalid JSON")
         .contains("line 18");
@@ -151,7 +147,7 @@ class CommandLineFixtureTest {
 
   @Test
   void skipInvalidLinesTrainsOnTheRest(@TempDir Path out) {
-    Run run =
+    CliRun run =
         run(
             "train",
             "--model",
@@ -167,14 +163,14 @@ class CommandLineFixtureTest {
             "--skip-invalid-lines",
             "--output",
             out.toString());
-    assertThat(run.code).as(run.err).isZero();
-    assertThat(run.err).contains("skipped 11 invalid line(s)");
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.err()).contains("skipped 11 invalid line(s)");
     assertThat(out.resolve("final/model.safetensors")).exists();
   }
 
   @Test
   void validateDataReportsLinesAndStatistics() throws Exception {
-    Run run =
+    CliRun run =
         run(
             "validate-data",
             "--data",
@@ -185,7 +181,7 @@ class CommandLineFixtureTest {
             Fixtures.model("tiny-gpt2").toString(),
             "--max-length",
             "128");
-    assertThat(run.code).isZero();
+    assertThat(run.code()).isZero();
     JsonNode summary = JSON.readTree(run.lastLine());
     assertThat(summary.get("lines").asInt()).isEqualTo(303);
     assertThat(summary.get("invalid").asInt()).isZero();
@@ -193,15 +189,15 @@ class CommandLineFixtureTest {
         .as("data README: 11 lines exceed 128 tokens")
         .isEqualTo(11);
 
-    Run bad =
+    CliRun bad =
         run("validate-data", "--data", Fixtures.data("bad.jsonl").toString(), "--format", "text");
-    assertThat(bad.code).isEqualTo(65);
-    assertThat(bad.out).contains("bad.jsonl: line 5: missing field \"text\"");
+    assertThat(bad.code()).isEqualTo(65);
+    assertThat(bad.out()).contains("bad.jsonl: line 5: missing field \"text\"");
   }
 
   @Test
   void missingModelIsAConfigurationError(@TempDir Path empty) {
-    Run run =
+    CliRun run =
         run(
             "evaluate",
             "--model",
@@ -210,8 +206,8 @@ class CommandLineFixtureTest {
             Fixtures.data("eval_text.jsonl").toString(),
             "--format",
             "text");
-    assertThat(run.code).isEqualTo(78);
-    assertThat(run.err).contains("has no tokenizer.json");
+    assertThat(run.code()).isEqualTo(78);
+    assertThat(run.err()).contains("has no tokenizer.json");
   }
 
   @Test
@@ -231,7 +227,7 @@ class CommandLineFixtureTest {
       assertThat(GenerateCommand.generate(block, prompt, 5, 1.0, 0.9, new Random(3), manager))
           .containsExactly(sampled);
     }
-    Run run =
+    CliRun run =
         run(
             "generate",
             "--model",
@@ -240,40 +236,20 @@ class CommandLineFixtureTest {
             "Everyone is permitted",
             "--max-new-tokens",
             "3");
-    assertThat(run.code).isZero();
-    assertThat(run.out).isNotBlank();
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).isNotBlank();
   }
 
   @Test
   void helpExplainsEveryCommand() {
     for (String command : List.of("train", "evaluate", "generate", "validate-data")) {
-      Run run = run(command, "--help");
-      assertThat(run.code).isZero();
-      assertThat(run.out).contains("Usage:").contains(command);
+      CliRun run = run(command, "--help");
+      assertThat(run.code()).isZero();
+      assertThat(run.out()).contains("Usage:").contains(command);
     }
   }
 
-  private record Run(int code, String out, String err) {
-    String lastLine() {
-      String[] lines = out.strip().split("\\R");
-      return lines[lines.length - 1];
-    }
-  }
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = TrainerMain.run(args);
-      return new Run(
-          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.api.protocol.TrainerConfig;
 import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.api.v1alpha1.Hyperparameters;
+import dev.finetune.api.v1alpha1.LoraSpec;
 import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.api.v1alpha1.ModelDtype;
 import dev.finetune.api.v1alpha1.SchedulerType;
@@ -55,13 +56,37 @@ class ConfigArgumentsFixtureTest {
   }
 
   @Test
+  void loraSettingsMapToTheLoraFlags() {
+    TrainerConfig base = config(MethodType.LORA, new Hyperparameters(), "/d.jsonl", null);
+    LoraSpec lora = new LoraSpec();
+    lora.setRank(16);
+    lora.setAlpha(32.0);
+    lora.setDropout(0.05);
+    lora.setTargetModules(java.util.List.of("q_proj", "k_proj"));
+    TrainerConfig config =
+        new TrainerConfig(
+            base.schemaVersion(),
+            base.jobName(),
+            base.model(),
+            base.data(),
+            MethodType.LORA,
+            lora,
+            base.hyperparameters(),
+            base.checkpoints(),
+            base.outputDir(),
+            base.progressPort(),
+            base.terminationMessagePath());
+    assertThat(ConfigArguments.flags(config))
+        .containsSubsequence("--method", "lora")
+        .containsSubsequence("--lora-rank", "16")
+        .containsSubsequence("--lora-alpha", "32.0")
+        .containsSubsequence("--lora-dropout", "0.05")
+        .containsSubsequence("--lora-target-modules", "q_proj,k_proj");
+    assertThat(ConfigArguments.flags(base)).doesNotContain("--lora-target-modules");
+  }
+
+  @Test
   void whatTheTrainerCannotDoYetIsAConfigError() {
-    assertThatThrownBy(
-            () ->
-                ConfigArguments.flags(
-                    config(MethodType.LORA, new Hyperparameters(), "/d.jsonl", null)))
-        .isInstanceOf(TrainerException.class)
-        .hasMessage("LoRA training (method lora) is not supported by this trainer yet");
     assertThatThrownBy(
             () ->
                 ConfigArguments.flags(

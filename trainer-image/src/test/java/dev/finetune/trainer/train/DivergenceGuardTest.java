@@ -58,7 +58,7 @@ class DivergenceGuardTest {
               Path.of("unused"));
       assertThatThrownBy(
               () ->
-                  new TrainingLoop(loaded.block(), options, manager)
+                  new TrainingLoop(loaded.block(), new FullWeights(loaded), options, manager)
                       .run(examples, r -> {}, s -> {}))
           .isInstanceOf(TrainerException.class)
           .hasMessageContaining("the training loss became NaN at step 1")

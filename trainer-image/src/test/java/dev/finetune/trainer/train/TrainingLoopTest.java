@@ -97,7 +97,8 @@ class TrainingLoopTest {
               0,
               1,
               Path.of("unused"));
-      new TrainingLoop(loaded.block(), options, manager).run(examples, records::add, s -> {});
+      new TrainingLoop(loaded.block(), new FullWeights(loaded), options, manager)
+          .run(examples, records::add, s -> {});
     }
     return records;
   }

@@ -75,7 +75,8 @@ class TrainingParityFixtureTest {
               0,
               1,
               out);
-      new TrainingLoop(model.block(), options, manager).run(examples, records::add, step -> {});
+      new TrainingLoop(model.block(), new FullWeights(model), options, manager)
+          .run(examples, records::add, step -> {});
 
       double stepTolerance = expected.at("/tolerance/step_loss_abs").asDouble();
       for (int i = 0; i < records.size(); i++) {
