@@ -69,17 +69,9 @@ final class ConfigArguments {
   static List<String> flags(TrainerConfig c) {
     List<String> f = new ArrayList<>();
     String model = required(c.model() == null ? null : c.model().source(), "model.source");
-    if (model.startsWith("hf://") || model.startsWith("https://")) {
-      throw unsupported("downloading the model (" + model + ")");
-    }
     TrainerConfig.Data data = c.data();
     if (data == null) {
       throw TrainerException.config("the trainer config has no data section");
-    }
-    for (String source : new String[] {data.train(), data.validation()}) {
-      if (source != null && (source.startsWith("hf://") || source.startsWith("https://"))) {
-        throw unsupported("downloading data (" + source + ")");
-      }
     }
     if (data.packing()) {
       throw unsupported("packing");
@@ -88,6 +80,9 @@ final class ConfigArguments {
       throw unsupported("validationSplit (give a validation file instead)");
     }
     add(f, "--model", model);
+    if (c.model().tokenFile() != null) {
+      add(f, "--hf-token-file", c.model().tokenFile());
+    }
     add(f, "--data", required(data.train(), "data.train"));
     add(f, "--format", DataFormat.of(required(data.format(), "data.format")).cliName());
     add(f, "--max-length", data.maxLength());

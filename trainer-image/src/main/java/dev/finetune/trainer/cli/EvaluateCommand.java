@@ -36,10 +36,11 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (NDManager manager = NDManager.newBaseManager();
-        TextTokenizer tokenizer = TextTokenizer.load(options.model)) {
+        TextTokenizer tokenizer = TextTokenizer.load(options.modelDir())) {
       ModelLoader.LoadedModel model = options.load(manager);
       var examples =
-          Datasets.load(options.data, options.format, options.examples(tokenizer, model), false)
+          Datasets.load(
+                  options.dataFile(), options.format, options.examples(tokenizer, model), false)
               .examples();
       Evaluator.Score score = new Evaluator(batchSize).evaluate(model.block(), examples, manager);
       System.out.println(

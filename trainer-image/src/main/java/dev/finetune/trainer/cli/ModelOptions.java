@@ -13,18 +13,28 @@ import dev.finetune.trainer.data.TextTokenizer;
 import dev.finetune.trainer.model.LoraAdapter;
 import dev.finetune.trainer.model.ModelLoader;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that load a model and data. */
 final class ModelOptions {
-  @Option(names = "--model", required = true, description = "Hugging Face model directory.")
-  Path model;
+  @Option(
+      names = "--model",
+      required = true,
+      description =
+          "Hugging Face model: a folder, hf://org/name[@revision] or an https:// folder URL.")
+  String model;
 
   @Option(names = "--adapter", description = "PEFT LoRA adapter directory to apply.")
   Path adapter;
 
-  @Option(names = "--data", required = true, description = "JSONL data file.")
-  Path data;
+  @Option(
+      names = "--data",
+      required = true,
+      description =
+          "JSONL data: a file, hf://datasets/org/name[@revision]/path/file.jsonl or an https://"
+              + " URL.")
+  String data;
 
   @Option(
       names = "--format",
@@ -39,8 +49,41 @@ final class ModelOptions {
       description = "Tokens per example (default ${DEFAULT-VALUE}).")
   int maxLength;
 
+  @Mixin SourceOptions sources;
+
+  private Path modelDir;
+  private Path dataFile;
+
+  /** The model's local folder (downloaded on first use if remote). */
+  Path modelDir() {
+    if (modelDir == null) {
+      modelDir = sources.resolver().model(model);
+    }
+    return modelDir;
+  }
+
+  /** The training data's local file (downloaded on first use if remote). */
+  Path dataFile() {
+    if (dataFile == null) {
+      dataFile = sources.resolver().dataFile(data);
+    }
+    return dataFile;
+  }
+
+  /** Another data source (validation data) as a local file. */
+  Path dataFile(String source) {
+    return sources.resolver().dataFile(source);
+  }
+
+  /** What adapter_config.json names as the base model: the Hub id, or the source as given. */
+  String baseModelName() {
+    return model.startsWith("hf://")
+        ? dev.finetune.trainer.source.HubLocation.parse(model).repo()
+        : model;
+  }
+
   ModelLoader.LoadedModel load(NDManager manager) {
-    ModelLoader.LoadedModel loaded = ModelLoader.load(model, manager);
+    ModelLoader.LoadedModel loaded = ModelLoader.load(modelDir(), manager);
     if (adapter != null) {
       loaded.block().setAdapter(LoraAdapter.load(adapter, loaded.block(), manager));
     }
@@ -58,7 +101,10 @@ final class ModelOptions {
           "--max-length " + maxLength + " is longer than the model's " + positions + " positions");
     }
     return new ExampleBuilder(
-        tokenizer, loaded.block().config().eosTokenId(), maxLength, ChatRenderer.forModel(model));
+        tokenizer,
+        loaded.block().config().eosTokenId(),
+        maxLength,
+        ChatRenderer.forModel(modelDir()));
   }
 
   static final class FormatConverter implements picocli.CommandLine.ITypeConverter<DataFormat> {

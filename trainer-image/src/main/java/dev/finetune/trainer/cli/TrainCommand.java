@@ -162,8 +162,10 @@ final class TrainCommand implements Callable<Integer> {
               + " into its weights, in Hugging Face layout.")
   boolean mergeAdapter;
 
-  @Option(names = "--eval-data", description = "Validation JSONL, same format as --data.")
-  Path evalData;
+  @Option(
+      names = "--eval-data",
+      description = "Validation JSONL, same format and source forms as --data.")
+  String evalData;
 
   @Option(
       names = "--eval-max-length",
@@ -340,22 +342,26 @@ final class TrainCommand implements Callable<Integer> {
             logEvery,
             output);
     try (NDManager manager = NDManager.newBaseManager();
-        TextTokenizer tokenizer = TextTokenizer.load(options.model)) {
+        TextTokenizer tokenizer = TextTokenizer.load(options.modelDir())) {
       ModelLoader.LoadedModel model = options.load(manager);
       ExampleBuilder builder = options.examples(tokenizer, model);
-      Datasets.Loaded train = Datasets.load(options.data, options.format, builder, skipInvalid);
+      Datasets.Loaded train =
+          Datasets.load(options.dataFile(), options.format, builder, skipInvalid);
       if (!train.skipped().isEmpty()) {
         System.err.println(
             "skipped "
                 + train.skipped().size()
                 + " invalid line(s): "
-                + Datasets.describe(options.data, train.skipped()));
+                + Datasets.describe(options.dataFile(), train.skipped()));
       }
       List<Example> eval =
           evalData == null
               ? List.of()
               : Datasets.load(
-                      evalData, options.format, evalBuilder(tokenizer, model, builder), false)
+                      options.dataFile(evalData),
+                      options.format,
+                      evalBuilder(tokenizer, model, builder),
+                      false)
                   .examples();
       TrainedWeights trained = trainedWeights(model, manager);
       TrainerResult result = run(model, trained, training, train.examples(), eval, manager);
@@ -402,7 +408,7 @@ final class TrainCommand implements Callable<Integer> {
             + " modules ("
             + String.join(",", targets)
             + ")");
-    return new LoraWeights(model, adapter, config, options.model.toString());
+    return new LoraWeights(model, adapter, config, options.baseModelName());
   }
 
   /** PEFT's defaults: the attention query and value projections. */

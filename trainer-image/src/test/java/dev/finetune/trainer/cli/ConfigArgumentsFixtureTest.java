@@ -41,6 +41,7 @@ class ConfigArgumentsFixtureTest {
     TrainerConfig config = config(MethodType.FULL, h, "/data/train.jsonl", "/data/valid.jsonl");
     assertThat(ConfigArguments.flags(config))
         .containsSubsequence("--model", "/models/m")
+        .containsSubsequence("--hf-token-file", "/var/run/secrets/hub/token")
         .containsSubsequence("--data", "/data/train.jsonl")
         .containsSubsequence("--format", "text")
         .containsSubsequence("--max-length", "64")
@@ -87,13 +88,23 @@ class ConfigArgumentsFixtureTest {
 
   @Test
   void whatTheTrainerCannotDoYetIsAConfigError() {
-    assertThatThrownBy(
-            () ->
-                ConfigArguments.flags(
-                    config(
-                        MethodType.FULL, new Hyperparameters(), "hf://datasets/x/y.jsonl", null)))
+    TrainerConfig base = config(MethodType.FULL, new Hyperparameters(), "/d.jsonl", null);
+    TrainerConfig packing =
+        new TrainerConfig(
+            base.schemaVersion(),
+            base.jobName(),
+            base.model(),
+            new TrainerConfig.Data("/d.jsonl", null, DataFormat.TEXT, 64, true, null),
+            base.method(),
+            null,
+            base.hyperparameters(),
+            base.checkpoints(),
+            base.outputDir(),
+            base.progressPort(),
+            base.terminationMessagePath());
+    assertThatThrownBy(() -> ConfigArguments.flags(packing))
         .isInstanceOf(TrainerException.class)
-        .hasMessageContaining("downloading data (hf://datasets/x/y.jsonl)");
+        .hasMessage("packing is not supported by this trainer yet");
   }
 
   @Test
@@ -173,7 +184,7 @@ class ConfigArgumentsFixtureTest {
     return new TrainerConfig(
         TrainerConfig.SCHEMA_VERSION,
         "demo",
-        new TrainerConfig.Model("/models/m", null, ModelDtype.FLOAT32),
+        new TrainerConfig.Model("/models/m", "/var/run/secrets/hub/token", ModelDtype.FLOAT32),
         new TrainerConfig.Data(train, validation, DataFormat.TEXT, 64, false, null),
         method,
         null,
