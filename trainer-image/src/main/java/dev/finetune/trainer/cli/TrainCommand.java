@@ -18,6 +18,7 @@ import dev.finetune.trainer.model.LoraConfig;
 import dev.finetune.trainer.model.ModelLoader;
 import dev.finetune.trainer.progress.ProgressServer;
 import dev.finetune.trainer.progress.ProgressTracker;
+import dev.finetune.trainer.progress.StepReporter;
 import dev.finetune.trainer.train.CheckpointStore;
 import dev.finetune.trainer.train.Evaluator;
 import dev.finetune.trainer.train.FullWeights;
@@ -274,8 +275,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--log-every-steps",
       defaultValue = "10",
-      description = "Print a progress line every N steps (default ${DEFAULT-VALUE}).")
+      description =
+          "Without a terminal, print a progress line every N steps (default ${DEFAULT-VALUE}).")
   int logEvery;
+
+  @Option(
+      names = "--no-progress-bar",
+      description = "Print log lines even on an interactive terminal.")
+  boolean noProgressBar;
 
   @Override
   public Integer call() {
@@ -443,51 +450,47 @@ final class TrainCommand implements Callable<Integer> {
     Evaluator evaluator = new Evaluator(training.batchSize());
     java.util.concurrent.atomic.AtomicLong lastSaved =
         new java.util.concurrent.atomic.AtomicLong(start);
-    long done =
-        loop.run(
-            examples,
-            start,
-            record -> {
-              history.add(record);
-              progress.step(record);
-              if (record.step() % training.logEverySteps() == 0 || record.step() == total) {
-                System.out.println(
-                    String.format(
-                        Locale.ROOT,
-                        "step %d/%d loss %.4f lr %.3g grad_norm %.3f",
-                        record.step(),
-                        total,
-                        record.loss(),
-                        record.learningRate(),
-                        record.gradNorm()));
-              }
-              if (saveEverySteps > 0
-                  && record.step() % saveEverySteps == 0
-                  && record.step() < total) {
-                checkpoints.save(
-                    record.step(),
-                    trained,
-                    loop.optimizer(),
-                    new TrainerState(record.step(), total, epochs, List.copyOf(history)));
-                lastSaved.set(record.step());
-                progress.checkpointed(record.step(), checkpoints.pathOf(record.step()).toString());
-              }
-            },
-            step -> {
-              if (!eval.isEmpty()) {
-                Evaluator.Score score = evaluator.evaluate(model.block(), eval, manager);
-                progress.evaluated(score.loss());
-                history.add(
-                    StepRecord.eval(
-                        step,
-                        (double) step / loop.stepsPerEpoch(examples.size()),
-                        score.loss(),
-                        score.tokens()));
-                System.out.println(
-                    String.format(Locale.ROOT, "step %d eval_loss %.4f", step, score.loss()));
-              }
-            },
-            stop::requested);
+    long done;
+    try (StepReporter console =
+        StepReporter.forConsole(!noProgressBar, start, total, training.logEverySteps())) {
+      done =
+          loop.run(
+              examples,
+              start,
+              record -> {
+                history.add(record);
+                progress.step(record);
+                console.step(record, progress.snapshot());
+                if (saveEverySteps > 0
+                    && record.step() % saveEverySteps == 0
+                    && record.step() < total) {
+                  checkpoints.save(
+                      record.step(),
+                      trained,
+                      loop.optimizer(),
+                      new TrainerState(record.step(), total, epochs, List.copyOf(history)));
+                  lastSaved.set(record.step());
+                  progress.checkpointed(
+                      record.step(), checkpoints.pathOf(record.step()).toString());
+                  console.note("saved " + checkpoints.pathOf(record.step()));
+                }
+              },
+              step -> {
+                if (!eval.isEmpty()) {
+                  Evaluator.Score score = evaluator.evaluate(model.block(), eval, manager);
+                  progress.evaluated(score.loss());
+                  history.add(
+                      StepRecord.eval(
+                          step,
+                          (double) step / loop.stepsPerEpoch(examples.size()),
+                          score.loss(),
+                          score.tokens()));
+                  console.note(
+                      String.format(Locale.ROOT, "step %d eval_loss %.4f", step, score.loss()));
+                }
+              },
+              stop::requested);
+    }
     if (done < total) {
       if (lastSaved.get() != done) {
         checkpoints.save(

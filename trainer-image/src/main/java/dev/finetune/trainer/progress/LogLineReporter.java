@@ -1,0 +1,62 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.progress;
+
+import dev.finetune.api.protocol.TrainerProgress;
+import dev.finetune.trainer.train.StepRecord;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * One line every N steps (and at the last step): {@code step 40/200 loss 2.3456 lr 1.96e-04
+ * grad_norm 0.812 tokens/s 5120 eta 0:12:31}.
+ */
+public final class LogLineReporter implements StepReporter {
+  private final int every;
+  private final long total;
+  private final PrintStream out;
+
+  public LogLineReporter(int every, long total, PrintStream out) {
+    this.every = Math.max(1, every);
+    this.total = total;
+    this.out = out;
+  }
+
+  @Override
+  public void step(StepRecord r, TrainerProgress p) {
+    if (r.step() % every != 0 && r.step() != total) {
+      return;
+    }
+    out.println(
+        String.format(
+                Locale.ROOT,
+                "step %d/%d loss %.4f lr %.3g grad_norm %.3f",
+                r.step(),
+                total,
+                r.loss(),
+                r.learningRate(),
+                r.gradNorm())
+            + (p.tokensPerSecond() == null
+                ? ""
+                : String.format(Locale.ROOT, " tokens/s %.0f", p.tokensPerSecond()))
+            + (p.etaSeconds() == null ? "" : " eta " + clock(p.etaSeconds())));
+  }
+
+  @Override
+  public void note(String line) {
+    out.println(line);
+  }
+
+  @Override
+  public void close() {
+    out.flush();
+  }
+
+  /** Seconds as h:mm:ss. */
+  static String clock(long seconds) {
+    return String.format(
+        Locale.ROOT, "%d:%02d:%02d", seconds / 3600, (seconds / 60) % 60, seconds % 60);
+  }
+}
