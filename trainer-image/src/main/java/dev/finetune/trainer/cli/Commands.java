@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvaluateCommand.class,
       GenerateCommand.class,
-      ValidateDataCommand.class
+      ValidateDataCommand.class,
+      EngineCommand.class
     })
 public final class Commands {
   private Commands() {}

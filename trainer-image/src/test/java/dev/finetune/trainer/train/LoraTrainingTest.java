@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** LoRA training at the loop level: PEFT initialisation, frozen base, dropout and seeds. */
 class LoraTrainingTest {
@@ -65,17 +67,18 @@ class LoraTrainingTest {
     }
   }
 
-  @Test
-  void trainingChangesOnlyTheAdapterAndTheBaseStaysBitIdentical() {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"tiny-llama, 'q_proj,v_proj'", "tiny-gpt2, 'c_attn,c_proj'"})
+  void trainingChangesOnlyTheAdapterAndTheBaseStaysBitIdentical(String name, String targets) {
+    Path model = Fixtures.model(name);
     try (NDManager manager = NDManager.newBaseManager()) {
-      ModelLoader.LoadedModel loaded = ModelLoader.load(MODEL, manager);
+      ModelLoader.LoadedModel loaded = ModelLoader.load(model, manager);
       Map<String, float[]> before = snapshot(loaded);
-      LoraAdapter adapter =
-          LoraAdapter.create(
-              loaded.block(), new LoraConfig(4, 8, 0.1, List.of("q_proj", "v_proj")), 3, manager);
+      LoraConfig config = new LoraConfig(4, 8, 0.1, List.of(targets.split(",")));
+      LoraAdapter adapter = LoraAdapter.create(loaded.block(), config, 3, manager);
       loaded.block().setAdapter(adapter);
       List<StepRecord> records =
-          train(loaded, new LoraWeights(loaded, adapter, adapterConfig(), "tiny-llama"), manager);
+          train(loaded, model, new LoraWeights(loaded, adapter, config, name), manager);
       assertThat(records).hasSize(4);
 
       Map<String, float[]> after = snapshot(loaded);
@@ -113,20 +116,17 @@ class LoraTrainingTest {
       LoraConfig config = new LoraConfig(4, 8, dropout, List.of("q_proj", "v_proj"));
       LoraAdapter adapter = LoraAdapter.create(loaded.block(), config, seed, manager);
       loaded.block().setAdapter(adapter);
-      return train(loaded, new LoraWeights(loaded, adapter, config, "tiny-llama"), manager).stream()
+      return train(loaded, MODEL, new LoraWeights(loaded, adapter, config, "tiny-llama"), manager)
+          .stream()
           .map(StepRecord::loss)
           .toList();
     }
   }
 
-  private static LoraConfig adapterConfig() {
-    return new LoraConfig(4, 8, 0.1, List.of("q_proj", "v_proj"));
-  }
-
   private static List<StepRecord> train(
-      ModelLoader.LoadedModel loaded, TrainedWeights weights, NDManager manager) {
+      ModelLoader.LoadedModel loaded, Path model, TrainedWeights weights, NDManager manager) {
     List<StepRecord> records = new ArrayList<>();
-    try (TextTokenizer tokenizer = TextTokenizer.load(MODEL)) {
+    try (TextTokenizer tokenizer = TextTokenizer.load(model)) {
       List<Example> examples =
           Datasets.load(
                   Fixtures.data("text.jsonl"),
@@ -135,7 +135,7 @@ class LoraTrainingTest {
                       tokenizer,
                       loaded.block().config().eosTokenId(),
                       32,
-                      ChatRenderer.forModel(MODEL)),
+                      ChatRenderer.forModel(model)),
                   false)
               .examples()
               .subList(0, 16);
