@@ -5,6 +5,7 @@
 package dev.finetune.trainer.source;
 
 import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.train.ModelSaver;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,18 +34,6 @@ public final class SourceResolver {
           "config\\.json|generation_config\\.json|tokenizer\\.json|tokenizer_config\\.json"
               + "|special_tokens_map\\.json|vocab\\.json|merges\\.txt|chat_template\\.jinja"
               + "|model\\.safetensors\\.index\\.json|[^/]+\\.safetensors");
-
-  /** Files fetched from an HTTPS model folder; config.json and the weights must exist. */
-  private static final List<String> HTTPS_MODEL_FILES =
-      List.of(
-          "config.json",
-          "generation_config.json",
-          "tokenizer.json",
-          "tokenizer_config.json",
-          "special_tokens_map.json",
-          "vocab.json",
-          "merges.txt",
-          "chat_template.jinja");
 
   private final Path cache;
   private final HubClient hub;
@@ -158,7 +147,7 @@ public final class SourceResolver {
   private Path httpsModel(String source) {
     String base = source.endsWith("/") ? source : source + "/";
     Path dir = urlFolder(base);
-    for (String name : HTTPS_MODEL_FILES) {
+    for (String name : ModelSaver.SIDE_FILES) {
       optional(uri(base + name), dir.resolve(name), name.equals("config.json"));
     }
     boolean sharded =

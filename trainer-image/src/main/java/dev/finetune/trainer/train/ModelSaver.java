@@ -23,16 +23,17 @@ import java.util.Map;
 public final class ModelSaver {
   public static final String WEIGHTS_FILE = "model.safetensors";
 
-  static final String[] COPIED =
-      new String[] {
-        "config.json",
-        "generation_config.json",
-        "tokenizer.json",
-        "tokenizer_config.json",
-        "special_tokens_map.json",
-        "vocab.json",
-        "merges.txt"
-      };
+  /** Everything besides the weights that makes a model folder usable: config and tokenizer. */
+  public static final java.util.List<String> SIDE_FILES =
+      java.util.List.of(
+          "config.json",
+          "generation_config.json",
+          "tokenizer.json",
+          "tokenizer_config.json",
+          "special_tokens_map.json",
+          "vocab.json",
+          "merges.txt",
+          "chat_template.jinja");
 
   private ModelSaver() {}
 
@@ -55,7 +56,7 @@ public final class ModelSaver {
             new SafetensorsWriter.Tensor(array.getShape().getShape(), array.toFloatArray()));
       }
       SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), tensors);
-      for (String name : COPIED) {
+      for (String name : SIDE_FILES) {
         Path source = model.directory().resolve(name);
         if (Files.isRegularFile(source)) {
           Path target = dir.resolve(name);

@@ -7,8 +7,6 @@ package dev.finetune.trainer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.trainer.Fixtures;
 import dev.finetune.trainer.io.SafetensorsFile;
 import java.nio.file.Files;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * losses after the checkpoint it resumed from and the same final adapter, bit for bit.
  */
 class KillResumeFixtureTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int STEPS = 30;
 
   @Test
@@ -69,8 +66,8 @@ class KillResumeFixtureTest {
     assertThat(resumed.code()).as(resumed.err()).isZero();
     assertThat(resumed.out()).contains("resuming from").contains("(step " + resumeStep + ")");
 
-    List<Double> a = losses(whole);
-    List<Double> b = losses(killed);
+    List<Double> a = TrainerStateLog.losses(whole);
+    List<Double> b = TrainerStateLog.losses(killed);
     assertThat(a).hasSize(STEPS);
     assertThat(b).hasSize(STEPS);
     assertThat(b.subList((int) resumeStep, STEPS))
@@ -136,16 +133,5 @@ class KillResumeFixtureTest {
           .max()
           .orElseThrow();
     }
-  }
-
-  private static List<Double> losses(Path out) throws Exception {
-    List<Double> losses = new ArrayList<>();
-    for (JsonNode h :
-        JSON.readTree(out.resolve("trainer_state.json").toFile()).get("log_history")) {
-      if (h.has("loss")) {
-        losses.add(h.get("loss").asDouble());
-      }
-    }
-    return losses;
   }
 }

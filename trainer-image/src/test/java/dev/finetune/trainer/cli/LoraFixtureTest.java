@@ -83,12 +83,12 @@ class LoraFixtureTest {
     assertThat(train.code()).as(train.err()).isZero();
 
     // Steps 1-4 and 17-20 see the same batches (file order): the first and the fifth epoch.
-    List<Double> losses = trainLosses(out);
+    List<Double> losses = TrainerStateLog.losses(out);
     assertThat(losses).hasSize(20);
     double first = losses.subList(0, 4).stream().mapToDouble(d -> d).average().orElseThrow();
     double fifth = losses.subList(16, 20).stream().mapToDouble(d -> d).average().orElseThrow();
     assertThat(fifth).isLessThan(first - 0.05);
-    double finalEval = lastEvalLoss(out);
+    double finalEval = TrainerStateLog.lastEvalLoss(out);
     assertThat(finalEval).isLessThan(loss(base) - 0.05);
 
     Path adapter = out.resolve("final");
@@ -234,29 +234,5 @@ class LoraFixtureTest {
 
   private static double loss(CliRun evaluate) throws Exception {
     return JSON.readTree(evaluate.lastLine()).get("loss").asDouble();
-  }
-
-  private static List<Double> trainLosses(Path out) throws Exception {
-    List<Double> losses = new ArrayList<>();
-    JSON.readTree(out.resolve("trainer_state.json").toFile())
-        .get("log_history")
-        .forEach(
-            h -> {
-              if (h.has("loss")) {
-                losses.add(h.get("loss").asDouble());
-              }
-            });
-    return losses;
-  }
-
-  private static double lastEvalLoss(Path out) throws Exception {
-    double last = Double.NaN;
-    for (JsonNode h :
-        JSON.readTree(out.resolve("trainer_state.json").toFile()).get("log_history")) {
-      if (h.has("eval_loss")) {
-        last = h.get("eval_loss").asDouble();
-      }
-    }
-    return last;
   }
 }

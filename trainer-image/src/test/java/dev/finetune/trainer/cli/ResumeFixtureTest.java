@@ -6,14 +6,11 @@ package dev.finetune.trainer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.trainer.Fixtures;
 import dev.finetune.trainer.TrainerMain;
 import dev.finetune.trainer.io.SafetensorsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * per-step losses after the resume point and the same final weights, bit for bit.
  */
 class ResumeFixtureTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void resumedRunMatchesTheUninterruptedOneBitForBit(@TempDir Path dir) throws Exception {
@@ -43,8 +39,8 @@ class ResumeFixtureTest {
     Files.createDirectories(resumed.resolve("checkpoint-9"));
     assertThat(train(data, resumed)).isZero();
 
-    List<Double> a = losses(whole);
-    List<Double> b = losses(resumed);
+    List<Double> a = TrainerStateLog.losses(whole);
+    List<Double> b = TrainerStateLog.losses(resumed);
     assertThat(a).hasSize(6);
     assertThat(b).as("all steps are in the resumed log").hasSize(6);
     assertThat(b.subList(3, 6))
@@ -121,18 +117,6 @@ class ResumeFixtureTest {
         "3",
         "--output",
         out.toString());
-  }
-
-  private static List<Double> losses(Path out) throws Exception {
-    JsonNode history = JSON.readTree(out.resolve("trainer_state.json").toFile()).get("log_history");
-    List<Double> losses = new ArrayList<>();
-    history.forEach(
-        h -> {
-          if (h.has("loss")) {
-            losses.add(h.get("loss").asDouble());
-          }
-        });
-    return losses;
   }
 
   private static void copyTree(Path from, Path to) throws Exception {

@@ -192,8 +192,16 @@ public final class FakeHub implements AutoCloseable {
     String rest = cdnPath.substring(2);
     Map<String, Path> repos = dataset ? datasets : models;
     String repo =
-        repos.keySet().stream().filter(r -> rest.startsWith(r + "/")).findFirst().orElseThrow();
+        repos.keySet().stream().filter(r -> rest.startsWith(r + "/")).findFirst().orElse(null);
+    if (repo == null) {
+      error(exchange, 404, "RepoNotFound", "Repository not found");
+      return;
+    }
     String file = rest.substring(repo.length() + 1);
+    if (!Files.isRegularFile(repos.get(repo).resolve(file))) {
+      error(exchange, 404, "EntryNotFound", "Entry not found");
+      return;
+    }
     byte[] content = Files.readAllBytes(repos.get(repo).resolve(file));
     if (corrupt.contains(file)) {
       content[content.length - 1] ^= 1;

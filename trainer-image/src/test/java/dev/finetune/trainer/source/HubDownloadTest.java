@@ -167,6 +167,25 @@ class HubDownloadTest {
     }
   }
 
+  @Test
+  void anHttpsModelFolderIsFetchedFileByFileAndMissingOptionalFilesAreSkipped(@TempDir Path cache)
+      throws Exception {
+    try (FakeHub hub = new FakeHub().model("org/tiny-gpt2", MODEL)) {
+      String url = "http://localhost:" + hub.endpoint().getPort() + "/cdn/m/org/tiny-gpt2";
+      Path dir = resolver(hub, cache, null).model(url);
+      for (String file : new String[] {"config.json", "model.safetensors", "tokenizer.json"}) {
+        assertThat(Files.mismatch(dir.resolve(file), MODEL.resolve(file))).as(file).isEqualTo(-1L);
+      }
+      assertThat(dir.resolve("merges.txt")).as("absent at the source").doesNotExist();
+      assertThatThrownBy(
+              () ->
+                  resolver(hub, cache, null)
+                      .model("http://localhost:" + hub.endpoint().getPort() + "/cdn/m/org/none"))
+          .isInstanceOf(TrainerException.class)
+          .hasMessageContaining("HTTP 404");
+    }
+  }
+
   static SourceResolver resolver(FakeHub hub, Path cache, String token) {
     HttpFetcher hubHttp =
         new HttpFetcher(hub.endpoint().getHost(), token, 3, Duration.ofMillis(10));
