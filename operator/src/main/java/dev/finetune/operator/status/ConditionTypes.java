@@ -25,10 +25,19 @@ public final class ConditionTypes {
   public static final String SPEC_APPLIED = "SpecApplied";
 
   /**
-   * Summary for generic tools (kstatus, Argo CD): True when Succeeded, False when Failed, Unknown
-   * while in progress.
+   * Summary for generic tools (kubectl wait, dashboards): True when Succeeded, False when Failed or
+   * suspended, Unknown while in progress.
    */
   public static final String READY = "Ready";
+
+  /**
+   * kstatus' "abnormal-true" in-progress condition (Flux, kpt, cli-utils): True while the job is
+   * pending, queued or running, so a tool that waits for the object waits for the training.
+   */
+  public static final String RECONCILING = "Reconciling";
+
+  /** kstatus' failure condition: True once the job failed for good. */
+  public static final String STALLED = "Stalled";
 
   private ConditionTypes() {}
 }

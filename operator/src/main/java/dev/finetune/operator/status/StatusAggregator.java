@@ -99,9 +99,27 @@ public final class StatusAggregator {
                     + (changedFields.size() == 1 ? "is" : "are")
                     + " not applied; delete and re-create the FineTuneJob to apply "
                     + (changedFields.size() == 1 ? "it" : "them")));
+    wanted.addAll(summaryConditions(decision));
     status.setConditions(
         wanted.stream().map(c -> settle(c, previous.getConditions(), generation, now)).toList());
     return status;
+  }
+
+  /** Ready, Reconciling and Stalled: what generic tools (kstatus, kubectl wait) read. */
+  private static List<Condition> summaryConditions(PhaseDecision decision) {
+    Phase phase = decision.phase();
+    boolean inProgress = !phase.isFinal() && phase != Phase.Suspended;
+    Condition ready =
+        condition(
+            ConditionTypes.READY, phase == Phase.Succeeded, decision.reason(), decision.message());
+    if (inProgress) {
+      ready.setStatus("Unknown");
+    }
+    return List.of(
+        ready,
+        condition(ConditionTypes.RECONCILING, inProgress, decision.reason(), decision.message()),
+        condition(
+            ConditionTypes.STALLED, phase == Phase.Failed, decision.reason(), decision.message()));
   }
 
   private static Condition phaseCondition(String type, PhaseDecision decision, Phase phase) {

@@ -64,7 +64,16 @@ class StatusAggregatorTest {
     assertThat(status.getObservedGeneration()).isEqualTo(7L);
     assertThat(status.getConditions())
         .extracting(Condition::getType)
-        .containsExactly("Validated", "Running", "Succeeded", "Failed", "Suspended", "SpecApplied");
+        .containsExactly(
+            "Validated",
+            "Running",
+            "Succeeded",
+            "Failed",
+            "Suspended",
+            "SpecApplied",
+            "Ready",
+            "Reconciling",
+            "Stalled");
     assertThat(status.getConditions())
         .allSatisfy(
             c -> {
@@ -72,6 +81,37 @@ class StatusAggregatorTest {
               assertThat(c.getReason()).matches("[A-Z][A-Za-z]*");
               assertThat(c.getObservedGeneration()).isEqualTo(7L);
             });
+  }
+
+  @Test
+  void summaryConditionsFollowKstatus() {
+    FineTuneJob job = TestJobs.minimal();
+    StatusAggregator aggregator = at("2026-01-01T00:00:00Z");
+    PhaseDecision failed = new PhaseDecision(Phase.Failed, "DataError", "bad line 3");
+    PhaseDecision succeeded = new PhaseDecision(Phase.Succeeded, "TrainingSucceeded", "done");
+    PhaseDecision suspended = new PhaseDecision(Phase.Suspended, "SuspendedByUser", "held");
+    record Want(PhaseDecision decision, String ready, String reconciling, String stalled) {}
+    for (Want want :
+        List.of(
+            new Want(PENDING, "Unknown", "True", "False"),
+            new Want(RUNNING, "Unknown", "True", "False"),
+            new Want(succeeded, "True", "False", "False"),
+            new Want(failed, "False", "False", "True"),
+            new Want(suspended, "False", "False", "False"))) {
+      FineTuneJobStatus status = aggregator.next(job, want.decision(), true, List.of(), "t", 0);
+      String phase = want.decision().phase().name();
+      assertThat(condition(status, ConditionTypes.READY).getStatus())
+          .as(phase)
+          .isEqualTo(want.ready());
+      assertThat(condition(status, ConditionTypes.RECONCILING).getStatus())
+          .as(phase)
+          .isEqualTo(want.reconciling());
+      assertThat(condition(status, ConditionTypes.STALLED).getStatus())
+          .as(phase)
+          .isEqualTo(want.stalled());
+      assertThat(condition(status, ConditionTypes.STALLED).getReason())
+          .isEqualTo(want.decision().reason());
+    }
   }
 
   @Test
