@@ -4,6 +4,7 @@
  */
 package dev.finetune.operator;
 
+import dev.finetune.api.metrics.PrometheusNaming;
 import dev.finetune.operator.events.EventRecorder;
 import dev.finetune.operator.http.OperatorHttpServer;
 import dev.finetune.operator.metrics.JobPhaseMetrics;
@@ -45,6 +46,7 @@ public final class FineTuneOperator implements AutoCloseable {
       KubernetesClient client, OperatorConfig config, Clock clock, boolean exitOnLostLeadership) {
     this.config = config;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusNaming.apply(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

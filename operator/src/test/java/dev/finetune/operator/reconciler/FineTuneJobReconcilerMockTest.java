@@ -457,6 +457,10 @@ class FineTuneJobReconcilerMockTest {
         .contains("jvm_memory_used_bytes")
         .contains("operator_sdk_");
     assertThat(metrics.body()).doesNotContain("resource.name=\"demo\"");
+    // Kept for the promtool check of real scrapes (DeploymentToolsTest).
+    java.nio.file.Path scrape = java.nio.file.Path.of("target", "scrapes", "operator-metrics.txt");
+    java.nio.file.Files.createDirectories(scrape.getParent());
+    java.nio.file.Files.writeString(scrape, metrics.body());
   }
 
   private static java.net.http.HttpResponse<String> get(java.net.http.HttpClient http, String url)

@@ -5,6 +5,7 @@
 package dev.finetune.trainer.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.finetune.api.metrics.PrometheusNaming;
 import dev.finetune.api.protocol.TrainerResult;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.Datasets;
@@ -64,8 +65,7 @@ final class TrainCommand implements Callable<Integer> {
   static final int STOPPED_EXIT_CODE = 143;
 
   private StopSignal stop;
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry = newRegistry();
   private final ProgressTracker progress = new ProgressTracker(registry, Clock.systemUTC());
 
   @Mixin ModelOptions options;
@@ -283,6 +283,12 @@ final class TrainCommand implements Callable<Integer> {
       names = "--no-progress-bar",
       description = "Print log lines even on an interactive terminal.")
   boolean noProgressBar;
+
+  private static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusNaming.apply(registry);
+    return registry;
+  }
 
   @Override
   public Integer call() {

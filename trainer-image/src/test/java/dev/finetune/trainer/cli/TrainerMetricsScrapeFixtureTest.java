@@ -1,0 +1,88 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.finetune.trainer.Fixtures;
+import dev.finetune.trainer.TrainerMain;
+import dev.finetune.trainer.tools.DeploymentTools;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real trainer's /metrics, scraped mid-run, is valid Prometheus text by promtool's rules. */
+class TrainerMetricsScrapeFixtureTest {
+  @Test
+  void scrapeOfARunningTrainerPassesPromtool(@TempDir Path dir) throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Path out = dir.resolve("out");
+    CompletableFuture<Integer> run =
+        CompletableFuture.supplyAsync(
+            () ->
+                TrainerMain.run(
+                    "train",
+                    "--model",
+                    Fixtures.model("tiny-gpt2").toString(),
+                    "--data",
+                    Fixtures.data("text.jsonl").toString(),
+                    "--format",
+                    "text",
+                    "--max-length",
+                    "16",
+                    "--batch-size",
+                    "2",
+                    "--max-steps",
+                    "12",
+                    "--save-every-steps",
+                    "4",
+                    "--progress-port",
+                    String.valueOf(port),
+                    "--output",
+                    out.toString()));
+    HttpClient http = HttpClient.newHttpClient();
+    URI metrics = URI.create("http://localhost:" + port + "/metrics");
+    String[] scrape = new String[1];
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              scrape[0] =
+                  http.send(
+                          HttpRequest.newBuilder(metrics).build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body();
+              return scrape[0].contains("finetune_trainer_step 5.0")
+                  || scrape[0].contains("finetune_trainer_step 6.0");
+            });
+    assertThat(run.get()).isZero();
+
+    assertThat(scrape[0])
+        .contains("# TYPE finetune_trainer_tokens_total counter")
+        .contains("finetune_trainer_step_duration_seconds_count")
+        .contains("jvm_memory_used_bytes")
+        .doesNotContain("process_cpu_time_ns_total");
+    Path file = Path.of("target", "scrapes", "trainer-metrics.txt");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, scrape[0]);
+    DeploymentTools.Result check = DeploymentTools.run("promtool", file, "check", "metrics");
+    assertThat(check.output()).as("promtool check metrics").isEmpty();
+    assertThat(check.exitCode()).isZero();
+  }
+}
