@@ -454,6 +454,7 @@ class FineTuneJobReconcilerMockTest {
     assertThat(metrics.body())
         .contains("finetune_jobs{phase=\"Running\"} 1.0")
         .contains("finetune_jobs{phase=\"Failed\"} 0.0")
+        .contains("finetune_gpus_in_use 1.0")
         .contains("jvm_memory_used_bytes")
         .contains("operator_sdk_");
     assertThat(metrics.body()).doesNotContain("resource.name=\"demo\"");
