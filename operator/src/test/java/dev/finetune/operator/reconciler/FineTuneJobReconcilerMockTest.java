@@ -458,10 +458,15 @@ class FineTuneJobReconcilerMockTest {
         .contains("jvm_memory_used_bytes")
         .contains("operator_sdk_");
     assertThat(metrics.body()).doesNotContain("resource.name=\"demo\"");
-    // Kept for the promtool check of real scrapes (DeploymentToolsTest).
+    // A real scrape must pass promtool's checks of names, units and HELP text.
     java.nio.file.Path scrape = java.nio.file.Path.of("target", "scrapes", "operator-metrics.txt");
     java.nio.file.Files.createDirectories(scrape.getParent());
     java.nio.file.Files.writeString(scrape, metrics.body());
+    var check =
+        dev.finetune.api.testing.DeploymentTools.run(
+            "promtool", scrape.toAbsolutePath(), "check", "metrics");
+    assertThat(check.output()).as("promtool check metrics").isEmpty();
+    assertThat(check.exitCode()).isZero();
   }
 
   private static java.net.http.HttpResponse<String> get(java.net.http.HttpClient http, String url)

@@ -7,9 +7,9 @@ package dev.finetune.trainer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.finetune.api.testing.DeploymentTools;
 import dev.finetune.trainer.Fixtures;
 import dev.finetune.trainer.TrainerMain;
-import dev.finetune.trainer.tools.DeploymentTools;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,7 +2,7 @@
  * Copyright 2026 The finetune-operator Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.finetune.trainer.tools;
+package dev.finetune.api.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -25,8 +25,13 @@ public final class DeploymentTools {
   /** What a tool printed and how it ended. */
   public record Result(int exitCode, String output) {}
 
+  /** The repository root (tests run in a module folder). */
+  public static Path root() {
+    return Path.of("..").toAbsolutePath().normalize();
+  }
+
   public static Path tool(String name) {
-    Path path = Path.of("..", ".tools", "bin", name).toAbsolutePath().normalize();
+    Path path = root().resolve(".tools/bin/" + name);
     if (!Files.isExecutable(path)) {
       if ("true".equals(System.getenv("CI"))) {
         fail(name + " is missing from .tools/bin: run .ci/install-tools.sh");
@@ -36,12 +41,21 @@ public final class DeploymentTools {
     return path;
   }
 
-  /** Runs {@code tool args…} with {@code stdin} (may be null), waiting at most two minutes. */
+  /**
+   * Runs {@code tool args…} in the repository root with {@code stdin} (may be null), waiting at
+   * most two minutes.
+   */
   public static Result run(String name, Path stdin, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(tool(name).toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    return exec(command, stdin);
+  }
+
+  /** Runs a command line in the repository root, waiting at most two minutes. */
+  public static Result exec(List<String> command, Path stdin) throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).directory(root().toFile());
     if (stdin != null) {
       builder.redirectInput(stdin.toFile());
     }
@@ -50,7 +64,7 @@ public final class DeploymentTools {
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(2, TimeUnit.MINUTES)) {
         process.destroyForcibly();
-        fail(name + " did not finish within two minutes");
+        fail(command.get(0) + " did not finish within two minutes");
       }
       return new Result(process.exitValue(), output);
     } catch (InterruptedException e) {
