@@ -24,6 +24,7 @@ public final class Evaluator {
   }
 
   public Score evaluate(CausalLmBlock model, List<Example> examples, NDManager parent) {
+    GradMode.offOnThisThread();
     // Similar lengths together: less padding, same result.
     List<Example> sorted = new ArrayList<>(examples);
     sorted.removeIf(e -> e.scoredCount() == 0);

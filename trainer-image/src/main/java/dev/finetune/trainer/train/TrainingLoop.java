@@ -111,6 +111,7 @@ public final class TrainingLoop {
     LrSchedule schedule =
         new LrSchedule(options.scheduler(), options.learningRate(), warmup, total);
     trainable.values().forEach(a -> a.setRequiresGradient(true));
+    GradMode.offOnThisThread();
 
     int perStep = options.batchSize() * options.gradientAccumulationSteps();
     List<Example> order = new ArrayList<>();

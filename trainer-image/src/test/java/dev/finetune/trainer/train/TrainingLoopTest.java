@@ -35,6 +35,21 @@ class TrainingLoopTest {
   }
 
   @Test
+  void trainsTheSameOnAnyThread() throws Exception {
+    // A new thread starts with PyTorch's grad mode on; the loop must not depend on it.
+    List<StepRecord> main = train(4, 1);
+    java.util.concurrent.atomic.AtomicReference<List<StepRecord>> other =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread thread = new Thread(() -> other.set(train(4, 1)));
+    thread.start();
+    thread.join();
+    assertThat(other.get()).as("the run on another thread finished").isNotNull();
+    assertThat(other.get())
+        .extracting(StepRecord::loss)
+        .containsExactlyElementsOf(main.stream().map(StepRecord::loss).toList());
+  }
+
+  @Test
   void sameSeedSameRunAndShufflingChangesTheOrder() {
     List<StepRecord> a = train(4, 1, true, 7);
     List<StepRecord> b = train(4, 1, true, 7);
