@@ -18,6 +18,7 @@ import java.util.Set;
  * @param trainerPort port of the trainer's progress/metrics server inside the pod
  * @param trainerGracePeriod time a trainer gets to checkpoint after SIGTERM
  * @param progressPollInterval how often a running trainer's /progress is read
+ * @param minStatusInterval the least time between two progress-only status writes of one job
  * @param httpPort port of the operator's /healthz, /readyz and /metrics server
  * @param leaderElection whether to elect a leader (needed with more than one replica)
  * @param leaseName name of the leader-election Lease
@@ -34,6 +35,7 @@ public record OperatorConfig(
     int trainerPort,
     Duration trainerGracePeriod,
     Duration progressPollInterval,
+    Duration minStatusInterval,
     int httpPort,
     boolean leaderElection,
     String leaseName,
@@ -59,6 +61,7 @@ public record OperatorConfig(
         DEFAULT_TRAINER_PORT,
         Duration.ofSeconds(120),
         Duration.ofSeconds(15),
+        Duration.ofSeconds(5),
         8080,
         false,
         "finetune-operator-leader",

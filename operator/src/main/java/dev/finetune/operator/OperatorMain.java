@@ -77,6 +77,14 @@ public final class OperatorMain implements Callable<Integer> {
   Duration progressPollInterval;
 
   @Option(
+      names = "--min-status-interval",
+      defaultValue = "${env:FTO_MIN_STATUS_INTERVAL:-PT5S}",
+      description =
+          "Least time between two progress-only status writes of one FineTuneJob, ISO-8601 (env"
+              + " FTO_MIN_STATUS_INTERVAL). Phase changes are written at once.")
+  Duration minStatusInterval;
+
+  @Option(
       names = "--http-port",
       defaultValue = "${env:FTO_HTTP_PORT:-8080}",
       description = "Port of /healthz, /readyz and /metrics (env FTO_HTTP_PORT).")
@@ -126,6 +134,7 @@ public final class OperatorMain implements Callable<Integer> {
         trainerPort,
         trainerGracePeriod,
         progressPollInterval,
+        minStatusInterval,
         httpPort,
         leaderElection,
         leaseName,

@@ -20,12 +20,33 @@ public final class TestConfigs {
         OperatorConfig.DEFAULT_TRAINER_PORT,
         Duration.ofSeconds(30),
         Duration.ofSeconds(15),
+        Duration.ofSeconds(5),
         0,
         false,
         "lease",
         null,
         Duration.ofSeconds(15),
         "test-operator");
+  }
+
+  /** Polling trainers at {@code port} every {@code poll}, writing progress at most every 0.5 s. */
+  public static OperatorConfig polling(String namespace, int port, Duration poll) {
+    OperatorConfig base = watching(namespace);
+    return new OperatorConfig(
+        base.namespaces(),
+        base.trainerImage(),
+        base.imagePullPolicy(),
+        base.gpuResourceName(),
+        port,
+        base.trainerGracePeriod(),
+        poll,
+        Duration.ofMillis(500),
+        0,
+        false,
+        base.leaseName(),
+        null,
+        base.leaseDuration(),
+        base.identity());
   }
 
   /** With leader election on a short lease in {@code namespace}, as replica {@code identity}. */
@@ -39,6 +60,7 @@ public final class TestConfigs {
         base.trainerPort(),
         base.trainerGracePeriod(),
         base.progressPollInterval(),
+        base.minStatusInterval(),
         0,
         true,
         "finetune-operator-leader",

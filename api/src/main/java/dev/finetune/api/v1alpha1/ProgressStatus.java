@@ -41,6 +41,10 @@ public class ProgressStatus {
   @JsonPropertyDescription("Estimated time left, e.g. \"1h20m\".")
   private String eta;
 
+  @JsonPropertyDescription(
+      "The checkpoint step the current trainer process resumed from, if it resumed.")
+  private Long resumedFromStep;
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ProgressStatus p
@@ -53,7 +57,8 @@ public class ProgressStatus {
         && Objects.equals(learningRate, p.learningRate)
         && Objects.equals(tokensPerSecond, p.tokensPerSecond)
         && Objects.equals(trainedTokens, p.trainedTokens)
-        && Objects.equals(eta, p.eta);
+        && Objects.equals(eta, p.eta)
+        && Objects.equals(resumedFromStep, p.resumedFromStep);
   }
 
   @Override
@@ -139,5 +144,13 @@ public class ProgressStatus {
 
   public void setEta(String eta) {
     this.eta = eta;
+  }
+
+  public Long getResumedFromStep() {
+    return resumedFromStep;
+  }
+
+  public void setResumedFromStep(Long resumedFromStep) {
+    this.resumedFromStep = resumedFromStep;
   }
 }

@@ -95,6 +95,27 @@ public final class TrainerVolumes {
   }
 
   /** The path inside the pod of a pvc:// location; other locations are returned unchanged. */
+  /**
+   * The inverse of {@link #localPath}: a path inside the trainer pod as the {@code pvc://} source a
+   * user can find it at ({@code /workspace/output/final} → {@code pvc://<workspace
+   * claim>/output/final}); a path on no mounted claim is returned as it is.
+   */
+  public String sourceOf(String path) {
+    if (path == null) {
+      return null;
+    }
+    if (path.equals(WORKSPACE) || path.startsWith(WORKSPACE + "/")) {
+      return Sources.PVC_SCHEME + workspaceClaim + path.substring(WORKSPACE.length());
+    }
+    for (ClaimMount mount : claimMounts.values()) {
+      String root = mount.mountPath();
+      if (path.equals(root) || path.startsWith(root + "/")) {
+        return Sources.PVC_SCHEME + mount.claim() + path.substring(root.length());
+      }
+    }
+    return path;
+  }
+
   public String localPath(String source) {
     Optional<String> claim = claimOf(source);
     if (claim.isEmpty()) {

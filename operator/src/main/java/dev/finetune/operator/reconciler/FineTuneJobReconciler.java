@@ -13,14 +13,20 @@ import dev.finetune.operator.dependent.ChildLabels;
 import dev.finetune.operator.dependent.ChildNames;
 import dev.finetune.operator.dependent.TrainerConfigMapDependentResource;
 import dev.finetune.operator.dependent.TrainerJobDependentResource;
+import dev.finetune.operator.dependent.TrainerVolumes;
 import dev.finetune.operator.dependent.WorkspaceClaimDependentResource;
 import dev.finetune.operator.events.EventRecorder;
 import dev.finetune.operator.metrics.JobPhaseMetrics;
+import dev.finetune.operator.progress.ProgressObservation;
+import dev.finetune.operator.progress.ProgressPoller;
+import dev.finetune.operator.progress.TrainerProgressClient;
 import dev.finetune.operator.status.ConditionTypes;
 import dev.finetune.operator.status.PhaseDecision;
+import dev.finetune.operator.status.ProgressReports;
 import dev.finetune.operator.status.Reasons;
 import dev.finetune.operator.status.StatusAggregator;
 import dev.finetune.operator.status.TrainerObservation;
+import dev.finetune.operator.status.TrainerReport;
 import dev.finetune.operator.status.TrainerStateInterpreter;
 import dev.finetune.operator.status.TransitionEvents;
 import dev.finetune.operator.validation.FineTuneJobValidator;
@@ -36,9 +42,11 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Orchestrates one FineTuneJob: validate, create the children (config, workspace claim, trainer
@@ -49,6 +57,9 @@ import java.util.Optional;
 public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
   public static final String NAME = "finetunejob";
 
+  /** A trainer that has not answered /progress within this is "unreachable" for this poll. */
+  static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(3);
+
   private final FineTuneJobValidator validator = new FineTuneJobValidator();
   private final TrainerConfigMapDependentResource configMap;
   private final WorkspaceClaimDependentResource workspace;
@@ -56,9 +67,13 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
   private final StatusAggregator statusAggregator;
   private final EventRecorder events;
   private final JobPhaseMetrics metrics;
+  private final OperatorConfig config;
+  private final StatusWriteLimiter limiter;
 
   public FineTuneJobReconciler(
       OperatorConfig config, EventRecorder events, Clock clock, JobPhaseMetrics metrics) {
+    this.config = config;
+    this.limiter = new StatusWriteLimiter(config.minStatusInterval(), clock);
     this.configMap = new TrainerConfigMapDependentResource(config);
     this.workspace = new WorkspaceClaimDependentResource();
     this.trainerJob = new TrainerJobDependentResource(config);
@@ -79,11 +94,15 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
                 .withSecondaryToPrimaryMapper(ChildLabels::owningJob)
                 .build(),
             context);
+    ProgressPoller poller =
+        new ProgressPoller(
+            new TrainerProgressClient(PROGRESS_TIMEOUT), config, pods::getSecondaryResources);
     return List.of(
         configMap.eventSource(context).orElseThrow(),
         workspace.eventSource(context).orElseThrow(),
         trainerJob.eventSource(context).orElseThrow(),
-        pods);
+        pods,
+        ProgressPoller.eventSource(poller, context));
   }
 
   @Override
@@ -93,6 +112,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     boolean valid = true;
     TrainerObservation observed;
     Integer restarts = null;
+    TrainerReport report = TrainerReport.none();
 
     if (isSettled(job)) {
       // Succeeded and Failed are final: a Job removed by its TTL must not be re-created.
@@ -112,6 +132,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
       } else {
         observed = observe(job, context, createChildren(job, context));
         decision = TrainerStateInterpreter.decide(job, observed);
+        report = report(job, context, observed);
       }
     }
 
@@ -124,13 +145,33 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
             valid,
             changed,
             observed.job() == null ? null : observed.job().getMetadata().getName(),
-            restarts != null ? restarts : TrainerStateInterpreter.restarts(observed));
+            restarts != null ? restarts : TrainerStateInterpreter.restarts(observed),
+            report);
+    String uid = job.getMetadata().getUid();
     if (Objects.equals(previous, next)) {
       return UpdateControl.noUpdate();
     }
+    Optional<Duration> wait = limiter.holdBack(uid, previous, next);
+    if (wait.isPresent()) {
+      return UpdateControl.<FineTuneJob>noUpdate().rescheduleAfter(wait.get());
+    }
     TransitionEvents.record(events, job, previous, next);
     job.setStatus(next);
+    if (next.getPhase() != null && next.getPhase().isFinal()) {
+      limiter.forget(uid);
+    } else {
+      limiter.written(uid);
+    }
     return UpdateControl.patchStatus(job);
+  }
+
+  /** The latest progress poll and, once the trainer ended, its termination message's result. */
+  private static TrainerReport report(
+      FineTuneJob job, Context<FineTuneJob> context, TrainerObservation observed) {
+    TrainerVolumes volumes = TrainerVolumes.plan(job);
+    UnaryOperator<String> locate = volumes::sourceOf;
+    ProgressObservation poll = context.getSecondaryResource(ProgressObservation.class).orElse(null);
+    return new TrainerReport(poll, ProgressReports.result(observed.pods(), locate), locate);
   }
 
   /** Creates what is missing; returns the trainer Job as it is now (created or found). */

@@ -39,5 +39,12 @@ public final class ConditionTypes {
   /** kstatus' failure condition: True once the job failed for good. */
   public static final String STALLED = "Stalled";
 
+  /**
+   * Whether the running trainer answers its progress endpoint: True when the latest poll gave a
+   * believable report, False (TrainerUnreachable, ProgressRejected) when it did not, Unknown when
+   * no trainer runs. False is not a failure: the operator keeps polling.
+   */
+  public static final String TRAINER_REACHABLE = "TrainerReachable";
+
   private ConditionTypes() {}
 }

@@ -28,6 +28,12 @@ public final class Reasons {
   public static final String SPEC_APPLIED = "SpecApplied";
   public static final String SPEC_CHANGED = "SpecChangedAfterStart";
   public static final String IN_PROGRESS = "InProgress";
+  public static final String PROGRESS_REPORTED = "ProgressReported";
+  public static final String TRAINER_UNREACHABLE = "TrainerUnreachable";
+  public static final String PROGRESS_REJECTED = "ProgressRejected";
+  public static final String NO_PROGRESS_YET = "NoProgressYet";
+  public static final String NOT_RUNNING = "NotRunning";
+  public static final String CHECKPOINT_SAVED = "CheckpointSaved";
 
   private Reasons() {}
 }

@@ -4,9 +4,11 @@
  */
 package dev.finetune.operator.status;
 
+import dev.finetune.api.v1alpha1.CheckpointStatus;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
+import dev.finetune.operator.progress.ProgressObservation;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Clock;
@@ -46,6 +48,18 @@ public final class StatusAggregator {
       List<String> changedFields,
       String trainerJob,
       int restarts) {
+    return next(job, decision, valid, changedFields, trainerJob, restarts, TrainerReport.none());
+  }
+
+  /** As above, with what the trainer reported (progress, checkpoints, result). */
+  public FineTuneJobStatus next(
+      FineTuneJob job,
+      PhaseDecision decision,
+      boolean valid,
+      List<String> changedFields,
+      String trainerJob,
+      int restarts,
+      TrainerReport report) {
     FineTuneJobStatus previous =
         Optional.ofNullable(job.getStatus()).orElseGet(FineTuneJobStatus::new);
     long generation = Optional.ofNullable(job.getMetadata().getGeneration()).orElse(0L);
@@ -65,11 +79,7 @@ public final class StatusAggregator {
         previous.getCompletionTime() != null || !decision.phase().isFinal()
             ? previous.getCompletionTime()
             : now);
-    // Reported by the trainer (progress polling); carried over untouched here.
-    status.setProgress(previous.getProgress());
-    status.setCheckpoints(previous.getCheckpoints());
-    status.setLatestCheckpoint(previous.getLatestCheckpoint());
-    status.setResult(previous.getResult());
+    applyReport(status, previous, decision.phase(), report);
 
     List<Condition> wanted = new ArrayList<>();
     wanted.add(
@@ -100,9 +110,68 @@ public final class StatusAggregator {
                     + " not applied; delete and re-create the FineTuneJob to apply "
                     + (changedFields.size() == 1 ? "it" : "them")));
     wanted.addAll(summaryConditions(decision));
+    wanted.add(reachability(decision.phase(), report.poll()));
     status.setConditions(
         wanted.stream().map(c -> settle(c, previous.getConditions(), generation, now)).toList());
     return status;
+  }
+
+  /**
+   * Progress and checkpoints from a good poll while running; the result (and a completed progress)
+   * once succeeded; otherwise what the previous status had.
+   */
+  private static void applyReport(
+      FineTuneJobStatus status, FineTuneJobStatus previous, Phase phase, TrainerReport report) {
+    status.setProgress(previous.getProgress());
+    status.setCheckpoints(previous.getCheckpoints());
+    status.setResult(previous.getResult());
+    ProgressObservation poll = report.poll();
+    if (phase == Phase.Running && poll != null && poll.ok()) {
+      status.setProgress(ProgressReports.progress(poll.progress()));
+      status.setCheckpoints(
+          ProgressReports.checkpoints(
+              previous.getCheckpoints(), poll.progress().checkpoints(), report.locate()));
+    }
+    if (phase == Phase.Succeeded && previous.getResult() == null && report.result().isPresent()) {
+      status.setResult(report.result().get());
+      status.setProgress(ProgressReports.finished(status.getProgress(), report.result().get()));
+    }
+    List<CheckpointStatus> checkpoints = status.getCheckpoints();
+    status.setLatestCheckpoint(
+        checkpoints == null || checkpoints.isEmpty()
+            ? previous.getLatestCheckpoint()
+            : checkpoints.get(checkpoints.size() - 1).getPath());
+  }
+
+  private static Condition reachability(Phase phase, ProgressObservation poll) {
+    if (phase != Phase.Running) {
+      Condition c =
+          condition(
+              ConditionTypes.TRAINER_REACHABLE, false, Reasons.NOT_RUNNING, "no trainer runs");
+      c.setStatus("Unknown");
+      return c;
+    }
+    if (poll == null) {
+      Condition c =
+          condition(
+              ConditionTypes.TRAINER_REACHABLE,
+              false,
+              Reasons.NO_PROGRESS_YET,
+              "the trainer has not been polled yet");
+      c.setStatus("Unknown");
+      return c;
+    }
+    return poll.ok()
+        ? condition(
+            ConditionTypes.TRAINER_REACHABLE,
+            true,
+            Reasons.PROGRESS_REPORTED,
+            "the trainer reports its progress")
+        : condition(
+            ConditionTypes.TRAINER_REACHABLE,
+            false,
+            poll.reason(),
+            poll.problem() + "; polling goes on");
   }
 
   /** Ready, Reconciling and Stalled: what generic tools (kstatus, kubectl wait) read. */

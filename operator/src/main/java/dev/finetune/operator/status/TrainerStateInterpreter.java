@@ -252,7 +252,7 @@ public final class TrainerStateInterpreter {
     return last.length() <= MAX_MESSAGE ? last : last.substring(0, MAX_MESSAGE - 3) + "...";
   }
 
-  private static Optional<ContainerStateTerminated> trainerTermination(Pod pod) {
+  static Optional<ContainerStateTerminated> trainerTermination(Pod pod) {
     return containerStatuses(pod).stream()
         .filter(s -> TrainerJobDependentResource.CONTAINER.equals(s.getName()))
         .map(s -> s.getState() == null ? null : s.getState().getTerminated())

@@ -4,6 +4,7 @@
  */
 package dev.finetune.operator.status;
 
+import dev.finetune.api.v1alpha1.CheckpointStatus;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
@@ -51,6 +52,35 @@ public final class TransitionEvents {
       events.add(
           new PlannedEvent(
               EventRecorder.Type.Warning, specAfter.getReason(), specAfter.getMessage()));
+    }
+    events.addAll(newCheckpoints(before, after));
+    return events;
+  }
+
+  /** One Normal event per checkpoint that appeared in status. */
+  private static List<PlannedEvent> newCheckpoints(
+      FineTuneJobStatus before, FineTuneJobStatus after) {
+    if (after.getCheckpoints() == null) {
+      return List.of();
+    }
+    Set<Long> known = new java.util.HashSet<>();
+    if (before != null && before.getCheckpoints() != null) {
+      before.getCheckpoints().forEach(c -> known.add(c.getStep()));
+    }
+    long newestKnown = known.stream().mapToLong(Long::longValue).max().orElse(-1);
+    List<PlannedEvent> events = new ArrayList<>();
+    for (CheckpointStatus c : after.getCheckpoints()) {
+      if (!known.contains(c.getStep()) && c.getStep() > newestKnown) {
+        events.add(
+            new PlannedEvent(
+                EventRecorder.Type.Normal,
+                Reasons.CHECKPOINT_SAVED,
+                "checkpoint at step "
+                    + c.getStep()
+                    + " saved to "
+                    + c.getPath()
+                    + (c.getLoss() == null ? "" : " (loss " + c.getLoss() + ")")));
+      }
     }
     return events;
   }

@@ -228,6 +228,7 @@ class TrainerJobDependentResourceTest {
             9000,
             java.time.Duration.ofSeconds(30),
             java.time.Duration.ofSeconds(15),
+            java.time.Duration.ofSeconds(5),
             8080,
             false,
             "lease",

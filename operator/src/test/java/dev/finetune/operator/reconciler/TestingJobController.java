@@ -128,6 +128,7 @@ final class TestingJobController {
         new PodBuilder(bound)
             .editStatus()
             .withPhase("Running")
+            .withPodIP("127.0.0.1")
             .withContainerStatuses(status)
             .endStatus()
             .build());

@@ -73,7 +73,8 @@ class StatusAggregatorTest {
             "SpecApplied",
             "Ready",
             "Reconciling",
-            "Stalled");
+            "Stalled",
+            "TrainerReachable");
     assertThat(status.getConditions())
         .allSatisfy(
             c -> {

@@ -1,0 +1,171 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.operator.status;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.protocol.TrainerProgress;
+import dev.finetune.api.protocol.TrainerResult;
+import dev.finetune.api.v1alpha1.CheckpointStatus;
+import dev.finetune.api.v1alpha1.ProgressStatus;
+import dev.finetune.api.v1alpha1.ResultStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The trainer's reports ({@code /progress}, the termination message) in the FineTuneJob's status
+ * vocabulary: paths inside the pod become {@code pvc://} sources, numbers are rounded to what a
+ * person reads (so that noise in the last digits does not cost a status write), the checkpoint list
+ * is bounded.
+ */
+public final class ProgressReports {
+  /** The newest checkpoints kept in status (the trainer keeps its own, possibly fewer, on disk). */
+  public static final int MAX_CHECKPOINTS = 20;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private ProgressReports() {}
+
+  public static ProgressStatus progress(TrainerProgress p) {
+    ProgressStatus s = new ProgressStatus();
+    s.setStep(p.step());
+    s.setTotalSteps(p.totalSteps());
+    s.setEpoch(round(p.epoch(), 3));
+    s.setPercent(percent(p.step(), p.totalSteps()));
+    s.setLoss(p.loss() == null ? null : round(p.loss(), 4));
+    s.setEvalLoss(p.evalLoss() == null ? null : round(p.evalLoss(), 4));
+    s.setLearningRate(p.learningRate() == null ? null : significant(p.learningRate(), 3));
+    s.setTokensPerSecond(p.tokensPerSecond() == null ? null : round(p.tokensPerSecond(), 1));
+    s.setTrainedTokens(p.trainedTokens());
+    s.setEta(p.etaSeconds() == null ? null : eta(p.etaSeconds()));
+    s.setResumedFromStep(p.resumedFromStep());
+    return s;
+  }
+
+  /** The progress of a finished run: every step done, nothing left. */
+  public static ProgressStatus finished(ProgressStatus last, ResultStatus result) {
+    ProgressStatus s = last == null ? new ProgressStatus() : copy(last);
+    if (result.getSteps() != null) {
+      s.setStep(result.getSteps());
+      s.setTotalSteps(
+          Math.max(result.getSteps(), Optional.ofNullable(s.getTotalSteps()).orElse(0L)));
+    }
+    s.setPercent("100%");
+    s.setEta(null);
+    if (result.getTrainLoss() != null) {
+      s.setLoss(round(result.getTrainLoss(), 4));
+    }
+    if (result.getEvalLoss() != null) {
+      s.setEvalLoss(round(result.getEvalLoss(), 4));
+    }
+    if (result.getTrainedTokens() != null) {
+      s.setTrainedTokens(result.getTrainedTokens());
+    }
+    return s;
+  }
+
+  /**
+   * The previous list with the reported checkpoints added (a report wins for the same step), oldest
+   * first, at most {@link #MAX_CHECKPOINTS}.
+   */
+  public static List<CheckpointStatus> checkpoints(
+      List<CheckpointStatus> previous,
+      List<TrainerProgress.CheckpointInfo> reported,
+      UnaryOperator<String> locate) {
+    Map<Long, CheckpointStatus> byStep = new LinkedHashMap<>();
+    if (previous != null) {
+      previous.forEach(c -> byStep.put(c.getStep(), c));
+    }
+    if (reported != null) {
+      for (TrainerProgress.CheckpointInfo c : reported) {
+        CheckpointStatus s = new CheckpointStatus();
+        s.setStep(c.step());
+        s.setPath(locate.apply(c.path()));
+        s.setLoss(c.loss() == null ? null : round(c.loss(), 4));
+        s.setEvalLoss(c.evalLoss() == null ? null : round(c.evalLoss(), 4));
+        s.setTime(c.time());
+        byStep.put(c.step(), s);
+      }
+    }
+    List<CheckpointStatus> sorted = new ArrayList<>(byStep.values());
+    sorted.sort(Comparator.comparing(CheckpointStatus::getStep));
+    return sorted.size() <= MAX_CHECKPOINTS
+        ? sorted
+        : new ArrayList<>(sorted.subList(sorted.size() - MAX_CHECKPOINTS, sorted.size()));
+  }
+
+  /** The result a succeeded trainer wrote as its termination message, if it wrote one. */
+  public static Optional<ResultStatus> result(List<Pod> pods, UnaryOperator<String> locate) {
+    for (int i = pods.size() - 1; i >= 0; i--) {
+      var terminated = TrainerStateInterpreter.trainerTermination(pods.get(i));
+      if (terminated.isEmpty()
+          || terminated.get().getExitCode() == null
+          || terminated.get().getExitCode() != 0) {
+        continue;
+      }
+      String message = terminated.get().getMessage();
+      if (message == null || !message.strip().startsWith("{")) {
+        continue;
+      }
+      try {
+        TrainerResult r = JSON.readValue(message, TrainerResult.class);
+        if (!"Succeeded".equals(r.status())) {
+          continue;
+        }
+        ResultStatus s = new ResultStatus();
+        s.setLocation(locate.apply(r.outputDir()));
+        s.setLayout(r.layout());
+        s.setTrainLoss(r.trainLoss());
+        s.setEvalLoss(r.evalLoss());
+        s.setTrainedTokens(r.trainedTokens());
+        s.setSteps(r.steps());
+        return Optional.of(s);
+      } catch (Exception notAResult) {
+        // a log tail (FallbackToLogsOnError): no result to take
+      }
+    }
+    return Optional.empty();
+  }
+
+  static String percent(long step, long total) {
+    return total <= 0 ? "0%" : (step * 100 / total) + "%";
+  }
+
+  /** 1h20m5s, 4m0s, 12s. */
+  static String eta(long seconds) {
+    Duration d = Duration.ofSeconds(seconds);
+    if (d.toHours() > 0) {
+      return d.toHours() + "h" + d.toMinutesPart() + "m" + d.toSecondsPart() + "s";
+    }
+    if (d.toMinutes() > 0) {
+      return d.toMinutes() + "m" + d.toSecondsPart() + "s";
+    }
+    return d.toSeconds() + "s";
+  }
+
+  private static double round(double value, int decimals) {
+    double scale = Math.pow(10, decimals);
+    return Math.round(value * scale) / scale;
+  }
+
+  private static double significant(double value, int digits) {
+    if (value == 0 || !Double.isFinite(value)) {
+      return value;
+    }
+    return new java.math.BigDecimal(value).round(new java.math.MathContext(digits)).doubleValue();
+  }
+
+  private static ProgressStatus copy(ProgressStatus p) {
+    return JSON.convertValue(p, ProgressStatus.class);
+  }
+}

@@ -1,0 +1,120 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.finetune.api.protocol.TrainerProgress;
+import dev.finetune.api.v1alpha1.CheckpointStatus;
+import dev.finetune.api.v1alpha1.ProgressStatus;
+import dev.finetune.api.v1alpha1.ResultStatus;
+import dev.finetune.operator.TestJobs;
+import dev.finetune.operator.dependent.TrainerVolumes;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+class ProgressReportsTest {
+  private static final UnaryOperator<String> LOCATE =
+      TrainerVolumes.plan(TestJobs.minimal())::sourceOf;
+
+  @Test
+  void progressIsRoundedForPeopleAndPathsBecomeSources() {
+    TrainerProgress p =
+        new TrainerProgress(
+            "Training",
+            120,
+            400,
+            0.60123,
+            2.314567,
+            2.45,
+            1.83456e-4,
+            5120.04,
+            983040,
+            4805L,
+            List.of(
+                new TrainerProgress.CheckpointInfo(
+                    100,
+                    "/workspace/checkpoints/checkpoint-100",
+                    2.3512,
+                    null,
+                    "2026-11-27T22:40:12Z")),
+            100L);
+    ProgressStatus s = ProgressReports.progress(p);
+    assertThat(s.getPercent()).isEqualTo("30%");
+    assertThat(s.getEta()).isEqualTo("1h20m5s");
+    assertThat(s.getLoss()).isEqualTo(2.3146);
+    assertThat(s.getLearningRate()).isEqualTo(1.83e-4);
+    assertThat(s.getEpoch()).isEqualTo(0.601);
+    assertThat(s.getResumedFromStep()).isEqualTo(100);
+    List<CheckpointStatus> c = ProgressReports.checkpoints(null, p.checkpoints(), LOCATE);
+    assertThat(c.get(0).getPath()).isEqualTo("pvc://demo-workspace/checkpoints/checkpoint-100");
+    assertThat(ProgressReports.eta(59)).isEqualTo("59s");
+    assertThat(ProgressReports.eta(240)).isEqualTo("4m0s");
+  }
+
+  @Test
+  void checkpointsAccumulateNewestLastAndStayBounded() {
+    List<CheckpointStatus> list = null;
+    for (long step = 10; step <= 300; step += 10) {
+      list =
+          ProgressReports.checkpoints(
+              list,
+              List.of(
+                  new TrainerProgress.CheckpointInfo(
+                      step, "/workspace/checkpoints/checkpoint-" + step, 1.0, null, "t")),
+              LOCATE);
+    }
+    assertThat(list).hasSize(ProgressReports.MAX_CHECKPOINTS);
+    assertThat(list.get(list.size() - 1).getStep()).isEqualTo(300);
+    assertThat(list.get(0).getStep()).isEqualTo(110);
+    assertThat(list).extracting(CheckpointStatus::getStep).isSorted();
+    List<Long> steps = new ArrayList<>();
+    LongStream.rangeClosed(11, 30).forEach(i -> steps.add(i * 10));
+    assertThat(list).extracting(CheckpointStatus::getStep).containsExactlyElementsOf(steps);
+  }
+
+  @Test
+  void theResultComesFromASucceededTrainersTerminationMessage() {
+    Pod failed = pod(143, "{\"status\":\"Failed\",\"error\":\"stopped\"}");
+    Pod succeeded =
+        pod(
+            0,
+            "{\"status\":\"Succeeded\",\"outputDir\":\"/workspace/output/final\",\"layout\":\"peft-lora\","
+                + "\"trainLoss\":1.25,\"evalLoss\":1.5,\"trainedTokens\":4096,\"steps\":20}");
+    ResultStatus r = ProgressReports.result(List.of(failed, succeeded), LOCATE).orElseThrow();
+    assertThat(r.getLocation()).isEqualTo("pvc://demo-workspace/output/final");
+    assertThat(r.getLayout()).isEqualTo("peft-lora");
+    assertThat(r.getSteps()).isEqualTo(20);
+    assertThat(ProgressReports.result(List.of(pod(0, "last log line")), LOCATE)).isEmpty();
+    ProgressStatus done = ProgressReports.finished(null, r);
+    assertThat(done.getPercent()).isEqualTo("100%");
+    assertThat(done.getStep()).isEqualTo(20);
+    assertThat(done.getEta()).isNull();
+  }
+
+  private static Pod pod(int exitCode, String message) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName("p" + exitCode)
+        .endMetadata()
+        .withNewStatus()
+        .addNewContainerStatus()
+        .withName("trainer")
+        .withNewState()
+        .withNewTerminated()
+        .withExitCode(exitCode)
+        .withMessage(message)
+        .endTerminated()
+        .endState()
+        .endContainerStatus()
+        .endStatus()
+        .build();
+  }
+}
