@@ -105,7 +105,7 @@ class ProgressPollingMockTest {
     Job job = awaitJob();
     Pod pod = kube.createPod(job);
     kube.jobStatus(job, 1, 0, null, null);
-    kube.running(pod);
+    kube.runningAt(pod, "127.0.0.1");
 
     FineTuneJobStatus first = awaitStatus(s -> s.getProgress() != null);
     assertThat(first.getPhase()).isEqualTo(Phase.Running);
@@ -162,7 +162,7 @@ class ProgressPollingMockTest {
     create();
     Job job = awaitJob();
     Pod pod = kube.createPod(job);
-    kube.running(pod);
+    kube.runningAt(pod, "127.0.0.1");
     awaitStatus(s -> s.getProgress() != null);
     String version = ftj().getMetadata().getResourceVersion();
     int before = polls.get();

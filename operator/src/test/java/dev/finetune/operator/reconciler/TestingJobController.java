@@ -105,7 +105,17 @@ final class TestingJobController {
             .build());
   }
 
+  /** Running, without a pod IP: the operator has no trainer to poll. */
   Pod running(Pod pod) {
+    return running(pod, null);
+  }
+
+  /** Running with a pod IP: the operator polls the trainer's /progress there. */
+  Pod runningAt(Pod pod, String podIP) {
+    return running(pod, podIP);
+  }
+
+  private Pod running(Pod pod, String podIP) {
     ContainerStatus status =
         new ContainerStatusBuilder()
             .withName("trainer")
@@ -128,7 +138,7 @@ final class TestingJobController {
         new PodBuilder(bound)
             .editStatus()
             .withPhase("Running")
-            .withPodIP("127.0.0.1")
+            .withPodIP(podIP)
             .withContainerStatuses(status)
             .endStatus()
             .build());
