@@ -1,0 +1,111 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.operator.local;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * A Kubernetes API on loopback for local mode: fabric8's mock server in CRUD mode (objects are
+ * stored and watched, nothing runs them) with the FineTuneJob CRD installed. Nothing leaves the
+ * machine and nothing persists after {@link #close()}.
+ */
+public final class LocalCluster implements AutoCloseable {
+  static final String CRD_RESOURCE = "/META-INF/fabric8/finetunejobs.finetune.dev-v1.yml";
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  private LocalCluster(KubernetesMockServer server) {
+    this.server = server;
+    this.client = server.createClient();
+  }
+
+  /** Starts the API on 127.0.0.1 ({@code port} 0 picks a free one) and installs the CRD. */
+  public static LocalCluster start(int port) {
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            responses,
+            new KubernetesMixedDispatcher(responses),
+            false);
+    server.init(InetAddress.getLoopbackAddress(), port);
+    LocalCluster cluster = new LocalCluster(server);
+    cluster.installCrd();
+    return cluster;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** The API's URL, e.g. {@code http://127.0.0.1:41235/}. */
+  public String url() {
+    return client.getMasterUrl().toString();
+  }
+
+  /** Writes a kubeconfig other clients (kubectl, k9s) can use while the cluster runs. */
+  public void writeKubeconfig(Path file) {
+    String config =
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+          - name: finetune-local
+            cluster: {server: %s}
+        users:
+          - name: finetune-local
+            user: {}
+        contexts:
+          - name: finetune-local
+            context: {cluster: finetune-local, user: finetune-local, namespace: default}
+        current-context: finetune-local
+        """
+            .formatted(url().replaceAll("/$", ""));
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(file, config);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private void installCrd() {
+    try (InputStream in = LocalCluster.class.getResourceAsStream(CRD_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(CRD_RESOURCE + " is not on the class path");
+      }
+      CustomResourceDefinition crd =
+          new KubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+      client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}
