@@ -29,6 +29,13 @@ import java.util.Queue;
  * machine and nothing persists after {@link #close()}.
  */
 public final class LocalCluster implements AutoCloseable {
+  /**
+   * The mock server logs every request at INFO through java.util.logging; held here because JUL
+   * forgets the level of a logger nobody references.
+   */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   static final String CRD_RESOURCE = "/META-INF/fabric8/finetunejobs.finetune.dev-v1.yml";
 
   private final KubernetesMockServer server;
@@ -41,6 +48,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts the API on 127.0.0.1 ({@code port} 0 picks a free one) and installs the CRD. */
   public static LocalCluster start(int port) {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     KubernetesMockServer server =
         new KubernetesMockServer(
