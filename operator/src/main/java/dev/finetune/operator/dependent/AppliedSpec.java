@@ -62,7 +62,14 @@ public final class AppliedSpec {
     } catch (JsonProcessingException e) {
       return List.of();
     }
-    JsonNode now = tree(job);
+    JsonNode now;
+    try {
+      // Through text, as the annotation went: valueToTree keeps Long fields as LongNode while
+      // reading the annotation gives IntNode for the same number, and those are not equal.
+      now = CANONICAL.readTree(CANONICAL.writeValueAsString(tree(job)));
+    } catch (JsonProcessingException e) {
+      return List.of();
+    }
     TreeSet<String> names = new TreeSet<>();
     before.fieldNames().forEachRemaining(names::add);
     now.fieldNames().forEachRemaining(names::add);

@@ -22,6 +22,20 @@ class AppliedSpecTest {
   }
 
   @Test
+  void numbersOfEveryTypeCompareEqualAfterTheRoundTrip() {
+    // Long fields (maxSteps, seed, everySteps) once made every spec look edited.
+    FineTuneJob ftj =
+        TestJobs.minimalWith(
+            """
+            hyperparameters: {maxSteps: 30, seed: 42, evalEverySteps: 10, learningRate: 0.01}
+            checkpoints: {everySteps: 10, keepLast: 2, storage: {size: 1Gi}}
+            method: {type: lora, lora: {rank: 8, alpha: 16}}
+            """);
+    Job job = TrainerJobDependentResource.desired(ftj, OperatorConfig.defaults());
+    assertThat(AppliedSpec.changedFields(ftj, job)).isEmpty();
+  }
+
+  @Test
   void suspendIsNotAChange() {
     Job job = TrainerJobDependentResource.desired(TestJobs.minimal(), OperatorConfig.defaults());
     FineTuneJob suspended = TestJobs.minimal();
