@@ -6,7 +6,6 @@ package dev.finetune.operator.local;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
@@ -55,7 +54,7 @@ public final class LocalCluster implements AutoCloseable {
             new Context(),
             new MockWebServer(),
             responses,
-            new KubernetesMixedDispatcher(responses),
+            new KubectlSupport(responses, crdJson()),
             false);
     server.init(InetAddress.getLoopbackAddress(), port);
     LocalCluster cluster = new LocalCluster(server);
@@ -95,6 +94,15 @@ public final class LocalCluster implements AutoCloseable {
       Files.writeString(file, config);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode crdJson() {
+    try (InputStream in = LocalCluster.class.getResourceAsStream(CRD_RESOURCE)) {
+      return (com.fasterxml.jackson.databind.node.ObjectNode)
+          new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
