@@ -123,7 +123,8 @@ public final class LocalCommand implements Callable<Integer> {
                           "-Dai.djl.offline=true",
                           "-jar",
                           trainerJar.toAbsolutePath().toString()))
-                  .start()) {
+                  .start();
+          LocalGarbageCollector collector = new LocalGarbageCollector(client).start()) {
         List<String> jobs = apply(client);
         boolean ok = follow(client, jobs);
         if (keepRunning) {

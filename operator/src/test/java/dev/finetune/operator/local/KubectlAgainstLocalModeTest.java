@@ -27,6 +27,7 @@ class KubectlAgainstLocalModeTest {
   @TempDir Path dir;
   private LocalCluster cluster;
   private FineTuneOperator operator;
+  private LocalGarbageCollector collector;
   private Path kubeconfig;
 
   @BeforeEach
@@ -57,10 +58,12 @@ class KubectlAgainstLocalModeTest {
                 Clock.systemUTC(),
                 false)
             .start();
+    collector = new LocalGarbageCollector(cluster.client()).start();
   }
 
   @AfterEach
   void stop() {
+    collector.close();
     operator.close();
     cluster.close();
   }
@@ -102,9 +105,17 @@ class KubectlAgainstLocalModeTest {
         .contains("Events:")
         .contains("SuspendedByUser");
 
+    assertThat(kubectl("get", "jobs").output()).contains("nightly-refresh-trainer");
     DeploymentTools.Result delete = kubectl("delete", "ftj", "nightly-refresh");
     assertThat(delete.exitCode()).as(delete.output()).isZero();
     assertThat(kubectl("get", "ftj").output()).contains("No resources found");
+    // The local garbage collector removes what the FineTuneJob owned; the claim stays (Retain).
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> kubectl("get", "jobs").output().contains("No resources found"));
+    assertThat(kubectl("get", "configmaps").output())
+        .doesNotContain("nightly-refresh-trainer-config");
+    assertThat(kubectl("get", "pvc").output()).contains("nightly-refresh-workspace");
   }
 
   private DeploymentTools.Result kubectl(String... args) throws IOException {
