@@ -62,6 +62,11 @@ public final class LocalCluster implements AutoCloseable {
     return cluster;
   }
 
+  /** Requests the API has answered so far. */
+  public int requestCount() {
+    return server.getRequestCount();
+  }
+
   public KubernetesClient client() {
     return client;
   }
