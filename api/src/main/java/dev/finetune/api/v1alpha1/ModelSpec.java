@@ -15,10 +15,11 @@ import io.fabric8.generator.annotation.Size;
 public class ModelSpec {
   @Required
   @Size(max = 2048)
-  @Pattern(Sources.INPUT_PATTERN)
+  @Pattern(Sources.MODEL_PATTERN)
   @JsonPropertyDescription(
       "Where the model is: hf://org/name[@revision] (Hugging Face Hub), pvc://claim/path (a"
-          + " claim in this namespace, mounted read-only) or https://...")
+          + " claim in this namespace, mounted read-only), https://... or preset://tiny-gpt2-bytes"
+          + " (a small model built into the trainer, for first runs without a download)")
   private String source;
 
   @JsonPropertyDescription(

@@ -25,5 +25,18 @@ public final class Sources {
           + "|pvc://[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/([^/.][^/]*|\\.[^/.][^/]*)?)*"
           + "|https://[^\\s]+)$";
 
+  /**
+   * A model built into the trainer, initialised from a seed, with a byte-level tokenizer: {@code
+   * preset://tiny-gpt2-bytes}. For first runs and demos without a download.
+   */
+  public static final String PRESET_SCHEME = "preset://";
+
+  /** A model location: any input, or a built-in preset. */
+  public static final String MODEL_PATTERN =
+      "^(hf://[A-Za-z0-9][-A-Za-z0-9_.]*(/[-A-Za-z0-9_.]+)*(@[-A-Za-z0-9_./]+)?"
+          + "|pvc://[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/([^/.][^/]*|\\.[^/.][^/]*)?)*"
+          + "|https://[^\\s]+"
+          + "|preset://[a-z0-9][-a-z0-9]*)$";
+
   private Sources() {}
 }

@@ -66,6 +66,14 @@ public final class TrainerStateInterpreter {
               + " to admit the trainer Job");
     }
     Optional<Pod> live = observed.pods().stream().filter(p -> !isFinished(p)).reduce((a, b) -> b);
+    boolean trainerSucceeded =
+        observed.pods().stream()
+            .anyMatch(p -> p.getStatus() != null && "Succeeded".equals(p.getStatus().getPhase()));
+    if (live.isEmpty() && trainerSucceeded) {
+      // The pod has finished before the Job controller marks the Job Complete: still running.
+      return new PhaseDecision(
+          Phase.Running, Reasons.TRAINER_RUNNING, "the trainer finished; the Job is completing");
+    }
     if (live.isEmpty()) {
       int failures = failedAttempts(observed);
       return new PhaseDecision(

@@ -29,6 +29,17 @@ class TrainerStateInterpreterTest {
   }
 
   @Test
+  void aSucceededPodBeforeTheJobIsCompleteIsStillRunningNotPending() {
+    Pod done = terminated("p1", 0, "Completed", "{\"status\":\"Succeeded\"}");
+    done.getStatus().setPhase("Succeeded");
+    PhaseDecision d =
+        TrainerStateInterpreter.decide(
+            TestJobs.minimal(), new TrainerObservation(job, List.of(done)));
+    assertThat(d.phase()).isEqualTo(Phase.Running);
+    assertThat(d.message()).isEqualTo("the trainer finished; the Job is completing");
+  }
+
+  @Test
   void deadlineExceededNamesTheDeadline() {
     Job failed =
         new JobBuilder(job)

@@ -57,6 +57,9 @@ public final class SourceResolver {
 
   /** A model folder for {@code source}. */
   public Path model(String source) {
+    if (dev.finetune.trainer.model.Presets.matches(source)) {
+      return dev.finetune.trainer.model.Presets.materialize(source, cache);
+    }
     if (HubLocation.matches(source)) {
       HubLocation location = HubLocation.parse(source);
       if (location.dataset()) {

@@ -87,14 +87,18 @@ class LocalModeEndToEndFixtureTest {
                 client,
                 root,
                 Map.of("fixtures", Fixtures.root(), "baddata", badData),
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g",
-                    "-Dai.djl.offline=true",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    "dev.finetune.trainer.TrainerMain"))
+                trainerCommand())
             .start();
+  }
+
+  private static List<String> trainerCommand() {
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g",
+        "-Dai.djl.offline=true",
+        "-cp",
+        System.getProperty("java.class.path"),
+        "dev.finetune.trainer.TrainerMain");
   }
 
   @AfterEach
@@ -155,6 +159,28 @@ class LocalModeEndToEndFixtureTest {
             .get("loss")
             .asDouble();
     assertThat(loss).isCloseTo(done.getResult().getEvalLoss(), within(1e-6));
+  }
+
+  @Test
+  void theReadmesFirstRunSucceedsWithTheBuiltInModelAndTheShippedData() throws Exception {
+    // deploy/examples/local-first-run.yaml as the README runs it (--volume
+    // examples=deploy/examples).
+    kubelet.close();
+    kubelet =
+        new LocalKubelet(
+                client,
+                root,
+                Map.of(
+                    "examples", Path.of("..", "deploy", "examples").toAbsolutePath().normalize()),
+                trainerCommand())
+            .start();
+    String yaml = Files.readString(Path.of("..", "deploy", "examples", "local-first-run.yaml"));
+    create(yaml);
+    FineTuneJobStatus done = awaitFinal("first-run");
+    assertThat(done.getPhase()).as(done.getMessage()).isEqualTo(Phase.Succeeded);
+    assertThat(done.getResult().getLayout()).isEqualTo("model");
+    assertThat(Path.of(done.getResult().getLocation()).resolve("model.safetensors")).exists();
+    assertThat(done.getResult().getTrainLoss()).as("it learned something").isLessThan(3.0);
   }
 
   @Test
