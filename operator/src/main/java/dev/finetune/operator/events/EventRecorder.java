@@ -54,19 +54,24 @@ public class EventRecorder {
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     try {
       var events = client.v1().events().inNamespace(namespace);
-      Event existing = events.withName(name).get();
-      if (existing != null) {
-        events
-            .withName(name)
-            .edit(
-                e ->
-                    new EventBuilder(e)
-                        .withCount(e.getCount() == null ? 2 : e.getCount() + 1)
-                        .withLastTimestamp(now)
-                        .build());
+      // Create first: most events are new, and a repeat costs one failed create (409) instead of
+      // every event costing a read before it is written.
+      try {
+        events.resource(newEvent(object, type, reason, text, name, now)).create();
         return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
       }
-      events.resource(newEvent(object, type, reason, text, name, now)).create();
+      events
+          .withName(name)
+          .edit(
+              e ->
+                  new EventBuilder(e)
+                      .withCount(e.getCount() == null ? 2 : e.getCount() + 1)
+                      .withLastTimestamp(now)
+                      .build());
     } catch (KubernetesClientException e) {
       LOG.warn(
           "could not record event {} for {}/{}: {}",
