@@ -25,6 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -178,36 +181,36 @@ public final class LocalCommand implements Callable<Integer> {
     return jobs;
   }
 
-  /** Prints each job's status as it changes, until all are final; true if all succeeded. */
+  /**
+   * Shows each job's status until all are final (a progress bar per job on a terminal, a line per
+   * change otherwise); true if all succeeded.
+   */
   private static boolean follow(KubernetesClient client, List<String> jobs)
       throws InterruptedException {
+    boolean terminal = System.console() != null;
     Map<String, String> shown = new HashMap<>();
+    Map<String, ProgressBar> bars = new HashMap<>();
     while (true) {
       boolean allFinal = true;
       boolean allSucceeded = true;
       for (String key : jobs) {
-        String[] parts = key.split("/", 2);
-        FineTuneJob job =
-            client.resources(FineTuneJob.class).inNamespace(parts[0]).withName(parts[1]).get();
-        FineTuneJobStatus s = job == null ? null : job.getStatus();
-        String line = key + " " + describe(s);
-        if (!Objects.equals(shown.put(key, line), line)) {
-          System.out.println(line);
-        }
+        FineTuneJobStatus s = status(client, key);
         Phase phase = s == null ? null : s.getPhase();
+        if (terminal) {
+          showBar(bars, key, s);
+        } else {
+          String line = key + " " + describe(s);
+          if (!Objects.equals(shown.put(key, line), line)) {
+            System.out.println(line);
+          }
+        }
         allFinal &= phase != null && phase.isFinal();
         allSucceeded &= phase == Phase.Succeeded;
       }
       if (allFinal) {
+        bars.values().forEach(ProgressBar::close);
         for (String key : jobs) {
-          String[] parts = key.split("/", 2);
-          FineTuneJobStatus s =
-              client
-                  .resources(FineTuneJob.class)
-                  .inNamespace(parts[0])
-                  .withName(parts[1])
-                  .get()
-                  .getStatus();
+          FineTuneJobStatus s = status(client, key);
           if (s.getResult() != null) {
             System.out.println(
                 key
@@ -223,6 +226,35 @@ public final class LocalCommand implements Callable<Integer> {
       }
       Thread.sleep(500);
     }
+  }
+
+  private static FineTuneJobStatus status(KubernetesClient client, String key) {
+    String[] parts = key.split("/", 2);
+    FineTuneJob job =
+        client.resources(FineTuneJob.class).inNamespace(parts[0]).withName(parts[1]).get();
+    return job == null ? null : job.getStatus();
+  }
+
+  /** One bar per job: steps done of total, the phase and the loss beside it. */
+  private static void showBar(Map<String, ProgressBar> bars, String key, FineTuneJobStatus s) {
+    ProgressBar bar =
+        bars.computeIfAbsent(
+            key,
+            k ->
+                new ProgressBarBuilder()
+                    .setTaskName(k)
+                    .setInitialMax(-1)
+                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                    .setUpdateIntervalMillis(250)
+                    .build());
+    var p = s == null ? null : s.getProgress();
+    if (p != null && p.getTotalSteps() != null && p.getTotalSteps() > 0) {
+      bar.maxHint(p.getTotalSteps());
+      bar.stepTo(p.getStep());
+    }
+    String phase = s == null || s.getPhase() == null ? "Waiting" : s.getPhase().name();
+    bar.setExtraMessage(
+        " " + phase + (p != null && p.getLoss() != null ? " loss " + p.getLoss() : ""));
   }
 
   static String describe(FineTuneJobStatus s) {
