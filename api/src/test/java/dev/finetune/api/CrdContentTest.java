@@ -66,7 +66,11 @@ class CrdContentTest {
     assertThat(texts(spec.at("/properties/method/properties/type/enum")))
         .containsExactlyInAnyOrder("full", "lora");
     assertThat(spec.at("/properties/model/properties/source/pattern").asText())
+        .isEqualTo(Sources.MODEL_PATTERN);
+    assertThat(spec.at("/properties/dataset/properties/train/properties/source/pattern").asText())
         .isEqualTo(Sources.INPUT_PATTERN);
+    assertThat("preset://tiny-gpt2-bytes").matches(Sources.MODEL_PATTERN);
+    assertThat("preset://tiny-gpt2-bytes").doesNotMatch(Sources.INPUT_PATTERN);
     assertThat(spec.at("/properties/output/properties/source/pattern").asText())
         .isEqualTo(Sources.PVC_PATTERN);
     assertThat(spec.at("/properties/resources/properties/gpus/maximum").asDouble()).isEqualTo(16);
