@@ -51,6 +51,34 @@ public record OperatorConfig(
     namespaces = Set.copyOf(namespaces);
   }
 
+  /**
+   * For an operator inside another process (local mode, benchmarks, end-to-end tests): the defaults
+   * with these namespaces, polling and write intervals, an ephemeral HTTP port and no leader
+   * election.
+   */
+  public static OperatorConfig embedded(
+      Set<String> namespaces,
+      Duration progressPollInterval,
+      Duration minStatusInterval,
+      String identity) {
+    OperatorConfig d = defaults();
+    return new OperatorConfig(
+        namespaces,
+        d.trainerImage(),
+        d.imagePullPolicy(),
+        d.gpuResourceName(),
+        d.trainerPort(),
+        d.trainerGracePeriod(),
+        progressPollInterval,
+        minStatusInterval,
+        0,
+        false,
+        d.leaseName(),
+        null,
+        d.leaseDuration(),
+        identity);
+  }
+
   /** Defaults for tests and local runs: all namespaces, no leader election. */
   public static OperatorConfig defaults() {
     return new OperatorConfig(

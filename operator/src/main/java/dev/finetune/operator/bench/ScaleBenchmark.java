@@ -81,7 +81,6 @@ public final class ScaleBenchmark {
     try (LocalCluster cluster = LocalCluster.start(0)) {
       KubernetesClient client = cluster.client();
       client.namespaces().resource(namespace()).create();
-      OperatorConfig d = OperatorConfig.defaults();
       Map<String, Long> created = new ConcurrentHashMap<>();
       List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
       CountDownLatch allJobs = new CountDownLatch(n);
@@ -110,7 +109,7 @@ public final class ScaleBenchmark {
                     public void onDelete(Job job, boolean unknown) {}
                   });
       try (FineTuneOperator operator =
-          new FineTuneOperator(client, config(d), Clock.systemUTC(), false).start()) {
+          new FineTuneOperator(client, config(), Clock.systemUTC(), false).start()) {
         int before = cluster.requestCount();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
@@ -137,7 +136,7 @@ public final class ScaleBenchmark {
     try (LocalCluster cluster = LocalCluster.start(0)) {
       KubernetesClient client = cluster.client();
       client.namespaces().resource(namespace()).create();
-      OperatorConfig config = config(OperatorConfig.defaults());
+      OperatorConfig config = config();
       int before = cluster.requestCount();
       long start = System.nanoTime();
       for (int i = 0; i < n; i++) {
@@ -153,22 +152,10 @@ public final class ScaleBenchmark {
     }
   }
 
-  private static OperatorConfig config(OperatorConfig d) {
-    return new OperatorConfig(
-        java.util.Set.of(NS),
-        d.trainerImage(),
-        d.imagePullPolicy(),
-        d.gpuResourceName(),
-        d.trainerPort(),
-        d.trainerGracePeriod(),
-        d.progressPollInterval(),
-        d.minStatusInterval(),
-        0,
-        false,
-        d.leaseName(),
-        null,
-        d.leaseDuration(),
-        "bench");
+  private static OperatorConfig config() {
+    OperatorConfig d = OperatorConfig.defaults();
+    return OperatorConfig.embedded(
+        java.util.Set.of(NS), d.progressPollInterval(), d.minStatusInterval(), "bench");
   }
 
   private static FineTuneJob job(int i) {

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -97,23 +98,8 @@ public final class LocalCommand implements Callable<Integer> {
       System.out.println("embedded Kubernetes API at " + cluster.url());
       System.out.println("  export KUBECONFIG=" + kubeconfig.toAbsolutePath());
       KubernetesClient client = cluster.client();
-      OperatorConfig d = OperatorConfig.defaults();
       OperatorConfig config =
-          new OperatorConfig(
-              d.namespaces(),
-              "finetune-trainer:local",
-              "Never",
-              d.gpuResourceName(),
-              d.trainerPort(),
-              d.trainerGracePeriod(),
-              Duration.ofSeconds(2),
-              Duration.ofSeconds(1),
-              0,
-              false,
-              d.leaseName(),
-              null,
-              d.leaseDuration(),
-              "local");
+          OperatorConfig.embedded(Set.of(), Duration.ofSeconds(2), Duration.ofSeconds(1), "local");
       try (FineTuneOperator operator =
               new FineTuneOperator(client, config, Clock.systemUTC(), false).start();
           LocalKubelet kubelet =

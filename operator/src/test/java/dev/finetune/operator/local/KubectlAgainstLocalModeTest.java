@@ -40,21 +40,8 @@ class KubectlAgainstLocalModeTest {
     operator =
         new FineTuneOperator(
                 cluster.client(),
-                new OperatorConfig(
-                    d.namespaces(),
-                    d.trainerImage(),
-                    d.imagePullPolicy(),
-                    d.gpuResourceName(),
-                    d.trainerPort(),
-                    d.trainerGracePeriod(),
-                    d.progressPollInterval(),
-                    d.minStatusInterval(),
-                    0,
-                    false,
-                    d.leaseName(),
-                    null,
-                    d.leaseDuration(),
-                    "test"),
+                OperatorConfig.embedded(
+                    d.namespaces(), d.progressPollInterval(), d.minStatusInterval(), "test"),
                 Clock.systemUTC(),
                 false)
             .start();

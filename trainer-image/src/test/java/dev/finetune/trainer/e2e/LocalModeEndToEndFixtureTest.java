@@ -62,23 +62,9 @@ class LocalModeEndToEndFixtureTest {
   void start() throws Exception {
     cluster = LocalCluster.start(0);
     client = cluster.client();
-    OperatorConfig d = OperatorConfig.defaults();
     OperatorConfig config =
-        new OperatorConfig(
-            d.namespaces(),
-            "finetune-trainer:local",
-            "Never",
-            d.gpuResourceName(),
-            d.trainerPort(),
-            Duration.ofSeconds(30),
-            Duration.ofMillis(300),
-            Duration.ofMillis(200),
-            0,
-            false,
-            d.leaseName(),
-            null,
-            d.leaseDuration(),
-            "local");
+        OperatorConfig.embedded(
+            java.util.Set.of(), Duration.ofMillis(300), Duration.ofMillis(200), "local");
     operator = new FineTuneOperator(client, config, Clock.systemUTC(), false).start();
     Path badData = Files.createDirectories(root.resolve("bad-data"));
     Files.copy(Fixtures.data("bad.jsonl"), badData.resolve("bad.jsonl"));
