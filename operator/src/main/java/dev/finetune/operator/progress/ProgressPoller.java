@@ -29,6 +29,7 @@ import java.util.function.Function;
 public final class ProgressPoller
     implements PerResourcePollingEventSource.ResourceFetcher<ProgressObservation, FineTuneJob> {
   public static final String NAME = "trainer-progress";
+  static final int POLL_THREADS = 8;
 
   private final TrainerProgressClient client;
   private final Duration interval;
@@ -54,6 +55,16 @@ public final class ProgressPoller
         new PerResourcePollingConfigurationBuilder<ProgressObservation, FineTuneJob, String>(
                 poller, poller.interval)
             .withName(NAME)
+            // Polls wait on the network (up to the client's timeout for a black-holed pod IP):
+            // several threads, so a few silent trainers do not delay everyone else's progress.
+            .withExecutorService(
+                java.util.concurrent.Executors.newScheduledThreadPool(
+                    POLL_THREADS,
+                    r -> {
+                      Thread t = new Thread(r, "trainer-progress-poll");
+                      t.setDaemon(true);
+                      return t;
+                    }))
             .withResourceIDMapper(observation -> "progress")
             .build());
   }
