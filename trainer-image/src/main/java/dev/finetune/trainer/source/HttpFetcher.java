@@ -37,6 +37,7 @@ public final class HttpFetcher {
   private final String token;
   private final int attempts;
   private final Duration backoff;
+  private final Duration stallTimeout;
 
   /**
    * @param tokenHost the host that receives {@code Authorization: Bearer token} (null: none)
@@ -45,6 +46,14 @@ public final class HttpFetcher {
    * @param backoff the wait before the second try, doubled for each further one
    */
   public HttpFetcher(String tokenHost, String token, int attempts, Duration backoff) {
+    this(tokenHost, token, attempts, backoff, Duration.ofSeconds(60));
+  }
+
+  /**
+   * @param stallTimeout a download that receives nothing for this long is dropped and resumed
+   */
+  public HttpFetcher(
+      String tokenHost, String token, int attempts, Duration backoff, Duration stallTimeout) {
     this.client =
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -54,6 +63,7 @@ public final class HttpFetcher {
     this.token = token;
     this.attempts = Math.max(1, attempts);
     this.backoff = backoff;
+    this.stallTimeout = stallTimeout;
   }
 
   /** An answer other than success, with the server's own short explanation if it gave one. */
@@ -171,13 +181,24 @@ public final class HttpFetcher {
       byte[] buffer = new byte[1 << 16];
       long written = 0;
       int n;
-      while ((n = body.read(buffer)) >= 0) {
-        written += n;
-        if (written > limit) {
-          throw new IOException(
-              "GET " + redacted(uri) + " sent more than the expected " + full + " bytes");
+      try (StallWatchdog watchdog = new StallWatchdog(body, stallTimeout)) {
+        try {
+          while ((n = body.read(buffer)) >= 0) {
+            watchdog.progressed();
+            written += n;
+            if (written > limit) {
+              throw new IOException(
+                  "GET " + redacted(uri) + " sent more than the expected " + full + " bytes");
+            }
+            out.write(buffer, 0, n);
+          }
+        } catch (IOException e) {
+          if (watchdog.stalled()) {
+            throw new IOException(
+                "no data for " + stallTimeout.toSeconds() + " s after " + written + " bytes", e);
+          }
+          throw e;
         }
-        out.write(buffer, 0, n);
       }
     }
     return full;

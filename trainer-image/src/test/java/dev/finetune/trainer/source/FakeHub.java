@@ -45,12 +45,15 @@ public final class FakeHub implements AutoCloseable {
   private final Map<String, String> tokens = new HashMap<>();
   private final Set<String> dropOnce = new HashSet<>();
   private final Set<String> corrupt = new HashSet<>();
+  private final Set<String> stallOnce = new HashSet<>();
   private final Map<String, List<String>> extraListing = new HashMap<>();
   public final List<Seen> requests = new CopyOnWriteArrayList<>();
 
   public FakeHub() throws IOException {
     server = HttpServer.create(new InetSocketAddress(0), 0);
     server.createContext("/", this::handle);
+    // A stalled answer must not hold up the others.
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.start();
   }
 
@@ -77,6 +80,12 @@ public final class FakeHub implements AutoCloseable {
   /** The first download of this file stops halfway and the connection closes. */
   public FakeHub dropOnce(String file) {
     dropOnce.add(file);
+    return this;
+  }
+
+  /** The first download of this file sends half, then nothing, with the connection kept open. */
+  public FakeHub stallOnce(String file) {
+    stallOnce.add(file);
     return this;
   }
 
@@ -219,6 +228,16 @@ public final class FakeHub implements AutoCloseable {
       exchange.sendResponseHeaders(200, content.length);
     }
     OutputStream out = exchange.getResponseBody();
+    if (from == 0 && stallOnce.remove(file)) {
+      out.write(content, 0, content.length / 2);
+      out.flush();
+      try {
+        Thread.sleep(5000); // silent, connection open
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IOException("giving up on the stalled answer");
+    }
     if (from == 0 && dropOnce.remove(file)) {
       out.write(content, 0, content.length / 2);
       out.flush();
