@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -368,28 +367,7 @@ public final class LocalKubelet implements AutoCloseable {
   }
 
   private static Pod podFor(Job job, String podName, int port) {
-    Pod pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(podName)
-            .withNamespace(job.getMetadata().getNamespace())
-            .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
-            .addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
-            .withCreationTimestamp(Instant.now().toString())
-            .withOwnerReferences(
-                new OwnerReferenceBuilder()
-                    .withApiVersion("batch/v1")
-                    .withKind("Job")
-                    .withName(job.getMetadata().getName())
-                    .withUid(job.getMetadata().getUid())
-                    .withController(true)
-                    .build())
-            .endMetadata()
-            .withSpec(job.getSpec().getTemplate().getSpec())
-            .withNewStatus()
-            .withPhase("Pending")
-            .endStatus()
-            .build();
+    Pod pod = JobPods.newPod(job, podName, Instant.now());
     for (Container c : pod.getSpec().getContainers()) {
       for (ContainerPort p : Optional.ofNullable(c.getPorts()).orElse(List.of())) {
         if (TrainerJobDependentResource.PORT_NAME.equals(p.getName())) {

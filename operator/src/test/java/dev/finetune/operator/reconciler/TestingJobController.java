@@ -4,9 +4,9 @@
  */
 package dev.finetune.operator.reconciler;
 
+import dev.finetune.operator.local.JobPods;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
@@ -38,27 +38,10 @@ final class TestingJobController {
   /** A new pod of the Job, as the Job controller creates it from the template. */
   Pod createPod(Job job) {
     Pod pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(job.getMetadata().getName() + "-" + podCounter.incrementAndGet())
-            .withNamespace(namespace)
-            .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
-            .addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
-            .withCreationTimestamp(Instant.now().plusMillis(podCounter.get()).toString())
-            .withOwnerReferences(
-                new OwnerReferenceBuilder()
-                    .withApiVersion("batch/v1")
-                    .withKind("Job")
-                    .withName(job.getMetadata().getName())
-                    .withUid(job.getMetadata().getUid())
-                    .withController(true)
-                    .build())
-            .endMetadata()
-            .withSpec(job.getSpec().getTemplate().getSpec())
-            .withNewStatus()
-            .withPhase("Pending")
-            .endStatus()
-            .build();
+        JobPods.newPod(
+            job,
+            job.getMetadata().getName() + "-" + podCounter.incrementAndGet(),
+            Instant.now().plusMillis(podCounter.get()));
     return client.pods().inNamespace(namespace).resource(pod).create();
   }
 
