@@ -293,11 +293,7 @@ public final class LocalKubelet implements AutoCloseable {
     String namespace = pod.getMetadata().getNamespace();
     Container container = pod.getSpec().getContainers().get(0);
     for (VolumeMount mount : Optional.ofNullable(container.getVolumeMounts()).orElse(List.of())) {
-      Volume volume =
-          pod.getSpec().getVolumes().stream()
-              .filter(v -> v.getName().equals(mount.getName()))
-              .findFirst()
-              .orElseThrow();
+      Volume volume = volumeOf(pod, mount);
       Path dir;
       if (volume.getPersistentVolumeClaim() != null) {
         String claim = volume.getPersistentVolumeClaim().getClaimName();
@@ -311,11 +307,7 @@ public final class LocalKubelet implements AutoCloseable {
       paths.mount(mount.getMountPath(), dir);
     }
     for (VolumeMount mount : Optional.ofNullable(container.getVolumeMounts()).orElse(List.of())) {
-      Volume volume =
-          pod.getSpec().getVolumes().stream()
-              .filter(v -> v.getName().equals(mount.getName()))
-              .findFirst()
-              .orElseThrow();
+      Volume volume = volumeOf(pod, mount);
       Path dir = Path.of(paths.local(mount.getMountPath()));
       if (volume.getConfigMap() != null) {
         ConfigMap cm =
@@ -345,6 +337,13 @@ public final class LocalKubelet implements AutoCloseable {
       }
     }
     return paths;
+  }
+
+  private static Volume volumeOf(Pod pod, VolumeMount mount) {
+    return pod.getSpec().getVolumes().stream()
+        .filter(v -> v.getName().equals(mount.getName()))
+        .findFirst()
+        .orElseThrow();
   }
 
   /**
