@@ -5,10 +5,11 @@
 package dev.finetune.operator;
 
 import dev.finetune.api.metrics.PrometheusNaming;
-import dev.finetune.operator.events.EventRecorder;
+import dev.finetune.operator.config.OperatorConfig;
 import dev.finetune.operator.http.OperatorHttpServer;
 import dev.finetune.operator.metrics.JobPhaseMetrics;
 import dev.finetune.operator.reconciler.FineTuneJobReconciler;
+import dev.finetune.operator.status.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;

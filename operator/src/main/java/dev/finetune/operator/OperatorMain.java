@@ -4,7 +4,7 @@
  */
 package dev.finetune.operator;
 
-import dev.finetune.operator.local.LocalCommand;
+import dev.finetune.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
     version = "finetune-operator 0.1.0",
     description =
         "Runs the FineTuneJob operator against the cluster of the current kubeconfig"
-            + " or service account; `local` runs everything on this machine.",
-    subcommands = {LocalCommand.class})
+            + " or service account. Local mode (everything on this machine) is the"
+            + " finetune-local jar.")
 public final class OperatorMain implements Callable<Integer> {
 
   @Option(

@@ -6,6 +6,7 @@ package dev.finetune.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.finetune.operator.config.OperatorConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

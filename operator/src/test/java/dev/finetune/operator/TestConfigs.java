@@ -4,6 +4,7 @@
  */
 package dev.finetune.operator;
 
+import dev.finetune.operator.config.OperatorConfig;
 import java.time.Duration;
 import java.util.Set;
 

@@ -6,7 +6,7 @@ package dev.finetune.operator.metrics;
 
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.Phase;
-import dev.finetune.operator.dependent.SpecDefaults;
+import dev.finetune.operator.desired.SpecDefaults;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

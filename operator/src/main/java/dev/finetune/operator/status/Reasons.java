@@ -4,6 +4,8 @@
  */
 package dev.finetune.operator.status;
 
+import dev.finetune.operator.observe.ProgressObservation;
+
 /** Reasons (CamelCase) used in conditions and events. */
 public final class Reasons {
   public static final String SPEC_VALID = "SpecValid";
@@ -29,8 +31,8 @@ public final class Reasons {
   public static final String SPEC_CHANGED = "SpecChangedAfterStart";
   public static final String IN_PROGRESS = "InProgress";
   public static final String PROGRESS_REPORTED = "ProgressReported";
-  public static final String TRAINER_UNREACHABLE = "TrainerUnreachable";
-  public static final String PROGRESS_REJECTED = "ProgressRejected";
+  public static final String TRAINER_UNREACHABLE = ProgressObservation.UNREACHABLE;
+  public static final String PROGRESS_REJECTED = ProgressObservation.REJECTED;
   public static final String NO_PROGRESS_YET = "NoProgressYet";
   public static final String NOT_RUNNING = "NotRunning";
   public static final String CHECKPOINT_SAVED = "CheckpointSaved";

@@ -8,7 +8,6 @@ import dev.finetune.api.v1alpha1.CheckpointStatus;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
-import dev.finetune.operator.events.EventRecorder;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,7 +12,7 @@ import dev.finetune.api.v1alpha1.MethodSpec;
 import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.api.v1alpha1.ResourcesSpec;
 import dev.finetune.api.v1alpha1.StorageSpec;
-import dev.finetune.operator.dependent.ChildNames;
+import dev.finetune.operator.desired.ChildNames;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
 import java.util.List;

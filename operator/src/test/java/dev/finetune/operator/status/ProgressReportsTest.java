@@ -11,7 +11,7 @@ import dev.finetune.api.v1alpha1.CheckpointStatus;
 import dev.finetune.api.v1alpha1.ProgressStatus;
 import dev.finetune.api.v1alpha1.ResultStatus;
 import dev.finetune.operator.TestJobs;
-import dev.finetune.operator.dependent.TrainerVolumes;
+import dev.finetune.operator.desired.TrainerVolumes;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.ArrayList;

@@ -7,9 +7,10 @@ package dev.finetune.operator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.finetune.api.v1alpha1.Phase;
-import dev.finetune.operator.OperatorConfig;
 import dev.finetune.operator.TestJobs;
-import dev.finetune.operator.dependent.TrainerJobDependentResource;
+import dev.finetune.operator.config.OperatorConfig;
+import dev.finetune.operator.desired.TrainerJobDependentResource;
+import dev.finetune.operator.observe.TrainerObservation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.finetune.trainer.Fixtures;
+import dev.finetune.api.testing.Fixtures;
 import dev.finetune.trainer.io.SafetensorsFile;
 import dev.finetune.trainer.io.SafetensorsWriter;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ package dev.finetune.trainer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.finetune.trainer.Fixtures;
+import dev.finetune.api.testing.Fixtures;
 import dev.finetune.trainer.TrainerMain;
 import dev.finetune.trainer.io.SafetensorsFile;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ package dev.finetune.trainer.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.finetune.trainer.Fixtures;
+import dev.finetune.api.testing.Fixtures;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;

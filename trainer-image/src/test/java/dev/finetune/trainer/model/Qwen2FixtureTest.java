@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.finetune.trainer.Fixtures;
+import dev.finetune.api.testing.Fixtures;
 import dev.finetune.trainer.io.SafetensorsFile;
 import dev.finetune.trainer.io.SafetensorsWriter;
 import java.nio.file.Files;

@@ -11,7 +11,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.finetune.trainer.Fixtures;
+import dev.finetune.api.testing.Fixtures;
 import dev.finetune.trainer.data.ChatRenderer;
 import dev.finetune.trainer.data.DataFormat;
 import dev.finetune.trainer.data.Datasets;

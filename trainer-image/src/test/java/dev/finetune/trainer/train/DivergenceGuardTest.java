@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import dev.finetune.api.protocol.TrainerExitCodes;
-import dev.finetune.trainer.Fixtures;
+import dev.finetune.api.testing.Fixtures;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.ChatRenderer;
 import dev.finetune.trainer.data.DataFormat;

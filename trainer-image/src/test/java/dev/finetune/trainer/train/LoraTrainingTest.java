@@ -7,7 +7,7 @@ package dev.finetune.trainer.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
-import dev.finetune.trainer.Fixtures;
+import dev.finetune.api.testing.Fixtures;
 import dev.finetune.trainer.data.ChatRenderer;
 import dev.finetune.trainer.data.DataFormat;
 import dev.finetune.trainer.data.Datasets;

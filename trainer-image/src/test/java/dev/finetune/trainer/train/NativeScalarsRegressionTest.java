@@ -11,7 +11,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
-import dev.finetune.trainer.Fixtures;
+import dev.finetune.api.testing.Fixtures;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.model.CausalLmBlock;
 import dev.finetune.trainer.model.ModelLoader;

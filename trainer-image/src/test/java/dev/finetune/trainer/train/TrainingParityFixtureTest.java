@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.finetune.trainer.Fixtures;
+import dev.finetune.api.testing.Fixtures;
 import dev.finetune.trainer.data.ChatRenderer;
 import dev.finetune.trainer.data.DataFormat;
 import dev.finetune.trainer.data.Datasets;

@@ -1,0 +1,277 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.finetune.api.v1alpha1.FineTuneJob;
+import dev.finetune.api.v1alpha1.FineTuneJobStatus;
+import dev.finetune.api.v1alpha1.Phase;
+import dev.finetune.local.kubelet.LocalKubelet;
+import dev.finetune.operator.FineTuneOperator;
+import dev.finetune.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code java -jar local/target/finetune-local.jar FILE…}: the whole system on this machine — an
+ * embedded Kubernetes API, the operator, and a local kubelet that runs trainer pods as processes —
+ * applies the manifests, shows each FineTuneJob's progress until all of them end, and prints where
+ * the results are.
+ */
+@Command(
+    name = "finetune-local",
+    mixinStandardHelpOptions = true,
+    version = "finetune-local 0.1.0",
+    description = {
+      "Runs FineTuneJobs on this machine without a cluster: an embedded Kubernetes API on",
+      "127.0.0.1, the operator, and trainer pods as local processes (volumes are folders under",
+      "--work-dir, or the folders given with --volume). Exits 0 when every job succeeded."
+    })
+public final class LocalCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Manifests to apply (YAML).")
+  List<Path> manifests;
+
+  @Option(
+      names = "--work-dir",
+      defaultValue = "finetune-local",
+      description =
+          "Where claims, pod folders, logs and the kubeconfig go (default ${DEFAULT-VALUE}).")
+  Path workDir;
+
+  @Option(
+      names = "--volume",
+      description = "Binds a PersistentVolumeClaim to a folder: NAME=DIR (repeatable).")
+  Map<String, Path> volumes = new HashMap<>();
+
+  @Option(
+      names = "--trainer-jar",
+      defaultValue = "trainer-image/target/finetune-trainer.jar",
+      description = "The trainer to run for each pod (default ${DEFAULT-VALUE}).")
+  Path trainerJar;
+
+  @Option(
+      names = "--api-port",
+      defaultValue = "0",
+      description = "Port of the embedded API on 127.0.0.1; 0 picks a free one.")
+  int apiPort;
+
+  @Option(
+      names = "--keep-running",
+      description = "Keep the API up after the jobs end (for kubectl), until Ctrl-C.")
+  boolean keepRunning;
+
+  @Override
+  public Integer call() throws Exception {
+    // Progress lines are the output here; the operator's own log only for problems.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    if (!Files.isRegularFile(trainerJar)) {
+      System.err.println(
+          "error: trainer jar "
+              + trainerJar
+              + " not found; build it with ./mvnw -q install -DskipTests");
+      return 2;
+    }
+    Files.createDirectories(workDir);
+    Path kubeconfig = workDir.resolve("kubeconfig");
+    try (LocalCluster cluster = LocalCluster.start(apiPort)) {
+      cluster.writeKubeconfig(kubeconfig);
+      System.out.println("embedded Kubernetes API at " + cluster.url());
+      System.out.println("  export KUBECONFIG=" + kubeconfig.toAbsolutePath());
+      KubernetesClient client = cluster.client();
+      OperatorConfig config =
+          OperatorConfig.embedded(Set.of(), Duration.ofSeconds(2), Duration.ofSeconds(1), "local");
+      try (FineTuneOperator operator =
+              new FineTuneOperator(client, config, Clock.systemUTC(), false).start();
+          LocalKubelet kubelet =
+              new LocalKubelet(
+                      client,
+                      workDir.toAbsolutePath(),
+                      absolute(volumes),
+                      List.of(
+                          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                          "-Dai.djl.offline=true",
+                          "-jar",
+                          trainerJar.toAbsolutePath().toString()))
+                  .start();
+          LocalGarbageCollector collector = new LocalGarbageCollector(client).start()) {
+        List<String> jobs = apply(client);
+        boolean ok = follow(client, jobs);
+        if (keepRunning) {
+          System.out.println("jobs ended; the API stays up for kubectl until Ctrl-C");
+          Thread.currentThread().join();
+        }
+        return ok ? 0 : 1;
+      }
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LocalCommand()).execute(args));
+  }
+
+  private static Map<String, Path> absolute(Map<String, Path> volumes) {
+    Map<String, Path> out = new LinkedHashMap<>();
+    volumes.forEach((k, v) -> out.put(k, v.toAbsolutePath().normalize()));
+    return out;
+  }
+
+  /** Creates every object of the manifests; returns "namespace/name" of the FineTuneJobs. */
+  private List<String> apply(KubernetesClient client) throws Exception {
+    KubernetesSerialization serialization = new KubernetesSerialization();
+    List<String> jobs = new ArrayList<>();
+    for (Path file : manifests) {
+      try (var docs = new YAMLMapper().readerFor(JsonNode.class).readValues(file.toFile())) {
+        while (docs.hasNext()) {
+          JsonNode doc = (JsonNode) docs.next();
+          if (doc == null || !doc.has("kind")) {
+            continue;
+          }
+          String namespace = doc.at("/metadata/namespace").asText("default");
+          if ("FineTuneJob".equals(doc.get("kind").asText())) {
+            FineTuneJob job = serialization.convertValue(doc, FineTuneJob.class);
+            job.getMetadata().setNamespace(namespace);
+            client.resources(FineTuneJob.class).inNamespace(namespace).resource(job).create();
+            jobs.add(namespace + "/" + job.getMetadata().getName());
+            System.out.println(
+                "created FineTuneJob " + namespace + "/" + job.getMetadata().getName());
+          } else {
+            HasMetadata object = serialization.convertValue(doc, HasMetadata.class);
+            client.resource(object).inNamespace(namespace).create();
+            System.out.println(
+                "created "
+                    + object.getKind()
+                    + " "
+                    + namespace
+                    + "/"
+                    + object.getMetadata().getName());
+          }
+        }
+      }
+    }
+    return jobs;
+  }
+
+  /**
+   * Shows each job's status until all are final (a progress bar per job on a terminal, a line per
+   * change otherwise); true if all succeeded.
+   */
+  private static boolean follow(KubernetesClient client, List<String> jobs)
+      throws InterruptedException {
+    boolean terminal = System.console() != null;
+    Map<String, String> shown = new HashMap<>();
+    Map<String, ProgressBar> bars = new HashMap<>();
+    while (true) {
+      boolean allFinal = true;
+      boolean allSucceeded = true;
+      for (String key : jobs) {
+        FineTuneJobStatus s = status(client, key);
+        Phase phase = s == null ? null : s.getPhase();
+        if (terminal) {
+          showBar(bars, key, s);
+        } else {
+          String line = key + " " + describe(s);
+          if (!Objects.equals(shown.put(key, line), line)) {
+            System.out.println(line);
+          }
+        }
+        allFinal &= phase != null && phase.isFinal();
+        allSucceeded &= phase == Phase.Succeeded;
+      }
+      if (allFinal) {
+        bars.values().forEach(ProgressBar::close);
+        for (String key : jobs) {
+          FineTuneJobStatus s = status(client, key);
+          if (s.getResult() != null) {
+            System.out.println(
+                key
+                    + ": "
+                    + s.getResult().getLayout()
+                    + " written to "
+                    + s.getResult().getLocation());
+          } else {
+            System.out.println(key + ": " + s.getPhase() + " - " + s.getMessage());
+          }
+        }
+        return allSucceeded;
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  private static FineTuneJobStatus status(KubernetesClient client, String key) {
+    String[] parts = key.split("/", 2);
+    FineTuneJob job =
+        client.resources(FineTuneJob.class).inNamespace(parts[0]).withName(parts[1]).get();
+    return job == null ? null : job.getStatus();
+  }
+
+  /** One bar per job: steps done of total, the phase and the loss beside it. */
+  private static void showBar(Map<String, ProgressBar> bars, String key, FineTuneJobStatus s) {
+    ProgressBar bar =
+        bars.computeIfAbsent(
+            key,
+            k ->
+                new ProgressBarBuilder()
+                    .setTaskName(k)
+                    .setInitialMax(-1)
+                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                    .setUpdateIntervalMillis(250)
+                    .build());
+    var p = s == null ? null : s.getProgress();
+    if (p != null && p.getTotalSteps() != null && p.getTotalSteps() > 0) {
+      bar.maxHint(p.getTotalSteps());
+      bar.stepTo(p.getStep());
+    }
+    String phase = s == null || s.getPhase() == null ? "Waiting" : s.getPhase().name();
+    bar.setExtraMessage(
+        " " + phase + (p != null && p.getLoss() != null ? " loss " + p.getLoss() : ""));
+  }
+
+  static String describe(FineTuneJobStatus s) {
+    if (s == null || s.getPhase() == null) {
+      return "waiting for the operator";
+    }
+    StringBuilder b = new StringBuilder(s.getPhase().name());
+    var p = s.getProgress();
+    if (p != null && p.getTotalSteps() != null && p.getTotalSteps() == 0) {
+      b.append(": the trainer is loading the model and data");
+    } else if (p != null && p.getStep() != null && s.getPhase() == Phase.Running) {
+      b.append(" step ").append(p.getStep()).append('/').append(p.getTotalSteps());
+      if (p.getPercent() != null) {
+        b.append(" (").append(p.getPercent()).append(')');
+      }
+      if (p.getLoss() != null) {
+        b.append(" loss ").append(p.getLoss());
+      }
+      if (p.getEta() != null) {
+        b.append(" eta ").append(p.getEta());
+      }
+    } else if (s.getMessage() != null) {
+      b.append(": ").append(s.getMessage());
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,203 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.local.bench;
+
+import dev.finetune.api.v1alpha1.FineTuneJob;
+import dev.finetune.local.LocalCluster;
+import dev.finetune.operator.FineTuneOperator;
+import dev.finetune.operator.config.OperatorConfig;
+import dev.finetune.operator.desired.ChildLabels;
+import dev.finetune.operator.desired.TrainerConfigMapDependentResource;
+import dev.finetune.operator.desired.TrainerJobDependentResource;
+import dev.finetune.operator.desired.WorkspaceClaimDependentResource;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The scale benchmark (not a test): N FineTuneJobs created against the embedded API with the
+ * operator running (no trainer runs), until every trainer Job exists; then, on a fresh API, the
+ * floor: the same client creating the same FineTuneJobs and their children itself, no operator.
+ * Both runs in one process, one after the other; the numbers are compared as ratios.
+ *
+ * <p>{@code java -cp operator/target/finetune-operator.jar dev.finetune.local.bench.ScaleBenchmark
+ * [N]} (or operator/bench/run.sh).
+ */
+public final class ScaleBenchmark {
+  private static final String NS = "bench";
+
+  private ScaleBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    Result withOperator = withOperator(n);
+    Result floor = floor(n);
+    System.out.printf(
+        Locale.ROOT,
+        "%-34s %14s %14s%n%-34s %14.2f %14.2f%n%-34s %14.1f %14s%n%-34s %14.1f %14s%n"
+            + "%-34s %14d %14d%n%-34s %14.1f %14.1f%n",
+        "N = " + n,
+        "operator",
+        "floor",
+        "seconds until every Job exists",
+        withOperator.seconds(),
+        floor.seconds(),
+        "create-to-Job p50 (ms)",
+        withOperator.p50(),
+        "-",
+        "create-to-Job p99 (ms)",
+        withOperator.p99(),
+        "-",
+        "API requests",
+        withOperator.requests(),
+        floor.requests(),
+        "heap after settling (MiB)",
+        withOperator.heapMiB(),
+        floor.heapMiB());
+    System.out.printf(
+        Locale.ROOT,
+        "time ratio operator/floor: %.2f; requests per FineTuneJob: operator %.1f, floor %.1f%n",
+        withOperator.seconds() / floor.seconds(),
+        (double) withOperator.requests() / n,
+        (double) floor.requests() / n);
+  }
+
+  record Result(double seconds, double p50, double p99, int requests, double heapMiB) {}
+
+  private static Result withOperator(int n) throws Exception {
+    try (LocalCluster cluster = LocalCluster.start(0)) {
+      KubernetesClient client = cluster.client();
+      client.namespaces().resource(namespace()).create();
+      Map<String, Long> created = new ConcurrentHashMap<>();
+      List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+      CountDownLatch allJobs = new CountDownLatch(n);
+      var informer =
+          client
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(NS)
+              .inform(
+                  new ResourceEventHandler<Job>() {
+                    @Override
+                    public void onAdd(Job job) {
+                      Long at =
+                          created.get(job.getMetadata().getLabels().get(ChildLabels.JOB_NAME));
+                      if (at != null) {
+                        latencies.add(System.nanoTime() - at);
+                      }
+                      allJobs.countDown();
+                    }
+
+                    @Override
+                    public void onUpdate(Job a, Job b) {}
+
+                    @Override
+                    public void onDelete(Job job, boolean unknown) {}
+                  });
+      try (FineTuneOperator operator =
+          new FineTuneOperator(client, config(), Clock.systemUTC(), false).start()) {
+        int before = cluster.requestCount();
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+          FineTuneJob job = job(i);
+          created.put(job.getMetadata().getName(), System.nanoTime());
+          client.resources(FineTuneJob.class).inNamespace(NS).resource(job).create();
+        }
+        if (!allJobs.await(30, TimeUnit.MINUTES)) {
+          throw new IllegalStateException("not every Job appeared within 30 minutes");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Thread.sleep(5000); // settle: status writes, events
+        int requests = cluster.requestCount() - before - n; // the benchmark's own creates excluded
+        informer.close();
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        return new Result(
+            seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), requests, heapMiB());
+      }
+    }
+  }
+
+  private static Result floor(int n) throws Exception {
+    try (LocalCluster cluster = LocalCluster.start(0)) {
+      KubernetesClient client = cluster.client();
+      client.namespaces().resource(namespace()).create();
+      OperatorConfig config = config();
+      int before = cluster.requestCount();
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        FineTuneJob job =
+            client.resources(FineTuneJob.class).inNamespace(NS).resource(job(i)).create();
+        client.resource(TrainerConfigMapDependentResource.desired(job, config)).create();
+        client.resource(WorkspaceClaimDependentResource.desired(job)).create();
+        client.resource(TrainerJobDependentResource.desired(job, config)).create();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Thread.sleep(5000);
+      return new Result(seconds, 0, 0, cluster.requestCount() - before - n, heapMiB());
+    }
+  }
+
+  private static OperatorConfig config() {
+    OperatorConfig d = OperatorConfig.defaults();
+    return OperatorConfig.embedded(
+        java.util.Set.of(NS), d.progressPollInterval(), d.minStatusInterval(), "bench");
+  }
+
+  private static FineTuneJob job(int i) {
+    FineTuneJob job =
+        new KubernetesSerialization()
+            .unmarshal(
+                """
+                apiVersion: finetune.dev/v1alpha1
+                kind: FineTuneJob
+                metadata: {name: job-%05d, namespace: %s}
+                spec:
+                  model: {source: hf://Qwen/Qwen2.5-0.5B-Instruct}
+                  dataset: {train: {source: pvc://datasets/train.jsonl}, format: chat}
+                  method: {type: lora}
+                """
+                    .formatted(i, NS),
+                FineTuneJob.class);
+    return job;
+  }
+
+  private static io.fabric8.kubernetes.api.model.Namespace namespace() {
+    return new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        .withNewMetadata()
+        .withName(NS)
+        .endMetadata()
+        .build();
+  }
+
+  private static double percentile(List<Long> sortedNanos, double p) {
+    if (sortedNanos.isEmpty()) {
+      return Double.NaN;
+    }
+    int index = (int) Math.min(sortedNanos.size() - 1, Math.ceil(p * sortedNanos.size()) - 1);
+    return sortedNanos.get(Math.max(0, index)) / 1e6;
+  }
+
+  private static double heapMiB() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(200);
+    }
+    Runtime r = Runtime.getRuntime();
+    return (r.totalMemory() - r.freeMemory()) / 1048576.0;
+  }
+}

@@ -1,0 +1,303 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.testing.Fixtures;
+import dev.finetune.api.v1alpha1.CheckpointStatus;
+import dev.finetune.api.v1alpha1.FineTuneJob;
+import dev.finetune.api.v1alpha1.FineTuneJobStatus;
+import dev.finetune.api.v1alpha1.Phase;
+import dev.finetune.local.kubelet.LocalKubelet;
+import dev.finetune.operator.FineTuneOperator;
+import dev.finetune.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole system on one machine: the embedded API, the operator, and the local kubelet running
+ * the real trainer as processes on the tiny fixture model.
+ */
+class LocalModeEndToEndIT {
+  private static final String NS = "default";
+
+  @TempDir Path root;
+  private LocalCluster cluster;
+  private KubernetesClient client;
+  private FineTuneOperator operator;
+  private LocalKubelet kubelet;
+  private final List<FineTuneJobStatus> seen = new CopyOnWriteArrayList<>();
+  private ScheduledExecutorService watcher;
+
+  @BeforeEach
+  void start() throws Exception {
+    cluster = LocalCluster.start(0);
+    client = cluster.client();
+    OperatorConfig config =
+        OperatorConfig.embedded(
+            java.util.Set.of(), Duration.ofMillis(300), Duration.ofMillis(200), "local");
+    operator = new FineTuneOperator(client, config, Clock.systemUTC(), false).start();
+    Path badData = Files.createDirectories(root.resolve("bad-data"));
+    Files.copy(Fixtures.data("bad.jsonl"), badData.resolve("bad.jsonl"));
+    kubelet =
+        new LocalKubelet(
+                client,
+                root,
+                Map.of("fixtures", Fixtures.root(), "baddata", badData),
+                trainerCommand())
+            .start();
+  }
+
+  /** The trainer jar the reactor built (with its lib/ beside it), as local mode runs it. */
+  private static List<String> trainerCommand() {
+    Path jar = Path.of("..", "trainer-image", "target", "finetune-trainer.jar").toAbsolutePath();
+    assertThat(jar).as("the trainer module is built before this one").exists();
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g",
+        "-Dai.djl.offline=true",
+        "-jar",
+        jar.normalize().toString());
+  }
+
+  @AfterEach
+  void stop() {
+    if (watcher != null) {
+      watcher.shutdownNow();
+    }
+    kubelet.close();
+    operator.close();
+    cluster.close();
+  }
+
+  @Test
+  void aLoraJobGoesFromPendingToSucceededWithProgressCheckpointsAndResult() throws Exception {
+    create(job("e2e-lora", "pvc://fixtures/data/text.jsonl", 20));
+    FineTuneJobStatus done = awaitFinal("e2e-lora");
+
+    assertThat(done.getPhase()).as(done.getMessage()).isEqualTo(Phase.Succeeded);
+    List<Phase> phases = phases();
+    assertThat(phases).containsSubsequence(Phase.Pending, Phase.Running, Phase.Succeeded);
+    Set<Long> steps = new LinkedHashSet<>();
+    seen.stream()
+        .filter(s -> s.getPhase() == Phase.Running && s.getProgress() != null)
+        .forEach(s -> steps.add(s.getProgress().getStep()));
+    assertThat(steps).as("progress moved while running").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(done.getCheckpoints()).extracting(CheckpointStatus::getStep).contains(5L, 10L, 15L);
+    // In local mode the trainer runs with its volumes bound to local folders, so the paths it
+    // reports (and status shows) are those folders.
+    Path claim = root.resolve("volumes/default/e2e-lora-workspace");
+    assertThat(done.getLatestCheckpoint())
+        .isEqualTo(claim.resolve("checkpoints/checkpoint-15").toString());
+    assertThat(eventReasons("e2e-lora")).contains("CheckpointSaved");
+    assertThat(done.getProgress().getPercent()).isEqualTo("100%");
+    assertThat(done.getResult().getLocation()).isEqualTo(claim.resolve("output/final").toString());
+    assertThat(done.getResult().getLayout()).isEqualTo("peft-lora");
+
+    // The adapter where the status says scores what the status says.
+    Path adapter = Path.of(done.getResult().getLocation());
+    assertThat(adapter.resolve("adapter_model.safetensors")).exists();
+    String out =
+        run(
+            "evaluate",
+            "--model",
+            Fixtures.model("tiny-gpt2").toString(),
+            "--adapter",
+            adapter.toString(),
+            "--data",
+            Fixtures.data("eval_text.jsonl").toString(),
+            "--format",
+            "text",
+            "--max-length",
+            "32",
+            "--batch-size",
+            "4");
+    double loss =
+        new ObjectMapper()
+            .readTree(out.strip().lines().reduce((a, b) -> b).orElseThrow())
+            .get("loss")
+            .asDouble();
+    assertThat(loss).isCloseTo(done.getResult().getEvalLoss(), within(1e-6));
+  }
+
+  @Test
+  void theReadmesFirstRunSucceedsWithTheBuiltInModelAndTheShippedData() throws Exception {
+    // deploy/examples/local-first-run.yaml as the README runs it (--volume
+    // examples=deploy/examples).
+    kubelet.close();
+    kubelet =
+        new LocalKubelet(
+                client,
+                root,
+                Map.of(
+                    "examples", Path.of("..", "deploy", "examples").toAbsolutePath().normalize()),
+                trainerCommand())
+            .start();
+    String yaml = Files.readString(Path.of("..", "deploy", "examples", "local-first-run.yaml"));
+    create(yaml);
+    FineTuneJobStatus done = awaitFinal("first-run");
+    assertThat(done.getPhase()).as(done.getMessage()).isEqualTo(Phase.Succeeded);
+    assertThat(done.getResult().getLayout()).isEqualTo("model");
+    assertThat(Path.of(done.getResult().getLocation()).resolve("model.safetensors")).exists();
+    assertThat(done.getResult().getTrainLoss()).as("it learned something").isLessThan(3.0);
+  }
+
+  @Test
+  void aKilledTrainerIsRetriedAndResumesFromItsCheckpoint() {
+    create(job("e2e-kill", "pvc://fixtures/data/text.jsonl", 60));
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .until(
+            () -> {
+              FineTuneJobStatus s = status("e2e-kill");
+              return s != null && s.getCheckpoints() != null && !s.getCheckpoints().isEmpty();
+            });
+    Process first = kubelet.process(NS, "e2e-kill-trainer-1").orElseThrow();
+    first.destroyForcibly(); // SIGKILL: no chance to save
+    FineTuneJobStatus done = awaitFinal("e2e-kill");
+    assertThat(done.getPhase()).as(done.getMessage()).isEqualTo(Phase.Succeeded);
+    assertThat(done.getRestarts()).isEqualTo(1);
+    Long resumed =
+        seen.stream()
+            .filter(s -> s.getProgress() != null && s.getProgress().getResumedFromStep() != null)
+            .map(s -> s.getProgress().getResumedFromStep())
+            .findFirst()
+            .orElse(null);
+    assertThat(resumed).as("status showed the step the retry resumed from").isNotNull();
+    assertThat(resumed % 5).isZero();
+    assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(2);
+  }
+
+  @Test
+  void badDataFailsWithADataErrorNamingTheLineAndIsNotRetried() {
+    create(job("e2e-bad", "pvc://baddata/bad.jsonl", 10));
+    FineTuneJobStatus done = awaitFinal("e2e-bad");
+    assertThat(done.getPhase()).isEqualTo(Phase.Failed);
+    assertThat(condition(done, "Failed")).isEqualTo("DataError");
+    assertThat(done.getMessage()).contains("bad.jsonl").contains("line");
+    assertThat(done.getRestarts()).isZero();
+    assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(1);
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  private static String job(String name, String train, int steps) {
+    return """
+        apiVersion: finetune.dev/v1alpha1
+        kind: FineTuneJob
+        metadata: {name: %s, namespace: default}
+        spec:
+          model: {source: pvc://fixtures/models/tiny-gpt2}
+          dataset:
+            train: {source: %s}
+            validation: {source: pvc://fixtures/data/eval_text.jsonl}
+            format: text
+            maxLength: 32
+          method: {type: lora, lora: {rank: 4, alpha: 8}}
+          hyperparameters: {maxSteps: %d, batchSize: 4, learningRate: 0.01, seed: 42, evalEverySteps: 10}
+          checkpoints: {everySteps: 5, keepLast: 3, storage: {size: 1Gi}}
+          resources: {gpus: 0}
+          runPolicy: {backoffLimit: 2}
+        """
+        .formatted(name, train, steps);
+  }
+
+  private void create(String yaml) {
+    FineTuneJob job = new KubernetesSerialization().unmarshal(yaml, FineTuneJob.class);
+    client.resources(FineTuneJob.class).inNamespace(NS).resource(job).create();
+    String name = job.getMetadata().getName();
+    watcher = Executors.newSingleThreadScheduledExecutor();
+    watcher.scheduleAtFixedRate(
+        () -> {
+          FineTuneJobStatus s = status(name);
+          if (s != null && (seen.isEmpty() || !s.equals(seen.get(seen.size() - 1)))) {
+            seen.add(s);
+          }
+        },
+        0,
+        50,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private FineTuneJobStatus status(String name) {
+    FineTuneJob job = client.resources(FineTuneJob.class).inNamespace(NS).withName(name).get();
+    return job == null ? null : job.getStatus();
+  }
+
+  private FineTuneJobStatus awaitFinal(String name) {
+    await()
+        .atMost(Duration.ofMinutes(4))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                status(name) != null
+                    && status(name).getPhase() != null
+                    && status(name).getPhase().isFinal());
+    FineTuneJobStatus done = status(name);
+    // The final status may get its result a moment later than the phase: wait for both.
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains(status(name)));
+    return status(name);
+  }
+
+  private List<Phase> phases() {
+    List<Phase> phases = new ArrayList<>();
+    for (FineTuneJobStatus s : seen) {
+      if (phases.isEmpty() || phases.get(phases.size() - 1) != s.getPhase()) {
+        phases.add(s.getPhase());
+      }
+    }
+    return phases;
+  }
+
+  private List<String> eventReasons(String name) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .map(Event::getReason)
+        .toList();
+  }
+
+  private static String condition(FineTuneJobStatus status, String type) {
+    return status.getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElseThrow()
+        .getReason();
+  }
+
+  /** Runs the trainer jar with {@code args}; its standard output (stderr apart). */
+  private static String run(String... args) throws Exception {
+    List<String> command = new ArrayList<>(trainerCommand());
+    command.addAll(List.of(args));
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(process.exitValue()).as(out).isZero();
+    return out;
+  }
+}

@@ -1,8 +1,0 @@
-#!/usr/bin/env bash
-# The scale benchmark: N FineTuneJobs (default 1000) against local mode's embedded API with the
-# operator running, then the floor (the same objects created directly, no operator), in one JVM.
-#   operator/bench/run.sh [N]
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-./mvnw -q -B install -DskipTests -pl api,operator
-exec java -Xmx2g -cp operator/target/finetune-operator.jar dev.finetune.operator.bench.ScaleBenchmark "${1:-1000}"

@@ -1,0 +1,165 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.operator.desired;
+
+import dev.finetune.api.v1alpha1.CheckpointSpec;
+import dev.finetune.api.v1alpha1.DatasetSpec;
+import dev.finetune.api.v1alpha1.EarlyStopping;
+import dev.finetune.api.v1alpha1.FineTuneJobSpec;
+import dev.finetune.api.v1alpha1.Hyperparameters;
+import dev.finetune.api.v1alpha1.LoraSpec;
+import dev.finetune.api.v1alpha1.MethodType;
+import dev.finetune.api.v1alpha1.ModelDtype;
+import dev.finetune.api.v1alpha1.OutputSpec;
+import dev.finetune.api.v1alpha1.ResourcesSpec;
+import dev.finetune.api.v1alpha1.RetainPolicy;
+import dev.finetune.api.v1alpha1.RunPolicy;
+import dev.finetune.api.v1alpha1.SchedulerType;
+import dev.finetune.api.v1alpha1.StorageSpec;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The defaults of every optional spec field, in one place. The CRD's field descriptions state the
+ * same values; {@code SpecDefaultsTest} keeps the two in step.
+ */
+public final class SpecDefaults {
+  public static final ModelDtype DTYPE = ModelDtype.FLOAT32;
+  public static final int MAX_LENGTH = 1024;
+  public static final MethodType METHOD = MethodType.FULL;
+  public static final int LORA_RANK = 8;
+  public static final double LORA_ALPHA = 16;
+  public static final double LORA_DROPOUT = 0;
+  public static final int EPOCHS = 1;
+  public static final int BATCH_SIZE = 8;
+  public static final int GRADIENT_ACCUMULATION_STEPS = 1;
+  public static final double LEARNING_RATE_FULL = 2e-5;
+  public static final double LEARNING_RATE_LORA = 2e-4;
+  public static final long WARMUP_STEPS = 0;
+  public static final SchedulerType SCHEDULER = SchedulerType.LINEAR;
+  public static final double WEIGHT_DECAY = 0;
+  public static final double MAX_GRAD_NORM = 1.0;
+  public static final long SEED = 42;
+  public static final long CHECKPOINT_EVERY_STEPS = 500;
+  public static final int CHECKPOINT_KEEP_LAST = 3;
+  public static final String STORAGE_SIZE = "20Gi";
+  public static final RetainPolicy RETAIN_POLICY = RetainPolicy.RETAIN;
+  public static final int GPUS = 1;
+  public static final int BACKOFF_LIMIT = 3;
+
+  private SpecDefaults() {}
+
+  public static ModelDtype dtype(FineTuneJobSpec spec) {
+    return Objects.requireNonNullElse(spec.getModel().getDtype(), DTYPE);
+  }
+
+  public static int maxLength(DatasetSpec dataset) {
+    return Objects.requireNonNullElse(dataset.getMaxLength(), MAX_LENGTH);
+  }
+
+  public static MethodType method(FineTuneJobSpec spec) {
+    return Optional.ofNullable(spec.getMethod()).map(m -> m.getType()).orElse(METHOD);
+  }
+
+  /** LoRA settings with defaults, or null for full fine-tuning. */
+  public static LoraSpec lora(FineTuneJobSpec spec) {
+    if (method(spec) != MethodType.LORA) {
+      return null;
+    }
+    LoraSpec given = Optional.ofNullable(spec.getMethod().getLora()).orElseGet(LoraSpec::new);
+    LoraSpec lora = new LoraSpec();
+    lora.setRank(Objects.requireNonNullElse(given.getRank(), LORA_RANK));
+    lora.setAlpha(Objects.requireNonNullElse(given.getAlpha(), LORA_ALPHA));
+    lora.setDropout(Objects.requireNonNullElse(given.getDropout(), LORA_DROPOUT));
+    // null: the trainer picks the attention projections of the model's architecture.
+    lora.setTargetModules(given.getTargetModules());
+    return lora;
+  }
+
+  public static Hyperparameters hyperparameters(FineTuneJobSpec spec) {
+    Hyperparameters given =
+        Optional.ofNullable(spec.getHyperparameters()).orElseGet(Hyperparameters::new);
+    Hyperparameters h = new Hyperparameters();
+    h.setMaxSteps(given.getMaxSteps());
+    h.setEpochs(given.getMaxSteps() == null ? or(given.getEpochs(), EPOCHS) : null);
+    h.setBatchSize(or(given.getBatchSize(), BATCH_SIZE));
+    h.setGradientAccumulationSteps(
+        or(given.getGradientAccumulationSteps(), GRADIENT_ACCUMULATION_STEPS));
+    h.setLearningRate(
+        or(
+            given.getLearningRate(),
+            method(spec) == MethodType.LORA ? LEARNING_RATE_LORA : LEARNING_RATE_FULL));
+    h.setWarmupRatio(given.getWarmupRatio());
+    h.setWarmupSteps(
+        given.getWarmupRatio() == null ? or(given.getWarmupSteps(), WARMUP_STEPS) : null);
+    h.setScheduler(or(given.getScheduler(), SCHEDULER));
+    h.setWeightDecay(or(given.getWeightDecay(), WEIGHT_DECAY));
+    h.setMaxGradNorm(or(given.getMaxGradNorm(), MAX_GRAD_NORM));
+    h.setSeed(or(given.getSeed(), SEED));
+    h.setEvalEverySteps(given.getEvalEverySteps());
+    if (given.getEarlyStopping() != null) {
+      EarlyStopping early = new EarlyStopping();
+      early.setPatience(given.getEarlyStopping().getPatience());
+      early.setMinDelta(or(given.getEarlyStopping().getMinDelta(), 0.0));
+      h.setEarlyStopping(early);
+    }
+    return h;
+  }
+
+  public static long checkpointEverySteps(FineTuneJobSpec spec) {
+    return Optional.ofNullable(spec.getCheckpoints())
+        .map(CheckpointSpec::getEverySteps)
+        .orElse(CHECKPOINT_EVERY_STEPS);
+  }
+
+  public static int checkpointKeepLast(FineTuneJobSpec spec) {
+    return Optional.ofNullable(spec.getCheckpoints())
+        .map(CheckpointSpec::getKeepLast)
+        .orElse(CHECKPOINT_KEEP_LAST);
+  }
+
+  public static Optional<StorageSpec> storage(FineTuneJobSpec spec) {
+    return Optional.ofNullable(spec.getCheckpoints()).map(CheckpointSpec::getStorage);
+  }
+
+  /** The claim the user named for checkpoints, if any. */
+  public static Optional<String> existingClaim(FineTuneJobSpec spec) {
+    return storage(spec).map(StorageSpec::getExistingClaim);
+  }
+
+  public static String storageSize(FineTuneJobSpec spec) {
+    return storage(spec).map(StorageSpec::getSize).orElse(STORAGE_SIZE);
+  }
+
+  public static RetainPolicy retainPolicy(FineTuneJobSpec spec) {
+    return Optional.ofNullable(spec.getOutput())
+        .map(OutputSpec::getRetainPolicy)
+        .orElse(RETAIN_POLICY);
+  }
+
+  public static int gpus(FineTuneJobSpec spec) {
+    return Optional.ofNullable(spec.getResources()).map(ResourcesSpec::getGpus).orElse(GPUS);
+  }
+
+  public static String gpuResourceName(FineTuneJobSpec spec, String operatorDefault) {
+    return Optional.ofNullable(spec.getResources())
+        .map(ResourcesSpec::getGpuResourceName)
+        .orElse(operatorDefault);
+  }
+
+  public static boolean suspend(FineTuneJobSpec spec) {
+    return Optional.ofNullable(spec.getRunPolicy()).map(RunPolicy::getSuspend).orElse(false);
+  }
+
+  public static int backoffLimit(FineTuneJobSpec spec) {
+    return Optional.ofNullable(spec.getRunPolicy())
+        .map(RunPolicy::getBackoffLimit)
+        .orElse(BACKOFF_LIMIT);
+  }
+
+  private static <T> T or(T value, T fallback) {
+    return value != null ? value : fallback;
+  }
+}

@@ -1,0 +1,48 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.operator.desired;
+
+import dev.finetune.api.protocol.TrainerConfig;
+import dev.finetune.api.v1alpha1.DatasetSpec;
+import dev.finetune.api.v1alpha1.FineTuneJob;
+import dev.finetune.api.v1alpha1.FineTuneJobSpec;
+import dev.finetune.operator.config.OperatorConfig;
+
+/** Builds the trainer's configuration from a FineTuneJob: defaults resolved, paths local. */
+public final class TrainerConfigFactory {
+  private TrainerConfigFactory() {}
+
+  public static TrainerConfig create(FineTuneJob job, OperatorConfig config) {
+    FineTuneJobSpec spec = job.getSpec();
+    TrainerVolumes volumes = TrainerVolumes.plan(job);
+    DatasetSpec dataset = spec.getDataset();
+    return new TrainerConfig(
+        TrainerConfig.SCHEMA_VERSION,
+        job.getMetadata().getName(),
+        new TrainerConfig.Model(
+            volumes.localPath(spec.getModel().getSource()),
+            spec.getModel().getTokenSecretRef() == null ? null : volumes.tokenFile(),
+            SpecDefaults.dtype(spec)),
+        new TrainerConfig.Data(
+            volumes.localPath(dataset.getTrain().getSource()),
+            dataset.getValidation() == null
+                ? null
+                : volumes.localPath(dataset.getValidation().getSource()),
+            dataset.getFormat(),
+            SpecDefaults.maxLength(dataset),
+            Boolean.TRUE.equals(dataset.getPacking()),
+            dataset.getValidationSplit()),
+        SpecDefaults.method(spec),
+        SpecDefaults.lora(spec),
+        SpecDefaults.hyperparameters(spec),
+        new TrainerConfig.Checkpoints(
+            volumes.checkpointDir(),
+            SpecDefaults.checkpointEverySteps(spec),
+            SpecDefaults.checkpointKeepLast(spec)),
+        volumes.outputDir(),
+        config.trainerPort(),
+        TrainerJobDependentResource.TERMINATION_MESSAGE_PATH);
+  }
+}

@@ -1,0 +1,150 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.operator.desired;
+
+import dev.finetune.api.v1alpha1.DataSource;
+import dev.finetune.api.v1alpha1.FineTuneJob;
+import dev.finetune.api.v1alpha1.FineTuneJobSpec;
+import dev.finetune.api.v1alpha1.Sources;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Where things are inside the trainer pod: which claims are mounted where, and the local path of
+ * every {@code pvc://} location. The ConfigMap (paths) and the Job (volumes) both read this plan,
+ * so they cannot disagree.
+ */
+public final class TrainerVolumes {
+  public static final String CONFIG_DIR = "/etc/finetune";
+  public static final String CONFIG_FILE = "trainer-config.json";
+  public static final String WORKSPACE = "/workspace";
+  public static final String CLAIMS_ROOT = "/mnt/pvc";
+  public static final String TOKEN_DIR = "/var/run/secrets/finetune/hub-token";
+  public static final String TOKEN_FILE = "token";
+
+  /** A claim other than the workspace, mounted at {@code mountPath}. */
+  public record ClaimMount(String volumeName, String claim, String mountPath, boolean readOnly) {}
+
+  private final String workspaceClaim;
+  private final Map<String, ClaimMount> claimMounts;
+  private final FineTuneJobSpec spec;
+
+  private TrainerVolumes(
+      String workspaceClaim, Map<String, ClaimMount> claimMounts, FineTuneJobSpec spec) {
+    this.workspaceClaim = workspaceClaim;
+    this.claimMounts = claimMounts;
+    this.spec = spec;
+  }
+
+  public static TrainerVolumes plan(FineTuneJob job) {
+    FineTuneJobSpec spec = job.getSpec();
+    String workspace =
+        SpecDefaults.existingClaim(spec).orElseGet(() -> ChildNames.workspaceClaim(job));
+    String output = spec.getOutput() == null ? null : spec.getOutput().getSource();
+    Map<String, ClaimMount> mounts = new LinkedHashMap<>();
+    // Output first: a claim that is both read and written is mounted read-write.
+    Stream.concat(Stream.of(output), inputs(spec).stream())
+        .map(TrainerVolumes::claimOf)
+        .flatMap(Optional::stream)
+        .filter(claim -> !claim.equals(workspace))
+        .distinct()
+        .forEach(
+            claim ->
+                mounts.put(
+                    claim,
+                    new ClaimMount(
+                        "claim-" + mounts.size(),
+                        claim,
+                        CLAIMS_ROOT + "/" + claim,
+                        !claim.equals(claimOf(output).orElse(null)))));
+    return new TrainerVolumes(workspace, mounts, spec);
+  }
+
+  /** The claim for checkpoints, cache and (by default) output. */
+  public String workspaceClaim() {
+    return workspaceClaim;
+  }
+
+  public List<ClaimMount> claimMounts() {
+    return List.copyOf(claimMounts.values());
+  }
+
+  public String checkpointDir() {
+    return WORKSPACE + "/checkpoints";
+  }
+
+  /** Hugging Face downloads live on the workspace so a restarted pod does not fetch again. */
+  public String cacheDir() {
+    return WORKSPACE + "/cache";
+  }
+
+  public String outputDir() {
+    return Optional.ofNullable(spec.getOutput())
+        .map(o -> o.getSource())
+        .map(this::localPath)
+        .orElse(WORKSPACE + "/output");
+  }
+
+  public String tokenFile() {
+    return TOKEN_DIR + "/" + TOKEN_FILE;
+  }
+
+  /** The path inside the pod of a pvc:// location; other locations are returned unchanged. */
+  /**
+   * The inverse of {@link #localPath}: a path inside the trainer pod as the {@code pvc://} source a
+   * user can find it at ({@code /workspace/output/final} → {@code pvc://<workspace
+   * claim>/output/final}); a path on no mounted claim is returned as it is.
+   */
+  public String sourceOf(String path) {
+    if (path == null) {
+      return null;
+    }
+    if (path.equals(WORKSPACE) || path.startsWith(WORKSPACE + "/")) {
+      return Sources.PVC_SCHEME + workspaceClaim + path.substring(WORKSPACE.length());
+    }
+    for (ClaimMount mount : claimMounts.values()) {
+      String root = mount.mountPath();
+      if (path.equals(root) || path.startsWith(root + "/")) {
+        return Sources.PVC_SCHEME + mount.claim() + path.substring(root.length());
+      }
+    }
+    return path;
+  }
+
+  public String localPath(String source) {
+    Optional<String> claim = claimOf(source);
+    if (claim.isEmpty()) {
+      return source;
+    }
+    String root = claim.get().equals(workspaceClaim) ? WORKSPACE : CLAIMS_ROOT + "/" + claim.get();
+    String rest = source.substring(Sources.PVC_SCHEME.length() + claim.get().length());
+    return rest.isEmpty() || rest.equals("/") ? root : root + rest;
+  }
+
+  private static List<String> inputs(FineTuneJobSpec spec) {
+    return Stream.of(
+            spec.getModel().getSource(),
+            Optional.ofNullable(spec.getDataset().getTrain())
+                .map(DataSource::getSource)
+                .orElse(null),
+            Optional.ofNullable(spec.getDataset().getValidation())
+                .map(DataSource::getSource)
+                .orElse(null))
+        .filter(s -> s != null)
+        .toList();
+  }
+
+  static Optional<String> claimOf(String source) {
+    if (source == null || !source.startsWith(Sources.PVC_SCHEME)) {
+      return Optional.empty();
+    }
+    String rest = source.substring(Sources.PVC_SCHEME.length());
+    int slash = rest.indexOf('/');
+    return Optional.of(slash < 0 ? rest : rest.substring(0, slash));
+  }
+}

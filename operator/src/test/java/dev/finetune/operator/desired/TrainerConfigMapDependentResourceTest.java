@@ -1,0 +1,107 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.operator.desired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.protocol.TrainerConfig;
+import dev.finetune.api.v1alpha1.DataFormat;
+import dev.finetune.api.v1alpha1.FineTuneJob;
+import dev.finetune.api.v1alpha1.MethodType;
+import dev.finetune.api.v1alpha1.ModelDtype;
+import dev.finetune.api.v1alpha1.SchedulerType;
+import dev.finetune.operator.TestJobs;
+import dev.finetune.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class TrainerConfigMapDependentResourceTest {
+  private final ObjectMapper json = new ObjectMapper();
+
+  @Test
+  void configHasEveryDefaultResolvedAndLocalPaths() throws Exception {
+    ConfigMap cm =
+        TrainerConfigMapDependentResource.desired(TestJobs.minimal(), OperatorConfig.defaults());
+    assertThat(cm.getMetadata().getName()).isEqualTo("demo-trainer-config");
+    assertThat(cm.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getController()).isTrue());
+    TrainerConfig config =
+        json.readValue(cm.getData().get("trainer-config.json"), TrainerConfig.class);
+
+    assertThat(config.schemaVersion()).isEqualTo(TrainerConfig.SCHEMA_VERSION);
+    assertThat(config.jobName()).isEqualTo("demo");
+    assertThat(config.model().source()).isEqualTo("hf://openai-community/gpt2");
+    assertThat(config.model().tokenFile()).isNull();
+    assertThat(config.model().dtype()).isEqualTo(ModelDtype.FLOAT32);
+    assertThat(config.data().train()).isEqualTo("/mnt/pvc/datasets/train.jsonl");
+    assertThat(config.data().format()).isEqualTo(DataFormat.TEXT);
+    assertThat(config.data().maxLength()).isEqualTo(1024);
+    assertThat(config.method()).isEqualTo(MethodType.FULL);
+    assertThat(config.lora()).isNull();
+    var h = config.hyperparameters();
+    assertThat(h.getEpochs()).isEqualTo(1);
+    assertThat(h.getBatchSize()).isEqualTo(8);
+    assertThat(h.getGradientAccumulationSteps()).isEqualTo(1);
+    assertThat(h.getLearningRate()).isEqualTo(2e-5);
+    assertThat(h.getWarmupSteps()).isZero();
+    assertThat(h.getScheduler()).isEqualTo(SchedulerType.LINEAR);
+    assertThat(h.getMaxGradNorm()).isEqualTo(1.0);
+    assertThat(h.getSeed()).isEqualTo(42L);
+    assertThat(config.checkpoints().dir()).isEqualTo("/workspace/checkpoints");
+    assertThat(config.checkpoints().everySteps()).isEqualTo(500);
+    assertThat(config.checkpoints().keepLast()).isEqualTo(3);
+    assertThat(config.outputDir()).isEqualTo("/workspace/output");
+    assertThat(config.progressPort()).isEqualTo(8000);
+    assertThat(config.terminationMessagePath()).isEqualTo("/dev/termination-log");
+  }
+
+  @Test
+  void loraExampleMapsLoraTokenAndOutput() throws Exception {
+    FineTuneJob job = TestJobs.fromFile(Path.of("../deploy/examples/lora-hub-model.yaml"));
+    TrainerConfig config =
+        json.readValue(
+            TrainerConfigMapDependentResource.desired(job, OperatorConfig.defaults())
+                .getData()
+                .get("trainer-config.json"),
+            TrainerConfig.class);
+    assertThat(config.method()).isEqualTo(MethodType.LORA);
+    assertThat(config.lora().getRank()).isEqualTo(16);
+    assertThat(config.lora().getAlpha()).isEqualTo(32.0);
+    assertThat(config.lora().getTargetModules())
+        .containsExactly("q_proj", "k_proj", "v_proj", "o_proj");
+    assertThat(config.model().tokenFile()).isEqualTo("/var/run/secrets/finetune/hub-token/token");
+    assertThat(config.data().validation()).isEqualTo("/mnt/pvc/datasets/support/valid.jsonl");
+    assertThat(config.outputDir()).isEqualTo("/mnt/pvc/models/support-bot-lora");
+    assertThat(config.hyperparameters().getWarmupRatio()).isEqualTo(0.03);
+    assertThat(config.hyperparameters().getWarmupSteps()).as("ratio given, no steps").isNull();
+  }
+
+  @Test
+  void loraDefaultsAndLoraLearningRate() throws Exception {
+    FineTuneJob job = TestJobs.minimalWith("method: {type: lora}");
+    TrainerConfig config = TrainerConfigFactory.create(job, OperatorConfig.defaults());
+    assertThat(config.lora().getRank()).isEqualTo(8);
+    assertThat(config.lora().getAlpha()).isEqualTo(16.0);
+    assertThat(config.lora().getDropout()).isEqualTo(0.0);
+    assertThat(config.lora().getTargetModules())
+        .as("chosen by the trainer per architecture")
+        .isNull();
+    assertThat(config.hyperparameters().getLearningRate()).isEqualTo(2e-4);
+  }
+
+  @Test
+  void workspaceClaimPathsMapToTheWorkspaceMount() {
+    FineTuneJob job =
+        TestJobs.minimalWith(
+            "checkpoints: {storage: {existingClaim: datasets}}\noutput: {source: pvc://datasets/out}");
+    TrainerConfig config = TrainerConfigFactory.create(job, OperatorConfig.defaults());
+    assertThat(config.data().train()).isEqualTo("/workspace/train.jsonl");
+    assertThat(config.outputDir()).isEqualTo("/workspace/out");
+    assertThat(TrainerVolumes.plan(job).claimMounts()).isEmpty();
+  }
+}
