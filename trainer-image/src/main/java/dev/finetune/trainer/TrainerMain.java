@@ -31,13 +31,6 @@ public final class TrainerMain {
           return 1;
         });
     cli.setExitCodeExceptionMapper(e -> TrainerExitCodes.CONFIG_ERROR);
-    String[] expanded;
-    try {
-      expanded = Commands.expandConfig(args);
-    } catch (TrainerException e) {
-      cli.getErr().println("error: " + e.getMessage());
-      return e.exitCode();
-    }
-    return cli.execute(expanded);
+    return cli.execute(args);
   }
 }

@@ -5,16 +5,38 @@
 package dev.finetune.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Optional;
 
 /** The shape of each JSONL line. */
 public enum DataFormat {
   /** {@code {"text": "..."}}: every token is learned. */
   @JsonProperty("text")
-  TEXT,
+  TEXT("text"),
   /** {@code {"prompt": "...", "completion": "..."}}: only completion tokens are learned. */
   @JsonProperty("promptCompletion")
-  PROMPT_COMPLETION,
+  PROMPT_COMPLETION("promptCompletion"),
   /** OpenAI fine-tuning chat JSONL ({@code messages}): only assistant turns are learned. */
   @JsonProperty("chat")
-  CHAT
+  CHAT("chat");
+
+  private final String wireName;
+
+  DataFormat(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /** The name in YAML, JSON and on the trainer's command line. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** The format named {@code name} (its wire name, or the constant's name in any case). */
+  public static Optional<DataFormat> byName(String name) {
+    for (DataFormat f : values()) {
+      if (f.wireName.equals(name) || f.name().equalsIgnoreCase(name)) {
+        return Optional.of(f);
+      }
+    }
+    return Optional.empty();
+  }
 }

@@ -4,6 +4,7 @@
  */
 package dev.finetune.operator.desired;
 
+import dev.finetune.api.protocol.TrainingDefaults;
 import dev.finetune.api.v1alpha1.CheckpointSpec;
 import dev.finetune.api.v1alpha1.DatasetSpec;
 import dev.finetune.api.v1alpha1.EarlyStopping;
@@ -22,28 +23,30 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The defaults of every optional spec field, in one place. The CRD's field descriptions state the
- * same values; {@code SpecDefaultsTest} keeps the two in step.
+ * The defaults of every optional spec field, in one place; the training ones are the trainer's own
+ * ({@link TrainingDefaults}, in the api module). The CRD's field descriptions state the same
+ * values; {@code SpecDefaultsTest} keeps the two in step.
  */
 public final class SpecDefaults {
   public static final ModelDtype DTYPE = ModelDtype.FLOAT32;
-  public static final int MAX_LENGTH = 1024;
+  public static final int MAX_LENGTH = TrainingDefaults.MAX_LENGTH;
   public static final MethodType METHOD = MethodType.FULL;
-  public static final int LORA_RANK = 8;
-  public static final double LORA_ALPHA = 16;
-  public static final double LORA_DROPOUT = 0;
-  public static final int EPOCHS = 1;
-  public static final int BATCH_SIZE = 8;
-  public static final int GRADIENT_ACCUMULATION_STEPS = 1;
-  public static final double LEARNING_RATE_FULL = 2e-5;
-  public static final double LEARNING_RATE_LORA = 2e-4;
-  public static final long WARMUP_STEPS = 0;
-  public static final SchedulerType SCHEDULER = SchedulerType.LINEAR;
-  public static final double WEIGHT_DECAY = 0;
-  public static final double MAX_GRAD_NORM = 1.0;
-  public static final long SEED = 42;
+  public static final int LORA_RANK = TrainingDefaults.LORA_RANK;
+  public static final double LORA_ALPHA = TrainingDefaults.LORA_ALPHA;
+  public static final double LORA_DROPOUT = TrainingDefaults.LORA_DROPOUT;
+  public static final int EPOCHS = TrainingDefaults.EPOCHS;
+  public static final int BATCH_SIZE = TrainingDefaults.BATCH_SIZE;
+  public static final int GRADIENT_ACCUMULATION_STEPS =
+      TrainingDefaults.GRADIENT_ACCUMULATION_STEPS;
+  public static final double LEARNING_RATE_FULL = TrainingDefaults.LEARNING_RATE_FULL;
+  public static final double LEARNING_RATE_LORA = TrainingDefaults.LEARNING_RATE_LORA;
+  public static final long WARMUP_STEPS = TrainingDefaults.WARMUP_STEPS;
+  public static final SchedulerType SCHEDULER = TrainingDefaults.SCHEDULER;
+  public static final double WEIGHT_DECAY = TrainingDefaults.WEIGHT_DECAY;
+  public static final double MAX_GRAD_NORM = TrainingDefaults.MAX_GRAD_NORM;
+  public static final long SEED = TrainingDefaults.SEED;
   public static final long CHECKPOINT_EVERY_STEPS = 500;
-  public static final int CHECKPOINT_KEEP_LAST = 3;
+  public static final int CHECKPOINT_KEEP_LAST = TrainingDefaults.CHECKPOINT_KEEP_LAST;
   public static final String STORAGE_SIZE = "20Gi";
   public static final RetainPolicy RETAIN_POLICY = RetainPolicy.RETAIN;
   public static final int GPUS = 1;

@@ -67,25 +67,24 @@ public final class TrainBenchmark {
         examples.add(new Example(i + 1, ids, scored, false));
       }
       TrainingOptions options =
-          new TrainingOptions(
-              batch,
-              1,
-              1,
-              steps + warmup,
-              1e-4,
-              0.0,
-              0.9,
-              0.999,
-              1e-8,
-              1.0,
-              LrSchedule.Kind.CONSTANT,
-              0,
-              0,
-              1,
-              false,
-              0,
-              1,
-              Path.of("unused"));
+          TrainingOptions.builder()
+              .optBatchSize(batch)
+              .optGradientAccumulationSteps(1)
+              .optEpochs(1)
+              .optMaxSteps(steps + warmup)
+              .optLearningRate(1e-4)
+              .optWeightDecay(0.0)
+              .optBeta1(0.9)
+              .optBeta2(0.999)
+              .optEps(1e-8)
+              .optMaxGradNorm(1.0)
+              .optScheduler(LrSchedule.Kind.CONSTANT)
+              .optWarmupSteps(0)
+              .optWarmupRatio(0)
+              .optSeed(1)
+              .optShuffle(false)
+              .optEvalEverySteps(0)
+              .build();
       List<Double> seconds = new ArrayList<>();
       List<Long> rss = new ArrayList<>();
       List<Double> losses = new ArrayList<>();

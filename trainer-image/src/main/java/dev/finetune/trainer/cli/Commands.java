@@ -23,11 +23,6 @@ import picocli.CommandLine.Command;
 public final class Commands {
   private Commands() {}
 
-  /** Replaces {@code train --config FILE} by the flags the file stands for. */
-  public static String[] expandConfig(String[] args) {
-    return args.length > 0 && args[0].equals("train") ? ConfigArguments.expand(args) : args;
-  }
-
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Commands());
     cli.setUsageHelpWidth(100);

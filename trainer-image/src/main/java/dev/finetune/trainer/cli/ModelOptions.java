@@ -5,9 +5,8 @@
 package dev.finetune.trainer.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.trainer.TrainerException;
-import dev.finetune.trainer.data.ChatRenderer;
-import dev.finetune.trainer.data.DataFormat;
 import dev.finetune.trainer.data.ExampleBuilder;
 import dev.finetune.trainer.data.TextTokenizer;
 import dev.finetune.trainer.model.LoraAdapter;
@@ -95,22 +94,17 @@ final class ModelOptions {
   }
 
   ExampleBuilder examples(TextTokenizer tokenizer, ModelLoader.LoadedModel loaded, int maxLength) {
-    int positions = loaded.block().config().maxPositions();
-    if (maxLength > positions) {
-      throw TrainerException.config(
-          "--max-length " + maxLength + " is longer than the model's " + positions + " positions");
-    }
-    return new ExampleBuilder(
-        tokenizer,
-        loaded.block().config().eosTokenId(),
-        maxLength,
-        ChatRenderer.forModel(modelDir()));
+    return ExampleBuilder.forModel(tokenizer, loaded, maxLength);
   }
 
   static final class FormatConverter implements picocli.CommandLine.ITypeConverter<DataFormat> {
     @Override
     public DataFormat convert(String value) {
-      return DataFormat.parse(value);
+      return DataFormat.byName(value)
+          .orElseThrow(
+              () ->
+                  TrainerException.config(
+                      "unknown data format \"" + value + "\" (text, promptCompletion or chat)"));
     }
   }
 }

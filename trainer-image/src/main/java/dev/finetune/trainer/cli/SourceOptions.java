@@ -4,22 +4,17 @@
  */
 package dev.finetune.trainer.cli;
 
-import dev.finetune.trainer.TrainerException;
-import dev.finetune.trainer.source.HttpFetcher;
-import dev.finetune.trainer.source.HubClient;
 import dev.finetune.trainer.source.SourceResolver;
-import java.io.IOException;
+import dev.finetune.trainer.source.SourceSettings;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Where downloads come from and go: the Hub endpoint, the token, the cache. */
 final class SourceOptions {
   @Option(
       names = "--hf-endpoint",
-      defaultValue = "${env:HF_ENDPOINT:-https://huggingface.co}",
+      defaultValue = "${env:HF_ENDPOINT:-" + SourceSettings.DEFAULT_ENDPOINT + "}",
       description = "Hugging Face Hub endpoint (default: $HF_ENDPOINT or the public Hub).")
   URI endpoint;
 
@@ -38,42 +33,21 @@ final class SourceOptions {
 
   @Option(
       names = "--download-attempts",
-      defaultValue = "5",
+      defaultValue = "" + SourceSettings.DEFAULT_ATTEMPTS,
       description = "Tries per file; each one resumes the partial file (default ${DEFAULT-VALUE}).")
   int attempts;
 
   private SourceResolver resolver;
 
+  /** What these options say. */
+  SourceSettings settings() {
+    return new SourceSettings(endpoint, tokenFile, cacheDir, attempts);
+  }
+
   SourceResolver resolver() {
     if (resolver == null) {
-      Duration backoff = Duration.ofSeconds(2);
-      HttpFetcher hubHttp = new HttpFetcher(endpoint.getHost(), token(), attempts, backoff);
-      HttpFetcher plain = new HttpFetcher(null, null, attempts, backoff);
-      resolver = new SourceResolver(cache(), new HubClient(endpoint, hubHttp), plain);
+      resolver = settings().resolver();
     }
     return resolver;
-  }
-
-  private String token() {
-    if (tokenFile != null) {
-      try {
-        String token = Files.readString(tokenFile).strip();
-        return token.isEmpty() ? null : token;
-      } catch (IOException e) {
-        throw TrainerException.config("cannot read the token file " + tokenFile);
-      }
-    }
-    String env = System.getenv("HF_TOKEN");
-    return env == null || env.isBlank() ? null : env.strip();
-  }
-
-  private Path cache() {
-    if (cacheDir != null) {
-      return cacheDir;
-    }
-    String home = System.getenv("HF_HOME");
-    return home != null && !home.isBlank()
-        ? Path.of(home, "finetune")
-        : Path.of(System.getProperty("user.home"), ".cache", "huggingface", "finetune");
   }
 }

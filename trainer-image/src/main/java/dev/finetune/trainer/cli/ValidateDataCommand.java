@@ -7,8 +7,8 @@ package dev.finetune.trainer.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.finetune.api.protocol.TrainerExitCodes;
+import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.trainer.data.ChatRenderer;
-import dev.finetune.trainer.data.DataFormat;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.ExampleBuilder;
 import dev.finetune.trainer.data.JsonlScan;
@@ -65,7 +65,7 @@ final class ValidateDataCommand implements Callable<Integer> {
     }
     ObjectNode summary = new ObjectMapper().createObjectNode();
     summary.put("file", data.toString());
-    summary.put("format", format.cliName());
+    summary.put("format", format.wireName());
     summary.put("lines", scan.lines());
     summary.put("valid", scan.records().size());
     summary.put("invalid", scan.errors().size());

@@ -4,6 +4,7 @@
  */
 package dev.finetune.trainer.data;
 
+import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.trainer.TrainerException;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,6 +5,9 @@
 package dev.finetune.trainer.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.finetune.api.v1alpha1.DataFormat;
+import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.model.ModelLoader;
 import java.util.Arrays;
 
 /**
@@ -18,6 +21,24 @@ public final class ExampleBuilder {
   private final int eosTokenId;
   private final int maxLength;
   private final ChatRenderer chat;
+
+  /**
+   * Examples for a loaded model: its end-of-text token and chat template, at most {@code maxLength}
+   * tokens each, which must fit the model's positions.
+   */
+  public static ExampleBuilder forModel(
+      TextTokenizer tokenizer, ModelLoader.LoadedModel model, int maxLength) {
+    int positions = model.block().config().maxPositions();
+    if (maxLength > positions) {
+      throw TrainerException.config(
+          "--max-length " + maxLength + " is longer than the model's " + positions + " positions");
+    }
+    return new ExampleBuilder(
+        tokenizer,
+        model.block().config().eosTokenId(),
+        maxLength,
+        ChatRenderer.forModel(model.directory()));
+  }
 
   public ExampleBuilder(TextTokenizer tokenizer, int eosTokenId, int maxLength, ChatRenderer chat) {
     this.tokenizer = tokenizer;

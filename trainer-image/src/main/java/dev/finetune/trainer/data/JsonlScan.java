@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.trainer.TrainerException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

@@ -5,6 +5,7 @@
 package dev.finetune.trainer.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.finetune.api.v1alpha1.DataFormat;
 import java.util.Optional;
 import java.util.Set;
 

@@ -4,14 +4,18 @@
  */
 package dev.finetune.trainer.train;
 
-import java.nio.file.Path;
+import dev.finetune.api.protocol.TrainingDefaults;
+import java.util.Locale;
 
 /**
- * How to train, independent of where the options came from (flags or the operator's config).
+ * How the loop trains (the optimizer, the schedule, the data order), independent of where the
+ * settings came from. Build with {@link #builder()}: unset fields take {@link TrainingDefaults}.
  *
  * @param epochs passes over the data (ignored when maxSteps is set)
  * @param maxSteps optimizer steps, or 0 to run whole epochs
  * @param maxGradNorm global-norm clipping threshold, or 0 for none
+ * @param warmupSteps linear warmup steps (used when warmupRatio is 0)
+ * @param warmupRatio warmup as a fraction of all steps, or 0
  * @param evalEverySteps evaluation interval, or 0 for once per epoch (when eval data is given)
  */
 public record TrainingOptions(
@@ -30,6 +34,136 @@ public record TrainingOptions(
     double warmupRatio,
     long seed,
     boolean shuffle,
-    long evalEverySteps,
-    int logEverySteps,
-    Path outputDir) {}
+    long evalEverySteps) {
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The learning-rate schedule named as in the CRD and on the command line. */
+  public static LrSchedule.Kind scheduler(String name) {
+    return LrSchedule.Kind.valueOf(name.toUpperCase(Locale.ROOT));
+  }
+
+  /** Every field starts at its default; {@code optX} changes one. */
+  public static final class Builder {
+    private int batchSize = TrainingDefaults.BATCH_SIZE;
+    private int gradientAccumulationSteps = TrainingDefaults.GRADIENT_ACCUMULATION_STEPS;
+    private int epochs = TrainingDefaults.EPOCHS;
+    private long maxSteps;
+    private double learningRate = TrainingDefaults.LEARNING_RATE_FULL;
+    private double weightDecay = TrainingDefaults.WEIGHT_DECAY;
+    private double beta1 = TrainingDefaults.ADAM_BETA1;
+    private double beta2 = TrainingDefaults.ADAM_BETA2;
+    private double eps = TrainingDefaults.ADAM_EPS;
+    private double maxGradNorm = TrainingDefaults.MAX_GRAD_NORM;
+    private LrSchedule.Kind scheduler = scheduler(TrainingDefaults.SCHEDULER.name());
+    private long warmupSteps = TrainingDefaults.WARMUP_STEPS;
+    private double warmupRatio = TrainingDefaults.WARMUP_RATIO;
+    private long seed = TrainingDefaults.SEED;
+    private boolean shuffle = true;
+    private long evalEverySteps;
+
+    private Builder() {}
+
+    public Builder optBatchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    public Builder optGradientAccumulationSteps(int steps) {
+      this.gradientAccumulationSteps = steps;
+      return this;
+    }
+
+    public Builder optEpochs(int epochs) {
+      this.epochs = epochs;
+      return this;
+    }
+
+    public Builder optMaxSteps(long maxSteps) {
+      this.maxSteps = maxSteps;
+      return this;
+    }
+
+    public Builder optLearningRate(double learningRate) {
+      this.learningRate = learningRate;
+      return this;
+    }
+
+    public Builder optWeightDecay(double weightDecay) {
+      this.weightDecay = weightDecay;
+      return this;
+    }
+
+    public Builder optBeta1(double beta1) {
+      this.beta1 = beta1;
+      return this;
+    }
+
+    public Builder optBeta2(double beta2) {
+      this.beta2 = beta2;
+      return this;
+    }
+
+    public Builder optEps(double eps) {
+      this.eps = eps;
+      return this;
+    }
+
+    public Builder optMaxGradNorm(double maxGradNorm) {
+      this.maxGradNorm = maxGradNorm;
+      return this;
+    }
+
+    public Builder optScheduler(LrSchedule.Kind scheduler) {
+      this.scheduler = scheduler;
+      return this;
+    }
+
+    public Builder optWarmupSteps(long warmupSteps) {
+      this.warmupSteps = warmupSteps;
+      return this;
+    }
+
+    public Builder optWarmupRatio(double warmupRatio) {
+      this.warmupRatio = warmupRatio;
+      return this;
+    }
+
+    public Builder optSeed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder optShuffle(boolean shuffle) {
+      this.shuffle = shuffle;
+      return this;
+    }
+
+    public Builder optEvalEverySteps(long evalEverySteps) {
+      this.evalEverySteps = evalEverySteps;
+      return this;
+    }
+
+    public TrainingOptions build() {
+      return new TrainingOptions(
+          batchSize,
+          gradientAccumulationSteps,
+          epochs,
+          maxSteps,
+          learningRate,
+          weightDecay,
+          beta1,
+          beta2,
+          eps,
+          maxGradNorm,
+          scheduler,
+          warmupSteps,
+          warmupRatio,
+          seed,
+          shuffle,
+          evalEverySteps);
+    }
+  }
+}

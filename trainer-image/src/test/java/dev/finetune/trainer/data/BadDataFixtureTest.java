@@ -7,6 +7,7 @@ package dev.finetune.trainer.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.finetune.api.testing.Fixtures;
+import dev.finetune.api.v1alpha1.DataFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;

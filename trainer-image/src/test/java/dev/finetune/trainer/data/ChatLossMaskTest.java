@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.api.testing.Fixtures;
+import dev.finetune.api.v1alpha1.DataFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ package dev.finetune.trainer.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.finetune.api.v1alpha1.DataFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

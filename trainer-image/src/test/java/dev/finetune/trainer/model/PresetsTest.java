@@ -57,7 +57,7 @@ class PresetsTest {
         examples.add(
             builder.build(
                 new dev.finetune.trainer.data.JsonlScan.Record(i + 1, json),
-                dev.finetune.trainer.data.DataFormat.TEXT));
+                dev.finetune.api.v1alpha1.DataFormat.TEXT));
       }
       double loss = new Evaluator(4).evaluate(model.block(), examples, manager).loss();
       assertThat(loss).as("untrained: about ln(257)").isCloseTo(Math.log(257), within(0.1));

@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDManager;
 import dev.finetune.api.protocol.TrainerExitCodes;
 import dev.finetune.api.testing.Fixtures;
+import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.ChatRenderer;
-import dev.finetune.trainer.data.DataFormat;
 import dev.finetune.trainer.data.Datasets;
 import dev.finetune.trainer.data.ExampleBuilder;
 import dev.finetune.trainer.data.TextTokenizer;
@@ -37,25 +37,24 @@ class DivergenceGuardTest {
               .examples()
               .subList(0, 4);
       TrainingOptions options =
-          new TrainingOptions(
-              2,
-              1,
-              1,
-              0,
-              1e-3,
-              0,
-              0.9,
-              0.999,
-              1e-8,
-              1.0,
-              LrSchedule.Kind.CONSTANT,
-              0,
-              0,
-              1,
-              false,
-              0,
-              1,
-              Path.of("unused"));
+          TrainingOptions.builder()
+              .optBatchSize(2)
+              .optGradientAccumulationSteps(1)
+              .optEpochs(1)
+              .optMaxSteps(0)
+              .optLearningRate(1e-3)
+              .optWeightDecay(0)
+              .optBeta1(0.9)
+              .optBeta2(0.999)
+              .optEps(1e-8)
+              .optMaxGradNorm(1.0)
+              .optScheduler(LrSchedule.Kind.CONSTANT)
+              .optWarmupSteps(0)
+              .optWarmupRatio(0)
+              .optSeed(1)
+              .optShuffle(false)
+              .optEvalEverySteps(0)
+              .build();
       assertThatThrownBy(
               () ->
                   new TrainingLoop(loaded.block(), new FullWeights(loaded), options, manager)

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import dev.finetune.api.testing.Fixtures;
+import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.trainer.data.ChatRenderer;
-import dev.finetune.trainer.data.DataFormat;
 import dev.finetune.trainer.data.Datasets;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.ExampleBuilder;
@@ -140,25 +140,24 @@ class LoraTrainingTest {
               .examples()
               .subList(0, 16);
       TrainingOptions options =
-          new TrainingOptions(
-              4,
-              1,
-              1,
-              4,
-              1e-2,
-              0.01,
-              0.9,
-              0.999,
-              1e-8,
-              1.0,
-              LrSchedule.Kind.CONSTANT,
-              0,
-              0,
-              7,
-              false,
-              0,
-              1,
-              Path.of("unused"));
+          TrainingOptions.builder()
+              .optBatchSize(4)
+              .optGradientAccumulationSteps(1)
+              .optEpochs(1)
+              .optMaxSteps(4)
+              .optLearningRate(1e-2)
+              .optWeightDecay(0.01)
+              .optBeta1(0.9)
+              .optBeta2(0.999)
+              .optEps(1e-8)
+              .optMaxGradNorm(1.0)
+              .optScheduler(LrSchedule.Kind.CONSTANT)
+              .optWarmupSteps(0)
+              .optWarmupRatio(0)
+              .optSeed(7)
+              .optShuffle(false)
+              .optEvalEverySteps(0)
+              .build();
       new TrainingLoop(loaded.block(), weights, options, manager)
           .run(examples, records::add, s -> {});
     }

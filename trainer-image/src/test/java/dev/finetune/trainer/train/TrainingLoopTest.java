@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
 import dev.finetune.api.testing.Fixtures;
+import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.trainer.data.ChatRenderer;
-import dev.finetune.trainer.data.DataFormat;
 import dev.finetune.trainer.data.Datasets;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.ExampleBuilder;
@@ -93,25 +93,24 @@ class TrainingLoopTest {
               .examples()
               .subList(0, 16);
       TrainingOptions options =
-          new TrainingOptions(
-              batch,
-              accumulation,
-              1,
-              3,
-              1e-3,
-              0.01,
-              0.9,
-              0.999,
-              1e-8,
-              1.0,
-              LrSchedule.Kind.LINEAR,
-              1,
-              0,
-              seed,
-              shuffle,
-              0,
-              1,
-              Path.of("unused"));
+          TrainingOptions.builder()
+              .optBatchSize(batch)
+              .optGradientAccumulationSteps(accumulation)
+              .optEpochs(1)
+              .optMaxSteps(3)
+              .optLearningRate(1e-3)
+              .optWeightDecay(0.01)
+              .optBeta1(0.9)
+              .optBeta2(0.999)
+              .optEps(1e-8)
+              .optMaxGradNorm(1.0)
+              .optScheduler(LrSchedule.Kind.LINEAR)
+              .optWarmupSteps(1)
+              .optWarmupRatio(0)
+              .optSeed(seed)
+              .optShuffle(shuffle)
+              .optEvalEverySteps(0)
+              .build();
       new TrainingLoop(loaded.block(), new FullWeights(loaded), options, manager)
           .run(examples, records::add, s -> {});
     }

@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.finetune.api.testing.Fixtures;
+import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.trainer.data.ChatRenderer;
-import dev.finetune.trainer.data.DataFormat;
 import dev.finetune.trainer.data.Datasets;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.ExampleBuilder;
@@ -56,25 +56,24 @@ class TrainingParityFixtureTest {
                   false)
               .examples();
       TrainingOptions options =
-          new TrainingOptions(
-              parity.get("batch_size").asInt(),
-              1,
-              1,
-              parity.get("steps").asLong(),
-              optimizer.get("lr").asDouble(),
-              optimizer.get("weight_decay").asDouble(),
-              optimizer.get("betas").get(0).asDouble(),
-              optimizer.get("betas").get(1).asDouble(),
-              optimizer.get("eps").asDouble(),
-              0,
-              LrSchedule.Kind.CONSTANT,
-              0,
-              0,
-              42,
-              false,
-              0,
-              1,
-              out);
+          TrainingOptions.builder()
+              .optBatchSize(parity.get("batch_size").asInt())
+              .optGradientAccumulationSteps(1)
+              .optEpochs(1)
+              .optMaxSteps(parity.get("steps").asLong())
+              .optLearningRate(optimizer.get("lr").asDouble())
+              .optWeightDecay(optimizer.get("weight_decay").asDouble())
+              .optBeta1(optimizer.get("betas").get(0).asDouble())
+              .optBeta2(optimizer.get("betas").get(1).asDouble())
+              .optEps(optimizer.get("eps").asDouble())
+              .optMaxGradNorm(0)
+              .optScheduler(LrSchedule.Kind.CONSTANT)
+              .optWarmupSteps(0)
+              .optWarmupRatio(0)
+              .optSeed(42)
+              .optShuffle(false)
+              .optEvalEverySteps(0)
+              .build();
       new TrainingLoop(model.block(), new FullWeights(model), options, manager)
           .run(examples, records::add, step -> {});
 

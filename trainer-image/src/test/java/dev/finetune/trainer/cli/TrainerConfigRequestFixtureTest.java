@@ -20,17 +20,22 @@ import dev.finetune.api.v1alpha1.ModelDtype;
 import dev.finetune.api.v1alpha1.SchedulerType;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.TrainerMain;
+import dev.finetune.trainer.train.LrSchedule;
+import dev.finetune.trainer.train.TerminationMessage;
+import dev.finetune.trainer.train.TrainRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code train --config}: the operator's trainer config, mapped to the same flags a user types. */
-class ConfigArgumentsFixtureTest {
+/**
+ * {@code train --config}: the operator's trainer config, mapped field by field to a TrainRequest.
+ */
+class TrainerConfigRequestFixtureTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void configMapsToFlags() {
+  void configMapsToTheRequest() {
     Hyperparameters h = new Hyperparameters();
     h.setMaxSteps(3L);
     h.setBatchSize(4);
@@ -39,21 +44,21 @@ class ConfigArgumentsFixtureTest {
     h.setMaxGradNorm(1.0);
     h.setSeed(7L);
     TrainerConfig config = config(MethodType.FULL, h, "/data/train.jsonl", "/data/valid.jsonl");
-    assertThat(ConfigArguments.flags(config))
-        .containsSubsequence("--model", "/models/m")
-        .containsSubsequence("--hf-token-file", "/var/run/secrets/hub/token")
-        .containsSubsequence("--data", "/data/train.jsonl")
-        .containsSubsequence("--format", "text")
-        .containsSubsequence("--max-length", "64")
-        .containsSubsequence("--eval-data", "/data/valid.jsonl")
-        .containsSubsequence("--max-steps", "3")
-        .containsSubsequence("--batch-size", "4")
-        .containsSubsequence("--learning-rate", "0.001")
-        .containsSubsequence("--scheduler", "constant")
-        .containsSubsequence("--seed", "7")
-        .containsSubsequence("--output", "/out")
-        .containsSubsequence("--termination-message-path", "/dev/termination-log")
-        .containsSubsequence("--progress-port", "8000");
+    TrainRequest r = TrainerConfigRequest.builder(config).build();
+    assertThat(r.model()).isEqualTo("/models/m");
+    assertThat(r.sources().tokenFile()).isEqualTo(Path.of("/var/run/secrets/hub/token"));
+    assertThat(r.data()).isEqualTo("/data/train.jsonl");
+    assertThat(r.format()).isEqualTo(DataFormat.TEXT);
+    assertThat(r.maxLength()).isEqualTo(64);
+    assertThat(r.evalData()).isEqualTo("/data/valid.jsonl");
+    assertThat(r.training().maxSteps()).isEqualTo(3);
+    assertThat(r.training().batchSize()).isEqualTo(4);
+    assertThat(r.training().learningRate()).isEqualTo(0.001);
+    assertThat(r.training().scheduler()).isEqualTo(LrSchedule.Kind.CONSTANT);
+    assertThat(r.training().seed()).isEqualTo(7);
+    assertThat(r.output()).isEqualTo(Path.of("/out"));
+    assertThat(r.terminationMessagePath()).isEqualTo(Path.of("/dev/termination-log"));
+    assertThat(r.progressPort()).isEqualTo(8000);
   }
 
   @Test
@@ -77,13 +82,13 @@ class ConfigArgumentsFixtureTest {
             base.outputDir(),
             base.progressPort(),
             base.terminationMessagePath());
-    assertThat(ConfigArguments.flags(config))
-        .containsSubsequence("--method", "lora")
-        .containsSubsequence("--lora-rank", "16")
-        .containsSubsequence("--lora-alpha", "32.0")
-        .containsSubsequence("--lora-dropout", "0.05")
-        .containsSubsequence("--lora-target-modules", "q_proj,k_proj");
-    assertThat(ConfigArguments.flags(base)).doesNotContain("--lora-target-modules");
+    TrainRequest r = TrainerConfigRequest.builder(config).build();
+    assertThat(r.method()).isEqualTo(MethodType.LORA);
+    assertThat(r.loraRank()).isEqualTo(16);
+    assertThat(r.loraAlpha()).isEqualTo(32.0);
+    assertThat(r.loraDropout()).isEqualTo(0.05);
+    assertThat(r.loraTargetModules()).containsExactly("q_proj", "k_proj");
+    assertThat(TrainerConfigRequest.builder(base).build().loraTargetModules()).isNull();
   }
 
   @Test
@@ -102,7 +107,7 @@ class ConfigArgumentsFixtureTest {
             base.outputDir(),
             base.progressPort(),
             base.terminationMessagePath());
-    assertThatThrownBy(() -> ConfigArguments.flags(packing))
+    assertThatThrownBy(() -> TrainerConfigRequest.builder(packing))
         .isInstanceOf(TrainerException.class)
         .hasMessage("packing is not supported by this trainer yet");
   }

@@ -2,11 +2,10 @@
  * Copyright 2026 The finetune-operator Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.finetune.trainer.cli;
+package dev.finetune.trainer.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.api.protocol.TrainerResult;
-import dev.finetune.trainer.train.StepRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,15 +15,15 @@ import java.util.List;
  * The final result as a small JSON file: Kubernetes keeps a container's termination message (at
  * most 4096 bytes), so the operator learns the outcome even if it missed the last progress poll.
  */
-final class TerminationMessage {
+public final class TerminationMessage {
   /** Kubernetes' limit is 4096 bytes; the error text is cut well below it. */
-  static final int MAX_ERROR = 1024;
+  public static final int MAX_ERROR = 1024;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private TerminationMessage() {}
 
-  static TrainerResult success(Path finalDir, String layout, List<StepRecord> history) {
+  public static TrainerResult success(Path finalDir, String layout, List<StepRecord> history) {
     Double trainLoss = null;
     Double evalLoss = null;
     long tokens = 0;
@@ -43,7 +42,7 @@ final class TerminationMessage {
         "Succeeded", finalDir.toString(), layout, trainLoss, evalLoss, tokens, steps, null);
   }
 
-  static TrainerResult failure(Path output, RuntimeException e) {
+  public static TrainerResult failure(Path output, RuntimeException e) {
     String message = String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
     if (message.length() > MAX_ERROR) {
       message = message.substring(0, MAX_ERROR - 3) + "...";
@@ -53,7 +52,7 @@ final class TerminationMessage {
   }
 
   /** Writes the result; a failure to write is reported but never hides the run's own outcome. */
-  static void write(Path path, TrainerResult result) {
+  public static void write(Path path, TrainerResult result) {
     if (path == null) {
       return;
     }

@@ -1,0 +1,137 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.protocol.TrainerConfig;
+import dev.finetune.api.v1alpha1.Hyperparameters;
+import dev.finetune.api.v1alpha1.LoraSpec;
+import dev.finetune.api.v1alpha1.MethodType;
+import dev.finetune.api.v1alpha1.ModelDtype;
+import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.train.TrainRequest;
+import dev.finetune.trainer.train.TrainingOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * {@code train --config FILE}: the operator's {@link TrainerConfig} as a {@link TrainRequest},
+ * field by field (flags given beside it override). What the trainer cannot do yet is refused with a
+ * configuration error, never silently dropped.
+ */
+final class TrainerConfigRequest {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private TrainerConfigRequest() {}
+
+  static TrainerConfig read(Path file) {
+    TrainerConfig config;
+    try {
+      config = JSON.readValue(file.toFile(), TrainerConfig.class);
+    } catch (IOException e) {
+      throw TrainerException.config(
+          "cannot read the trainer config " + file + ": " + e.getMessage());
+    }
+    if (config.schemaVersion() != TrainerConfig.SCHEMA_VERSION) {
+      throw TrainerException.config(
+          file
+              + ": schemaVersion "
+              + config.schemaVersion()
+              + " is not supported (expected "
+              + TrainerConfig.SCHEMA_VERSION
+              + ")");
+    }
+    return config;
+  }
+
+  /** A builder holding everything {@code c} says. */
+  static TrainRequest.Builder builder(TrainerConfig c) {
+    TrainRequest.Builder b = TrainRequest.builder();
+    // Where a refusal below is reported, so it reaches the FineTuneJob's status.
+    given(c.terminationMessagePath(), p -> b.optTerminationMessagePath(Path.of(p)));
+    given(c.outputDir(), o -> b.setOutput(Path.of(o)));
+    String model = required(c.model() == null ? null : c.model().source(), "model.source");
+    TrainerConfig.Data data = c.data();
+    if (data == null) {
+      throw TrainerException.config("the trainer config has no data section");
+    }
+    if (data.packing()) {
+      throw unsupported("packing");
+    }
+    if (data.validationSplit() != null) {
+      throw unsupported("validationSplit (give a validation file instead)");
+    }
+    b.setModel(model);
+    if (c.model().tokenFile() != null) {
+      b.optHubTokenFile(Path.of(c.model().tokenFile()));
+    }
+    b.setData(required(data.train(), "data.train"));
+    b.setFormat(required(data.format(), "data.format"));
+    b.optMaxLength(data.maxLength());
+    given(data.validation(), b::optEvalData);
+    Hyperparameters h = c.hyperparameters() == null ? new Hyperparameters() : c.hyperparameters();
+    if (h.getEarlyStopping() != null) {
+      throw unsupported("early stopping");
+    }
+    TrainingOptions.Builder t = b.training();
+    if (h.getMaxSteps() != null) {
+      t.optMaxSteps(h.getMaxSteps());
+    } else {
+      given(h.getEpochs(), t::optEpochs);
+    }
+    given(h.getBatchSize(), t::optBatchSize);
+    given(h.getGradientAccumulationSteps(), t::optGradientAccumulationSteps);
+    given(h.getLearningRate(), b::optLearningRate);
+    given(h.getWarmupSteps(), t::optWarmupSteps);
+    given(h.getWarmupRatio(), t::optWarmupRatio);
+    given(h.getScheduler(), s -> t.optScheduler(TrainingOptions.scheduler(s.name())));
+    given(h.getWeightDecay(), t::optWeightDecay);
+    given(h.getMaxGradNorm(), t::optMaxGradNorm);
+    given(h.getSeed(), t::optSeed);
+    given(h.getEvalEverySteps(), t::optEvalEverySteps);
+    if (c.method() == MethodType.LORA) {
+      b.optMethod(MethodType.LORA);
+      LoraSpec lora = c.lora() == null ? new LoraSpec() : c.lora();
+      given(lora.getRank(), b::optLoraRank);
+      given(lora.getAlpha(), b::optLoraAlpha);
+      given(lora.getDropout(), b::optLoraDropout);
+      if (lora.getTargetModules() != null && !lora.getTargetModules().isEmpty()) {
+        b.optLoraTargetModules(lora.getTargetModules());
+      }
+    }
+    required(c.outputDir(), "outputDir");
+    b.optProgressPort(c.progressPort());
+    if (c.model().dtype() != null && c.model().dtype() != ModelDtype.FLOAT32) {
+      System.err.println(
+          "note: training runs in float32; dtype " + c.model().dtype() + " is not applied yet");
+    }
+    if (c.checkpoints() != null) {
+      b.optCheckpointDir(Path.of(c.checkpoints().dir()));
+      b.optSaveEverySteps(c.checkpoints().everySteps());
+      b.optSaveTotalLimit(c.checkpoints().keepLast());
+    }
+    return b;
+  }
+
+  private static TrainerException unsupported(String what) {
+    return TrainerException.config(what + " is not supported by this trainer yet");
+  }
+
+  private static <T> T required(T value, String field) {
+    if (value == null) {
+      throw TrainerException.config("the trainer config has no " + field);
+    }
+    return value;
+  }
+
+  private static <T> void given(T value, Consumer<T> setter) {
+    if (value != null) {
+      setter.accept(value);
+    }
+  }
+}

@@ -1,0 +1,195 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.train;
+
+import ai.djl.ndarray.NDManager;
+import dev.finetune.api.protocol.TrainerResult;
+import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.data.Datasets;
+import dev.finetune.trainer.data.Example;
+import dev.finetune.trainer.data.ExampleBuilder;
+import dev.finetune.trainer.data.TextTokenizer;
+import dev.finetune.trainer.model.CausalLmBlock;
+import dev.finetune.trainer.model.Gpt2Block;
+import dev.finetune.trainer.model.LoraAdapter;
+import dev.finetune.trainer.model.LoraConfig;
+import dev.finetune.trainer.model.ModelLoader;
+import dev.finetune.trainer.source.SourceResolver;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One training run from a {@link TrainRequest} to its {@link TrainerResult}: loads the model and
+ * the data, resumes from the newest complete checkpoint, trains with checkpointing and evaluation
+ * as listeners (plus the caller's: progress, console, stop signal), and saves {@code final/} (and
+ * {@code merged/}) with {@code trainer_state.json}.
+ */
+public final class TrainRunner {
+  /** 128 + SIGTERM, as a shell reports a process ended by the signal. */
+  public static final int STOPPED_EXIT_CODE = 143;
+
+  private final TrainRequest request;
+
+  public TrainRunner(TrainRequest request) {
+    this.request = request;
+  }
+
+  /**
+   * Trains; the listeners are called in order, before the run's own checkpointing and evaluation.
+   *
+   * @throws TrainerException on bad configuration or data, and with exit code 143 when a listener
+   *     stopped the run early (its checkpoint is saved)
+   */
+  public TrainerResult run(List<TrainingListener> listeners) {
+    SourceResolver sources = request.sources().resolver();
+    Path modelDir = sources.model(request.model());
+    try (NDManager manager = NDManager.newBaseManager();
+        TextTokenizer tokenizer = TextTokenizer.load(modelDir)) {
+      ModelLoader.LoadedModel model = ModelLoader.load(modelDir, manager);
+      if (request.adapter() != null) {
+        model.block().setAdapter(LoraAdapter.load(request.adapter(), model.block(), manager));
+      }
+      ExampleBuilder builder = ExampleBuilder.forModel(tokenizer, model, request.maxLength());
+      Path dataFile = sources.dataFile(request.data());
+      Datasets.Loaded train =
+          Datasets.load(dataFile, request.format(), builder, request.skipInvalidLines());
+      if (!train.skipped().isEmpty()) {
+        System.err.println(
+            "skipped "
+                + train.skipped().size()
+                + " invalid line(s): "
+                + Datasets.describe(dataFile, train.skipped()));
+      }
+      List<Example> eval = List.of();
+      if (request.evalData() != null) {
+        ExampleBuilder evalBuilder =
+            request.evalMaxLength() == null
+                ? builder
+                : ExampleBuilder.forModel(tokenizer, model, request.evalMaxLength());
+        eval =
+            Datasets.load(
+                    sources.dataFile(request.evalData()), request.format(), evalBuilder, false)
+                .examples();
+      }
+      TrainedWeights trained = trainedWeights(model, manager);
+      return train(model.block(), trained, train.examples(), eval, manager, listeners);
+    }
+  }
+
+  private TrainedWeights trainedWeights(ModelLoader.LoadedModel model, NDManager manager) {
+    if (!request.lora()) {
+      return new FullWeights(model);
+    }
+    List<String> targets =
+        Optional.ofNullable(request.loraTargetModules()).orElse(defaultTargets(model.block()));
+    LoraConfig config =
+        new LoraConfig(request.loraRank(), request.loraAlpha(), request.loraDropout(), targets);
+    LoraAdapter adapter =
+        LoraAdapter.create(model.block(), config, request.training().seed(), manager);
+    model.block().setAdapter(adapter);
+    System.out.println(
+        "LoRA r="
+            + config.rank()
+            + " alpha="
+            + config.alpha()
+            + " on "
+            + adapter.modules().size()
+            + " modules ("
+            + String.join(",", targets)
+            + ")");
+    return new LoraWeights(model, adapter, config, request.baseModelName());
+  }
+
+  /** PEFT's defaults: the attention query and value projections. */
+  static List<String> defaultTargets(CausalLmBlock block) {
+    return block instanceof Gpt2Block ? List.of("c_attn") : List.of("q_proj", "v_proj");
+  }
+
+  private TrainerResult train(
+      CausalLmBlock model,
+      TrainedWeights trained,
+      List<Example> examples,
+      List<Example> eval,
+      NDManager manager,
+      List<TrainingListener> callerListeners) {
+    TrainingLoop loop = new TrainingLoop(model, trained, request.training(), manager);
+    CheckpointStore checkpoints =
+        new CheckpointStore(request.checkpoints(), request.saveTotalLimit());
+    List<StepRecord> history = new ArrayList<>();
+    long start = 0;
+    Optional<Path> latest = checkpoints.latest();
+    if (latest.isPresent()) {
+      CheckpointStore.Restored restored =
+          checkpoints.restore(latest.get(), trained, loop.optimizer(), manager);
+      start = restored.step();
+      history.addAll(restored.history());
+      System.out.println("resuming from " + restored.path() + " (step " + start + ")");
+    }
+    List<TrainingListener> listeners = new ArrayList<>(callerListeners);
+    listeners.add(new CheckpointListener(checkpoints, request.saveEverySteps()));
+    listeners.add(new EvaluationListener(new Evaluator(request.training().batchSize()), eval));
+    TrainingRun run =
+        new TrainingRun(
+            model,
+            trained,
+            loop.optimizer(),
+            manager,
+            start,
+            loop.totalSteps(examples.size()),
+            loop.stepsPerEpoch(examples.size()),
+            latest.isPresent(),
+            history,
+            listeners);
+    long done;
+    try {
+      run.begin();
+      done = loop.run(examples, start, run::step, run::evaluationDue, run::stopRequested);
+      run.end(done);
+    } finally {
+      closeAll(listeners);
+    }
+    return finish(run, done);
+  }
+
+  private TrainerResult finish(TrainingRun run, long done) {
+    long total = run.totalSteps();
+    if (done < total) {
+      System.err.println("stopped by SIGTERM after step " + done + "; saved checkpoint-" + done);
+      throw new TrainerException(
+          "stopped by SIGTERM after step "
+              + done
+              + " of "
+              + total
+              + "; checkpoint-"
+              + done
+              + " holds the run and the next start resumes from it",
+          STOPPED_EXIT_CODE);
+    }
+    Path finalDir = request.output().resolve("final");
+    run.trained().write(finalDir);
+    run.state(total).write(request.output().resolve("trainer_state.json"));
+    System.out.println("saved the " + run.trained().layout() + " to " + finalDir);
+    if (request.mergeAdapter() && run.trained() instanceof LoraWeights loraWeights) {
+      Path merged = request.output().resolve("merged");
+      loraWeights.writeMerged(merged);
+      System.out.println("saved the merged model to " + merged);
+    }
+    return TerminationMessage.success(finalDir, run.trained().layout(), run.history());
+  }
+
+  private static void closeAll(List<TrainingListener> listeners) {
+    for (TrainingListener listener : listeners) {
+      if (listener instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          System.err.println("warning: closing " + listener + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.train;
+
+import java.nio.file.Path;
+
+/**
+ * Something that follows a training run, in the style of DJL's {@code TrainingListener}: the loop
+ * trains, and checkpointing, evaluation, progress reporting and the stop signal listen beside it.
+ * Listeners are called in the order they were given, on the training thread.
+ */
+public interface TrainingListener {
+  /** Before the first step of this process (after a resume, {@link TrainingRun#startStep()}). */
+  default void onTrainingBegin(TrainingRun run) {}
+
+  /** After each optimizer step; the record is already in {@link TrainingRun#history()}. */
+  default void onStep(TrainingRun run, StepRecord record) {}
+
+  /** An evaluation is due after step {@code step} (every N steps, or at each epoch's end). */
+  default void onEvaluationDue(TrainingRun run, long step) {}
+
+  /** An evaluation was made; the record is already in the history. */
+  default void onEvaluation(TrainingRun run, StepRecord evaluation) {}
+
+  /** A checkpoint of step {@code step} is complete at {@code path}. */
+  default void onCheckpoint(TrainingRun run, long step, Path path) {}
+
+  /** A line worth keeping in the log. */
+  default void onNote(TrainingRun run, String line) {}
+
+  /**
+   * The loop ended after {@code stepsDone} steps: all of them, or fewer when a stop was requested.
+   */
+  default void onTrainingEnd(TrainingRun run, long stepsDone) {}
+
+  /** Whether the run should stop after the current step. */
+  default boolean stopRequested() {
+    return false;
+  }
+}

@@ -1,0 +1,139 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.train;
+
+import ai.djl.ndarray.NDManager;
+import dev.finetune.trainer.model.CausalLmBlock;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One training run as its listeners see it: the model, what trains, the optimizer, the step count,
+ * and the history so far; events a listener raises (an evaluation, a checkpoint, a note) reach
+ * every listener through it.
+ */
+public final class TrainingRun {
+  private final CausalLmBlock model;
+  private final TrainedWeights trained;
+  private final AdamW optimizer;
+  private final NDManager manager;
+  private final long startStep;
+  private final long totalSteps;
+  private final long stepsPerEpoch;
+  private final boolean resumed;
+  private final List<StepRecord> history;
+  private final List<TrainingListener> listeners;
+
+  TrainingRun(
+      CausalLmBlock model,
+      TrainedWeights trained,
+      AdamW optimizer,
+      NDManager manager,
+      long startStep,
+      long totalSteps,
+      long stepsPerEpoch,
+      boolean resumed,
+      List<StepRecord> history,
+      List<TrainingListener> listeners) {
+    this.model = model;
+    this.trained = trained;
+    this.optimizer = optimizer;
+    this.manager = manager;
+    this.startStep = startStep;
+    this.totalSteps = totalSteps;
+    this.stepsPerEpoch = stepsPerEpoch;
+    this.resumed = resumed;
+    this.history = new ArrayList<>(history);
+    this.listeners = List.copyOf(listeners);
+  }
+
+  public CausalLmBlock model() {
+    return model;
+  }
+
+  public TrainedWeights trained() {
+    return trained;
+  }
+
+  public AdamW optimizer() {
+    return optimizer;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** The first step this process trains (0, or the step of the checkpoint it resumed from). */
+  public long startStep() {
+    return startStep;
+  }
+
+  /** Whether the run resumed from a checkpoint. */
+  public boolean resumed() {
+    return resumed;
+  }
+
+  public long totalSteps() {
+    return totalSteps;
+  }
+
+  public long stepsPerEpoch() {
+    return stepsPerEpoch;
+  }
+
+  /** Epochs the whole run covers (fractional with maxSteps). */
+  public double epochs() {
+    return (double) totalSteps / stepsPerEpoch;
+  }
+
+  /** Every step and evaluation so far, the resumed checkpoint's included. */
+  public List<StepRecord> history() {
+    return Collections.unmodifiableList(history);
+  }
+
+  /** The trainer state as of {@code step}, as a checkpoint or the final output stores it. */
+  public TrainerState state(long step) {
+    return new TrainerState(step, totalSteps, epochs(), List.copyOf(history));
+  }
+
+  /** Records an evaluation and tells every listener. */
+  public void evaluated(StepRecord evaluation) {
+    history.add(evaluation);
+    listeners.forEach(l -> l.onEvaluation(this, evaluation));
+  }
+
+  /** Tells every listener that a checkpoint is complete. */
+  public void checkpointed(long step, Path path) {
+    listeners.forEach(l -> l.onCheckpoint(this, step, path));
+  }
+
+  /** A line for the log, through the listeners that print. */
+  public void note(String line) {
+    listeners.forEach(l -> l.onNote(this, line));
+  }
+
+  void begin() {
+    listeners.forEach(l -> l.onTrainingBegin(this));
+  }
+
+  void step(StepRecord record) {
+    history.add(record);
+    listeners.forEach(l -> l.onStep(this, record));
+  }
+
+  void evaluationDue(long step) {
+    listeners.forEach(l -> l.onEvaluationDue(this, step));
+  }
+
+  boolean stopRequested() {
+    return listeners.stream().anyMatch(TrainingListener::stopRequested);
+  }
+
+  void end(long stepsDone) {
+    listeners.forEach(l -> l.onTrainingEnd(this, stepsDone));
+  }
+}
