@@ -4,7 +4,9 @@
  */
 package dev.finetune.local;
 
+import dev.finetune.local.kubectl.KubectlFront;
 import dev.finetune.local.kubectl.KubectlSupport;
+import dev.finetune.local.kubelet.PodLogs;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -40,13 +43,19 @@ public final class LocalCluster implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private final KubectlFront front;
 
-  private LocalCluster(KubernetesMockServer server) {
+  private LocalCluster(KubernetesMockServer server, KubectlFront front) {
     this.server = server;
     this.client = server.createClient();
+    this.front = front;
   }
 
-  /** Starts the API on 127.0.0.1 ({@code port} 0 picks a free one) and installs the CRD. */
+  /**
+   * Starts the API on 127.0.0.1 and installs the CRD. Clients of this process ({@link #client()})
+   * talk to the mock API directly; kubectl talks to {@link #url()} ({@code port}, 0 picks a free
+   * one), the front that adds HTTP watches and pod logs.
+   */
   public static LocalCluster start(int port) {
     MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -57,8 +66,15 @@ public final class LocalCluster implements AutoCloseable {
             responses,
             new KubectlSupport(responses, crdJson()),
             false);
-    server.init(InetAddress.getLoopbackAddress(), port);
-    LocalCluster cluster = new LocalCluster(server);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubectlFront front;
+    try {
+      front = KubectlFront.start(port, URI.create(server.url("/")), crdJson());
+    } catch (IOException e) {
+      server.destroy();
+      throw new UncheckedIOException("cannot listen on port " + port, e);
+    }
+    LocalCluster cluster = new LocalCluster(server, front);
     cluster.installCrd();
     return cluster;
   }
@@ -72,9 +88,14 @@ public final class LocalCluster implements AutoCloseable {
     return client;
   }
 
-  /** The API's URL, e.g. {@code http://127.0.0.1:41235/}. */
+  /** The URL kubectl uses (the front), e.g. {@code http://127.0.0.1:41235/}. */
   public String url() {
-    return client.getMasterUrl().toString();
+    return front.url().toString();
+  }
+
+  /** Serves {@code kubectl logs} from the local kubelet's pod logs. */
+  public void servePodLogs(PodLogs logs) {
+    front.servePodLogs(logs);
   }
 
   /** Writes a kubeconfig other clients (kubectl, k9s) can use while the cluster runs. */
@@ -127,6 +148,7 @@ public final class LocalCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    front.close();
     client.close();
     server.destroy();
   }

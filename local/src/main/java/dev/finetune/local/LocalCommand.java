@@ -117,6 +117,7 @@ public final class LocalCommand implements Callable<Integer> {
                           trainerJar.toAbsolutePath().toString()))
                   .start();
           LocalGarbageCollector collector = new LocalGarbageCollector(client).start()) {
+        cluster.servePodLogs(kubelet);
         List<String> jobs = apply(client);
         boolean ok = follow(client, jobs);
         if (keepRunning) {

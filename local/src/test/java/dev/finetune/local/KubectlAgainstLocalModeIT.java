@@ -9,26 +9,37 @@ import static org.awaitility.Awaitility.await;
 
 import dev.finetune.api.testing.DeploymentTools;
 import dev.finetune.api.v1alpha1.FineTuneJob;
+import dev.finetune.local.kubelet.LocalKubelet;
+import dev.finetune.local.testing.TrainerJar;
 import dev.finetune.operator.FineTuneOperator;
 import dev.finetune.operator.config.OperatorConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real kubectl against local mode's embedded API: get, describe, -o yaml, apply, delete. */
+/**
+ * The real kubectl against local mode's embedded API, as on a cluster: get (with the columns
+ * kubectl shows there, and -w), describe, -o yaml, apply, delete, wait, events, and logs of a
+ * running trainer pod and of its Job (with -f).
+ */
 class KubectlAgainstLocalModeIT {
   @TempDir Path dir;
   private LocalCluster cluster;
   private FineTuneOperator operator;
   private LocalGarbageCollector collector;
+  private LocalKubelet kubelet;
   private Path kubeconfig;
+  private final List<Process> background = new ArrayList<>();
 
   @BeforeEach
   void start() throws IOException {
@@ -50,9 +61,17 @@ class KubectlAgainstLocalModeIT {
 
   @AfterEach
   void stop() {
-    collector.close();
-    operator.close();
-    cluster.close();
+    background.forEach(Process::destroyForcibly);
+    // Each may be missing: start() skips the test before anything runs without kubectl.
+    for (AutoCloseable part : new AutoCloseable[] {kubelet, collector, operator, cluster}) {
+      if (part != null) {
+        try {
+          part.close();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
   }
 
   @Test
@@ -103,6 +122,112 @@ class KubectlAgainstLocalModeIT {
     assertThat(kubectl("get", "configmaps").output())
         .doesNotContain("nightly-refresh-trainer-config");
     assertThat(kubectl("get", "pvc").output()).contains("nightly-refresh-workspace");
+  }
+
+  @Test
+  void kubectlFollowsATrainerAsOnACluster() throws Exception {
+    kubelet =
+        new LocalKubelet(
+                cluster.client(),
+                dir.resolve("work"),
+                Map.of(
+                    "examples", Path.of("..", "deploy", "examples").toAbsolutePath().normalize()),
+                TrainerJar.command())
+            .start();
+    cluster.servePodLogs(kubelet);
+    // The README's first run, 300 steps long so that there is time to follow it.
+    Path manifest = dir.resolve("first-run.yaml");
+    Files.writeString(
+        manifest,
+        Files.readString(Path.of("..", "deploy", "examples", "local-first-run.yaml"))
+            .replace("maxSteps: 60", "maxSteps: 300"));
+    Process watch = kubectlInBackground("watch.txt", "get", "ftj", "-w");
+    DeploymentTools.Result apply = kubectl("apply", "-f", manifest.toString());
+    assertThat(apply.exitCode()).as(apply.output()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> kubectl("logs", "pod/first-run-trainer-1").output().contains("step 10/300"));
+    Process follow = kubectlInBackground("follow.txt", "logs", "-f", "job/first-run-trainer");
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> follow.isAlive() && !Files.readString(dir.resolve("follow.txt")).isEmpty());
+    assertThat(kubectl("get", "ftj", "first-run", "-o", "jsonpath={.status.phase}").output())
+        .as("the trainer still runs while logs -f follows it")
+        .isEqualTo("Running");
+
+    DeploymentTools.Result wait =
+        kubectl("wait", "--for=condition=Ready", "ftj/first-run", "--timeout=180s");
+    assertThat(wait.exitCode()).as(wait.output()).isZero();
+    assertThat(wait.output().strip())
+        .as("kubectl wait prints no warnings")
+        .isEqualTo("finetunejob.finetune.dev/first-run condition met");
+
+    // logs -f ends by itself when the container does, with every line up to the last.
+    assertThat(follow.waitFor(30, TimeUnit.SECONDS)).as("logs -f ended with the pod").isTrue();
+    assertThat(Files.readString(dir.resolve("follow.txt")))
+        .contains("step 300/300")
+        .contains("saved the model to");
+    assertThat(kubectl("logs", "pod/first-run-trainer-1").output()).contains("step 300/300");
+    assertThat(kubectl("logs", "--tail=1", "pod/first-run-trainer-1").output().strip())
+        .startsWith("saved the model to");
+
+    // get -w printed the job as it changed, under one header.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> Files.readString(dir.resolve("watch.txt")).contains("Succeeded"));
+    watch.destroy();
+    List<String> watched = Files.readAllLines(dir.resolve("watch.txt"));
+    assertThat(watched.get(0))
+        .matches("NAME\\s+AGE\\s+PHASE\\s+ETA\\s+LOSS\\s+PROGRESS\\s+STEP\\s*");
+    assertThat(watched.stream().filter(l -> l.startsWith("NAME"))).hasSize(1);
+    assertThat(watched).anyMatch(l -> l.contains("Running")).anyMatch(l -> l.contains("Succeeded"));
+
+    assertTable(
+        kubectl("get", "pods"),
+        "NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE",
+        "first-run-trainer-1\\s+0/1\\s+Completed\\s+0\\s+\\d+s");
+    assertTable(
+        kubectl("get", "jobs"),
+        "NAME\\s+STATUS\\s+COMPLETIONS\\s+DURATION\\s+AGE",
+        "first-run-trainer\\s+Complete\\s+1/1\\s+\\d+s\\s+\\d+s");
+    assertTable(
+        kubectl("get", "pvc"),
+        "NAME\\s+STATUS\\s+VOLUME\\s+CAPACITY\\s+ACCESS MODES\\s+STORAGECLASS.*",
+        "first-run-workspace\\s+Bound\\s+\\S+\\s+1Gi\\s+RWO\\s+.*");
+    assertTable(
+        kubectl("get", "events"),
+        "LAST SEEN\\s+TYPE\\s+REASON\\s+OBJECT\\s+MESSAGE",
+        "\\d+s\\s+Normal\\s+TrainingSucceeded\\s+finetunejob/first-run\\s+training finished.*");
+    DeploymentTools.Result events = kubectl("events");
+    assertThat(events.exitCode()).as(events.output()).isZero();
+    assertThat(events.output().lines().findFirst().orElse(""))
+        .matches("LAST SEEN\\s+TYPE\\s+REASON\\s+OBJECT\\s+MESSAGE\\s*");
+    assertThat(events.output()).contains("TrainingSucceeded").contains("FineTuneJob/first-run");
+  }
+
+  /** The first line matches {@code header} and some line matches {@code row}. */
+  private static void assertTable(DeploymentTools.Result result, String header, String row) {
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    List<String> lines = result.output().lines().toList();
+    assertThat(lines.get(0)).as(result.output()).matches(header + "\\s*");
+    assertThat(lines).as(result.output()).anyMatch(l -> l.matches(row + "\\s*"));
+  }
+
+  private Process kubectlInBackground(String outputFile, String... args) throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                DeploymentTools.tool("kubectl").toString(), "--kubeconfig", kubeconfig.toString()));
+    command.addAll(List.of(args));
+    Process process =
+        new ProcessBuilder(command)
+            .directory(DeploymentTools.root().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(outputFile).toFile())
+            .start();
+    background.add(process);
+    return process;
   }
 
   private DeploymentTools.Result kubectl(String... args) throws IOException {

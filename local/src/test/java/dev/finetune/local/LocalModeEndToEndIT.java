@@ -15,6 +15,8 @@ import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
 import dev.finetune.local.kubelet.LocalKubelet;
+import dev.finetune.local.testing.FineTuneJobStatusAssert;
+import dev.finetune.local.testing.TrainerJar;
 import dev.finetune.operator.FineTuneOperator;
 import dev.finetune.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Event;
@@ -73,16 +75,8 @@ class LocalModeEndToEndIT {
             .start();
   }
 
-  /** The trainer jar the reactor built (with its lib/ beside it), as local mode runs it. */
   private static List<String> trainerCommand() {
-    Path jar = Path.of("..", "trainer-image", "target", "finetune-trainer.jar").toAbsolutePath();
-    assertThat(jar).as("the trainer module is built before this one").exists();
-    return List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g",
-        "-Dai.djl.offline=true",
-        "-jar",
-        jar.normalize().toString());
+    return TrainerJar.command();
   }
 
   @AfterEach
@@ -198,7 +192,7 @@ class LocalModeEndToEndIT {
     create(job("e2e-bad", "pvc://baddata/bad.jsonl", 10));
     FineTuneJobStatus done = awaitFinal("e2e-bad");
     assertThat(done.getPhase()).isEqualTo(Phase.Failed);
-    assertThat(condition(done, "Failed")).isEqualTo("DataError");
+    assertThat(FineTuneJobStatusAssert.reason(done, "Failed")).isEqualTo("DataError");
     assertThat(done.getMessage()).contains("bad.jsonl").contains("line");
     assertThat(done.getRestarts()).isZero();
     assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(1);
@@ -279,14 +273,6 @@ class LocalModeEndToEndIT {
         .filter(e -> name.equals(e.getInvolvedObject().getName()))
         .map(Event::getReason)
         .toList();
-  }
-
-  private static String condition(FineTuneJobStatus status, String type) {
-    return status.getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst()
-        .orElseThrow()
-        .getReason();
   }
 
   /** Runs the trainer jar with {@code args}; its standard output (stderr apart). */

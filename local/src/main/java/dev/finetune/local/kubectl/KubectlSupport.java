@@ -13,9 +13,7 @@ import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -103,23 +101,94 @@ public final class KubectlSupport extends KubernetesMixedDispatcher {
       }
     }
     String fieldSelector = query(path, "fieldSelector");
+    boolean watch = "true".equals(query(path, "watch")) || "1".equals(query(path, "watch"));
     MockResponse response;
-    if ("GET".equals(request.getMethod()) && fieldSelector != null) {
+    if ("GET".equals(request.getMethod()) && fieldSelector != null && !watch) {
       // The CRUD store ignores field selectors (kubectl describe asks for an object's events).
       response = filtered(request, bare, fieldSelector);
+    } else if (("POST".equals(request.getMethod()) && JOBS.matcher(bare).matches())
+        || ("PUT".equals(request.getMethod()) && JOB.matcher(bare).matches())) {
+      response = super.dispatch(JobDefaults.apply(request));
+    } else if ("GET".equals(request.getMethod()) && !watch) {
+      response = typedList(super.dispatch(request), bare);
     } else {
       response = super.dispatch(request);
+    }
+    if (response.header("Content-Type") == null && looksLikeJson(response)) {
+      // kubectl asks for protobuf first for built-in kinds and trusts the content type.
+      response.setHeader("Content-Type", "application/json");
     }
     String accept = String.valueOf(request.getHeader("Accept"));
     if ("GET".equals(request.getMethod())
         && accept.contains("as=Table")
         && response.code() == 200) {
       try {
-        JsonNode body = JSON.readTree(response.getBody().readByteArray());
-        return json(200, table(body));
+        JsonNode body = JSON.readTree(response.getBody().getBytes());
+        return json(200, PrintColumns.table(body, crd));
       } catch (Exception notJson) {
         return response;
       }
+    }
+    return response;
+  }
+
+  private static final java.util.regex.Pattern JOBS =
+      java.util.regex.Pattern.compile("/apis/batch/v1/namespaces/[^/]+/jobs");
+  private static final java.util.regex.Pattern JOB =
+      java.util.regex.Pattern.compile("/apis/batch/v1/namespaces/[^/]+/jobs/[^/]+");
+
+  private static boolean looksLikeJson(MockResponse response) {
+    if (response.getBody() == null || response.getBody().size() == 0) {
+      return false;
+    }
+    byte first = response.getBody().getBytes()[0];
+    return first == '{' || first == '[';
+  }
+
+  /**
+   * A list as typed clients (kubectl describe, kubectl events) decode it: {@code EventList} of
+   * {@code v1}, not the store's generic {@code List} (which decodes as empty).
+   */
+  private static ObjectNode typed(ObjectNode list, String bare) {
+    if (!"List".equals(list.path("kind").asText())) {
+      return list;
+    }
+    String plural = bare.substring(bare.lastIndexOf('/') + 1);
+    GROUPS.forEach(
+        (groupVersion, resources) ->
+            resources.stream()
+                .filter(r -> r.plural().equals(plural) && bare.contains("/" + groupVersion + "/"))
+                .findFirst()
+                .ifPresent(
+                    r -> list.put("kind", r.kind() + "List").put("apiVersion", groupVersion)));
+    return list;
+  }
+
+  /** The apiVersion and kind served at a collection path, if it is one kubectl may name. */
+  static java.util.Optional<List<String>> kindAt(String bare) {
+    String plural = bare.substring(bare.lastIndexOf('/') + 1);
+    for (Map.Entry<String, List<Resource>> group : GROUPS.entrySet()) {
+      for (Resource r : group.getValue()) {
+        if (r.plural().equals(plural) && bare.contains("/" + group.getKey() + "/")) {
+          return java.util.Optional.of(List.of(group.getKey(), r.kind()));
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** A collection GET's answer with its list typed (see {@link #typed}). */
+  private static MockResponse typedList(MockResponse response, String bare) {
+    if (response.code() != 200 || !looksLikeJson(response)) {
+      return response;
+    }
+    try {
+      JsonNode body = JSON.readTree(response.getBody().getBytes());
+      if (body instanceof ObjectNode list && "List".equals(list.path("kind").asText())) {
+        return json(200, typed(list, bare));
+      }
+    } catch (IOException notJson) {
+      // answered as it is
     }
     return response;
   }
@@ -148,14 +217,7 @@ public final class KubectlSupport extends KubernetesMixedDispatcher {
                 }
               });
       list.set("items", kept);
-      // Typed clients (kubectl describe) want EventList, not the store's generic List.
-      String plural = bare.substring(bare.lastIndexOf('/') + 1);
-      GROUPS.values().stream()
-          .flatMap(List::stream)
-          .filter(r -> r.plural().equals(plural))
-          .findFirst()
-          .ifPresent(r -> list.put("kind", r.kind() + "List"));
-      return json(200, list);
+      return json(200, typed(list, bare));
     } catch (Exception notAList) {
       return all;
     }
@@ -317,91 +379,6 @@ public final class KubectlSupport extends KubernetesMixedDispatcher {
         .putObject("schemas")
         .set("dev.finetune.v1alpha1.FineTuneJob", schema);
     return doc;
-  }
-
-  /** A list or one object as kubectl's server-side printing expects it. */
-  private ObjectNode table(JsonNode body) {
-    List<JsonNode> items = new ArrayList<>();
-    if (body.has("items")) {
-      body.get("items").forEach(items::add);
-    } else {
-      items.add(body);
-    }
-    boolean finetune =
-        !items.isEmpty() && "FineTuneJob".equals(items.get(0).path("kind").asText())
-            || body.path("kind").asText().startsWith("FineTuneJob");
-    ObjectNode table =
-        JSON.createObjectNode().put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
-    table
-        .putObject("metadata")
-        .put("resourceVersion", body.at("/metadata/resourceVersion").asText(""));
-    ArrayNode columns = table.putArray("columnDefinitions");
-    column(columns, "Name", "string", "name", 0);
-    List<JsonNode> printer = new ArrayList<>();
-    if (finetune) {
-      crd.at("/spec/versions/0/additionalPrinterColumns").forEach(printer::add);
-      printer.forEach(
-          c ->
-              column(
-                  columns,
-                  c.get("name").asText(),
-                  c.path("type").asText("string"),
-                  "",
-                  c.path("priority").asInt(0)));
-    } else {
-      column(columns, "Age", "string", "", 0);
-    }
-    ArrayNode rows = table.putArray("rows");
-    for (JsonNode item : items) {
-      ObjectNode row = rows.addObject();
-      ArrayNode cells = row.putArray("cells");
-      cells.add(item.at("/metadata/name").asText());
-      if (finetune) {
-        for (JsonNode c : printer) {
-          JsonNode value = item.at(c.get("jsonPath").asText().replace('.', '/'));
-          if (value.isMissingNode() || value.isNull()) {
-            cells.add("");
-          } else if ("date".equals(c.path("type").asText())) {
-            cells.add(age(value.asText()));
-          } else {
-            cells.add(value);
-          }
-        }
-      } else {
-        cells.add(age(item.at("/metadata/creationTimestamp").asText("")));
-      }
-      row.set("object", item);
-    }
-    return table;
-  }
-
-  private static void column(
-      ArrayNode columns, String name, String type, String format, int priority) {
-    columns
-        .addObject()
-        .put("name", name)
-        .put("type", "date".equals(type) ? "string" : type)
-        .put("format", format)
-        .put("description", "")
-        .put("priority", priority);
-  }
-
-  /** Like kubectl's ages: 42s, 5m, 3h, 2d. */
-  static String age(String timestamp) {
-    if (timestamp.isEmpty()) {
-      return "<unknown>";
-    }
-    Duration d = Duration.between(Instant.parse(timestamp), Instant.now());
-    if (d.toSeconds() < 120) {
-      return Math.max(0, d.toSeconds()) + "s";
-    }
-    if (d.toMinutes() < 120) {
-      return d.toMinutes() + "m";
-    }
-    if (d.toHours() < 48) {
-      return d.toHours() + "h";
-    }
-    return d.toDays() + "d";
   }
 
   private static ObjectNode status(int code, String reason, String message) {

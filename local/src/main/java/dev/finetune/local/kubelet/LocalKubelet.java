@@ -13,7 +13,10 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -46,9 +49,10 @@ import org.slf4j.LoggerFactory;
  * Succeeded or Failed with exit code and termination message) and retries a failed pod per the
  * Job's pod failure policy and backoffLimit. All state changes run on one thread, in order.
  */
-public final class LocalKubelet implements AutoCloseable {
+public final class LocalKubelet implements AutoCloseable, PodLogs {
   private static final Logger LOG = LoggerFactory.getLogger(LocalKubelet.class);
   private static final int MAX_TERMINATION_MESSAGE = 4096;
+  private static final String LOG_FILE = "trainer.log";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final KubernetesClient client;
@@ -112,6 +116,21 @@ public final class LocalKubelet implements AutoCloseable {
     return Optional.ofNullable(processes.get(namespace + "/" + pod));
   }
 
+  @Override
+  public Optional<Path> logFile(String namespace, String pod) {
+    Path log = podDir(namespace, pod).resolve(LOG_FILE);
+    return Files.isRegularFile(log) ? Optional.of(log) : Optional.empty();
+  }
+
+  @Override
+  public boolean running(String namespace, String pod) {
+    return process(namespace, pod).map(Process::isAlive).orElse(false);
+  }
+
+  private Path podDir(String namespace, String pod) {
+    return root.resolve("pods").resolve(namespace).resolve(pod);
+  }
+
   private record JobKey(String namespace, String name) {}
 
   private static JobKey key(Job job) {
@@ -164,7 +183,7 @@ public final class LocalKubelet implements AutoCloseable {
     int port = freePort();
     Pod pod = emulator.createPod(job, p -> withProgressPort(p, port));
     String podName = pod.getMetadata().getName();
-    Path podDir = root.resolve("pods").resolve(namespace).resolve(podName);
+    Path podDir = podDir(namespace, podName);
     Container container = pod.getSpec().getContainers().get(0);
     try {
       Files.createDirectories(podDir);
@@ -180,7 +199,7 @@ public final class LocalKubelet implements AutoCloseable {
           new ProcessBuilder(command)
               .directory(podDir.toFile())
               .redirectErrorStream(true)
-              .redirectOutput(podDir.resolve("trainer.log").toFile());
+              .redirectOutput(podDir.resolve(LOG_FILE).toFile());
       for (EnvVar env : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
         if (env.getValue() != null) {
           builder
@@ -218,7 +237,7 @@ public final class LocalKubelet implements AutoCloseable {
   }
 
   private void exited(Job job, Pod pod, int exitCode, Path podDir, Path terminationLog) {
-    String message = terminationMessage(terminationLog, podDir.resolve("trainer.log"), exitCode);
+    String message = terminationMessage(terminationLog, podDir.resolve(LOG_FILE), exitCode);
     LOG.info(
         "local kubelet: pod {}/{} exited with {}",
         pod.getMetadata().getNamespace(),
@@ -244,6 +263,7 @@ public final class LocalKubelet implements AutoCloseable {
       Path dir;
       if (volume.getPersistentVolumeClaim() != null) {
         String claim = volume.getPersistentVolumeClaim().getClaimName();
+        bind(namespace, claim);
         dir =
             boundClaims.getOrDefault(
                 claim, root.resolve("volumes").resolve(namespace).resolve(claim));
@@ -284,6 +304,43 @@ public final class LocalKubelet implements AutoCloseable {
       }
     }
     return paths;
+  }
+
+  /**
+   * Marks a claim Bound with the capacity it asked for, as a provisioner would (the folder is its
+   * volume); claims that exist only as local folders (--volume) have no object to update.
+   */
+  private void bind(String namespace, String claim) {
+    var resource = client.persistentVolumeClaims().inNamespace(namespace).withName(claim);
+    PersistentVolumeClaim pvc = resource.get();
+    if (pvc == null || (pvc.getStatus() != null && "Bound".equals(pvc.getStatus().getPhase()))) {
+      return;
+    }
+    PersistentVolumeClaim named =
+        resource.edit(
+            c ->
+                new PersistentVolumeClaimBuilder(c)
+                    .editSpec()
+                    .withVolumeName("local-" + claim)
+                    .endSpec()
+                    .build());
+    Map<String, Quantity> requested =
+        named.getSpec().getResources() == null
+            ? null
+            : named.getSpec().getResources().getRequests();
+    client
+        .persistentVolumeClaims()
+        .inNamespace(namespace)
+        .resource(
+            new PersistentVolumeClaimBuilder(named)
+                .withNewStatus()
+                .withPhase("Bound")
+                .withAccessModes(named.getSpec().getAccessModes())
+                .withCapacity(
+                    requested == null ? Map.of() : Map.of("storage", requested.get("storage")))
+                .endStatus()
+                .build())
+        .updateStatus();
   }
 
   private static Volume volumeOf(Pod pod, VolumeMount mount) {

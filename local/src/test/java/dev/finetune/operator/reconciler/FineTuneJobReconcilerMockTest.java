@@ -4,6 +4,7 @@
  */
 package dev.finetune.operator.reconciler;
 
+import static dev.finetune.local.testing.FineTuneJobStatusAssert.assertThatStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +12,8 @@ import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
 import dev.finetune.local.kubelet.JobEmulator;
+import dev.finetune.local.testing.FineTuneJobStatusAssert;
+import dev.finetune.local.testing.OperatorOnMockApi;
 import dev.finetune.operator.FineTuneOperator;
 import dev.finetune.operator.TestConfigs;
 import dev.finetune.operator.TestJobs;
@@ -19,56 +22,36 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator in-process against fabric8's mock API server in CRUD mode. The mock runs no Job
  * controller and no kubelet: {@link JobEmulator} writes Pod and Job status instead.
  */
-@EnableKubernetesMockClient(crud = true)
 class FineTuneJobReconcilerMockTest {
-  static KubernetesClient client;
+  @RegisterExtension
+  static final OperatorOnMockApi API = OperatorOnMockApi.withOperator(TestConfigs::watching);
 
+  private KubernetesClient client;
   private String namespace;
   private FineTuneOperator operator;
   private JobEmulator kube;
 
-  @BeforeAll
-  static void installCrd() throws IOException {
-    try (var in = new FileInputStream("../crds/finetunejobs.finetune.dev-v1.yml")) {
-      CustomResourceDefinition crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
-      client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-    }
-  }
-
   @BeforeEach
-  void startOperator() throws IOException {
-    namespace = "ns-" + UUID.randomUUID().toString().substring(0, 8);
-    kube = new JobEmulator(client, "gpu-node-1", null);
-    operator = startOperatorIn(namespace);
-  }
-
-  @AfterEach
-  void stopOperator() {
-    if (operator != null) {
-      operator.close();
-    }
+  void bind() {
+    client = API.client();
+    namespace = API.namespace();
+    operator = API.operator();
+    kube = API.jobs();
   }
 
   @Test
@@ -356,8 +339,7 @@ class FineTuneJobReconcilerMockTest {
     String version = ftj().get().getMetadata().getResourceVersion();
     List<Event> eventsBefore = client.v1().events().inNamespace(namespace).list().getItems();
 
-    operator.close();
-    operator = startOperatorIn(namespace);
+    operator = API.restartOperator();
     await().until(operator::isReady);
 
     // The new operator sees the same state: nothing created, status unchanged.
@@ -483,17 +465,8 @@ class FineTuneJobReconcilerMockTest {
 
   // --- helpers -------------------------------------------------------------------------------
 
-  private FineTuneOperator startOperatorIn(String ns) throws IOException {
-    return new FineTuneOperator(client, TestConfigs.watching(ns), Clock.systemUTC(), false).start();
-  }
-
   private FineTuneJob create(String yaml) {
-    FineTuneJob job = TestJobs.fromYaml(yaml);
-    job.getMetadata().setNamespace(namespace);
-    job.getMetadata().setUid(null);
-    job.getMetadata().setGeneration(null);
-    job.getMetadata().setLabels(new java.util.HashMap<>());
-    return client.resources(FineTuneJob.class).inNamespace(namespace).resource(job).create();
+    return API.create(TestJobs.fromYaml(yaml));
   }
 
   private Resource<FineTuneJob> ftj() {
@@ -501,19 +474,11 @@ class FineTuneJobReconcilerMockTest {
   }
 
   private Job awaitJob(String name) {
-    await().atMost(Duration.ofSeconds(20)).until(() -> kube.job(namespace, name) != null);
-    return kube.job(namespace, name);
+    return API.awaitJob(name);
   }
 
   private FineTuneJobStatus awaitStatus(Predicate<FineTuneJobStatus> condition) {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () -> {
-              FineTuneJob job = ftj().get();
-              return job != null && job.getStatus() != null && condition.test(job.getStatus());
-            });
-    return ftj().get().getStatus();
+    return API.awaitStatus("demo", condition);
   }
 
   private List<String> eventReasons(String name) {
@@ -528,16 +493,11 @@ class FineTuneJobReconcilerMockTest {
   }
 
   private List<Event> events(String name) {
-    return client.v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName()))
-        .toList();
+    return API.events(name);
   }
 
   private static Condition condition(FineTuneJobStatus status, String type) {
-    return status.getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst()
-        .orElseThrow();
+    return FineTuneJobStatusAssert.condition(status, type).orElseThrow();
   }
 
   private static String status(FineTuneJobStatus status, String type) {
@@ -545,14 +505,11 @@ class FineTuneJobReconcilerMockTest {
   }
 
   private static String reason(FineTuneJobStatus status, String type) {
-    return condition(status, type).getReason();
+    return FineTuneJobStatusAssert.reason(status, type);
   }
 
   private static void assertCondition(
       FineTuneJobStatus status, String type, String value, String reason) {
-    Condition c = condition(status, type);
-    assertThat(c.getStatus()).as("%s status in %s", type, status.getConditions()).isEqualTo(value);
-    assertThat(c.getReason()).as("%s reason in %s", type, status.getConditions()).isEqualTo(reason);
-    assertThat(c.getLastTransitionTime()).isNotNull();
+    assertThatStatus(status).hasCondition(type, value, reason);
   }
 }

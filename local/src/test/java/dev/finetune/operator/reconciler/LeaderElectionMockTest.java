@@ -8,29 +8,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.finetune.api.v1alpha1.FineTuneJob;
+import dev.finetune.local.testing.OperatorOnMockApi;
 import dev.finetune.operator.FineTuneOperator;
 import dev.finetune.operator.TestConfigs;
 import dev.finetune.operator.TestJobs;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.FileInputStream;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two replicas with leader election: one reconciles; when it stops, the other takes over. */
-@EnableKubernetesMockClient(crud = true)
 class LeaderElectionMockTest {
   static final String NAMESPACE = "le";
-  static KubernetesClient client;
-  static KubernetesMockServer server;
+
+  @RegisterExtension static final OperatorOnMockApi API = OperatorOnMockApi.apiOnly();
+
+  private final KubernetesClient client = API.client();
 
   private FineTuneOperator first;
   private FineTuneOperator second;
@@ -48,7 +45,7 @@ class LeaderElectionMockTest {
   void onlyTheLeaderReconcilesAndTheOtherTakesOver() throws Exception {
     // JOSDK checks its lease permissions with a SelfSubjectRulesReview, which the mock cannot
     // answer from storage: answer it as an API server granting the operator's RBAC would.
-    server
+    API.server()
         .expect()
         .post()
         .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
@@ -65,24 +62,9 @@ class LeaderElectionMockTest {
                 .endStatus()
                 .build())
         .always();
-    try (var in = new FileInputStream("../crds/finetunejobs.finetune.dev-v1.yml")) {
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .resource(Serialization.unmarshal(in, CustomResourceDefinition.class))
-          .create();
-    }
-
-    first =
-        new FineTuneOperator(
-                client, TestConfigs.electing(NAMESPACE, "replica-a"), Clock.systemUTC(), false)
-            .start();
+    first = API.startOperator(TestConfigs.electing(NAMESPACE, "replica-a"));
     await().atMost(Duration.ofSeconds(20)).until(() -> "replica-a".equals(holder()));
-    second =
-        new FineTuneOperator(
-                client, TestConfigs.electing(NAMESPACE, "replica-b"), Clock.systemUTC(), false)
-            .start();
+    second = API.startOperator(TestConfigs.electing(NAMESPACE, "replica-b"));
 
     create("one");
     await().atMost(Duration.ofSeconds(20)).until(() -> job("one-trainer") != null);

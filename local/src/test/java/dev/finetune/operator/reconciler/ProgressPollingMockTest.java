@@ -4,6 +4,7 @@
  */
 package dev.finetune.operator.reconciler;
 
+import static dev.finetune.local.testing.FineTuneJobStatusAssert.assertThatStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,41 +13,38 @@ import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
 import dev.finetune.local.kubelet.JobEmulator;
+import dev.finetune.local.testing.FineTuneJobStatusAssert;
+import dev.finetune.local.testing.OperatorOnMockApi;
 import dev.finetune.operator.FineTuneOperator;
 import dev.finetune.operator.TestConfigs;
 import dev.finetune.operator.TestJobs;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator polls a (fake) trainer's /progress on its own schedule and writes progress,
  * checkpoints, a CheckpointSaved event per checkpoint and, at the end, the result from the
  * termination message into status; a hostile answer is rejected without harm.
  */
-@EnableKubernetesMockClient(crud = true)
 class ProgressPollingMockTest {
-  static KubernetesClient client;
+  @RegisterExtension static final OperatorOnMockApi API = OperatorOnMockApi.apiOnly();
+
+  private KubernetesClient client;
 
   private final AtomicReference<String> answer = new AtomicReference<>("{}");
   private final AtomicInteger polls = new AtomicInteger();
@@ -54,19 +52,6 @@ class ProgressPollingMockTest {
   private String namespace;
   private FineTuneOperator operator;
   private JobEmulator kube;
-
-  @BeforeAll
-  static void installCrd() throws IOException {
-    try (var in = new FileInputStream("../crds/finetunejobs.finetune.dev-v1.yml")) {
-      CustomResourceDefinition crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .resource(crd)
-          .createOr(r -> r.update());
-    }
-  }
 
   @BeforeEach
   void start() throws IOException {
@@ -81,16 +66,12 @@ class ProgressPollingMockTest {
           exchange.close();
         });
     trainer.start();
-    namespace = "ns-" + UUID.randomUUID().toString().substring(0, 8);
-    kube = new JobEmulator(client, "gpu-node-1", null);
+    client = API.client();
+    namespace = API.namespace();
+    kube = API.jobs();
     operator =
-        new FineTuneOperator(
-                client,
-                TestConfigs.polling(
-                    namespace, trainer.getAddress().getPort(), Duration.ofMillis(200)),
-                Clock.systemUTC(),
-                false)
-            .start();
+        API.startOperator(
+            TestConfigs.polling(namespace, trainer.getAddress().getPort(), Duration.ofMillis(200)));
   }
 
   @AfterEach
@@ -197,31 +178,19 @@ class ProgressPollingMockTest {
   }
 
   private void create() {
-    FineTuneJob job = TestJobs.minimal();
-    job.getMetadata().setNamespace(namespace);
-    job.getMetadata().setUid(null);
-    job.getMetadata().setGeneration(null);
-    client.resources(FineTuneJob.class).inNamespace(namespace).resource(job).create();
+    API.create(TestJobs.minimal());
   }
 
   private FineTuneJob ftj() {
-    return client.resources(FineTuneJob.class).inNamespace(namespace).withName("demo").get();
+    return API.ftj("demo").get();
   }
 
   private Job awaitJob() {
-    await().atMost(Duration.ofSeconds(20)).until(() -> kube.job(namespace, "demo-trainer") != null);
-    return kube.job(namespace, "demo-trainer");
+    return API.awaitJob("demo-trainer");
   }
 
   private FineTuneJobStatus awaitStatus(Predicate<FineTuneJobStatus> condition) {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () -> {
-              FineTuneJob job = ftj();
-              return job != null && job.getStatus() != null && condition.test(job.getStatus());
-            });
-    return ftj().getStatus();
+    return API.awaitStatus("demo", condition);
   }
 
   private <T> List<T> events(java.util.function.Function<Event, T> field) {
@@ -231,16 +200,11 @@ class ProgressPollingMockTest {
   }
 
   private static Condition condition(FineTuneJobStatus status, String type) {
-    return status.getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst()
-        .orElseThrow();
+    return FineTuneJobStatusAssert.condition(status, type).orElseThrow();
   }
 
   private static void assertCondition(
       FineTuneJobStatus status, String type, String value, String reason) {
-    Condition c = condition(status, type);
-    assertThat(c.getStatus()).as("%s in %s", type, status.getConditions()).isEqualTo(value);
-    assertThat(c.getReason()).as("%s in %s", type, status.getConditions()).isEqualTo(reason);
+    assertThatStatus(status).hasCondition(type, value, reason);
   }
 }
