@@ -32,8 +32,8 @@ import java.util.concurrent.TimeUnit;
  * floor: the same client creating the same FineTuneJobs and their children itself, no operator.
  * Both runs in one process, one after the other; the numbers are compared as ratios.
  *
- * <p>{@code java -cp operator/target/finetune-operator.jar dev.finetune.local.bench.ScaleBenchmark
- * [N]} (or operator/bench/run.sh).
+ * <p>{@code java -cp local/target/finetune-local.jar dev.finetune.local.bench.ScaleBenchmark [N]}
+ * (or local/bench/run.sh).
  */
 public final class ScaleBenchmark {
   private static final String NS = "bench";

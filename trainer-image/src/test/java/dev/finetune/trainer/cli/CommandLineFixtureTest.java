@@ -50,40 +50,25 @@ class CommandLineFixtureTest {
     Files.write(data, Files.readAllLines(Fixtures.data("text.jsonl")).subList(0, 12));
     CliRun run =
         run(
-            "train",
-            "--model",
-            Fixtures.model("tiny-gpt2").toString(),
-            "--data",
-            data.toString(),
-            "--format",
-            "text",
-            "--max-length",
-            "64",
-            "--batch-size",
-            "4",
-            "--max-steps",
-            "3",
-            "--learning-rate",
-            "1e-3",
-            "--weight-decay",
-            "0",
-            "--max-grad-norm",
-            "0",
-            "--scheduler",
-            "constant",
-            "--warmup-steps",
-            "0",
-            "--no-shuffle",
-            "--seed",
-            "1",
-            "--eval-data",
-            Fixtures.data("eval_text.jsonl").toString(),
-            "--eval-max-length",
-            "128",
-            "--eval-every-steps",
-            "3",
-            "--output",
-            out.toString());
+            TrainArgs.train()
+                .model(Fixtures.model("tiny-gpt2"))
+                .data(data)
+                .format("text")
+                .maxLength(64)
+                .batchSize(4)
+                .maxSteps(3)
+                .learningRate("1e-3")
+                .with("--weight-decay", "0")
+                .with("--max-grad-norm", "0")
+                .with("--scheduler", "constant")
+                .with("--warmup-steps", "0")
+                .with("--no-shuffle")
+                .seed(1)
+                .with("--eval-data", Fixtures.data("eval_text.jsonl"))
+                .with("--eval-max-length", "128")
+                .with("--eval-every-steps", "3")
+                .output(out)
+                .args());
     assertThat(run.code()).as(run.err()).isZero();
     JsonNode state = JSON.readTree(out.resolve("trainer_state.json").toFile());
     JsonNode history = state.get("log_history");
@@ -124,19 +109,14 @@ class CommandLineFixtureTest {
   void trainStopsOnBadDataWithTheDataErrorCodeAndTheLinesNamed(@TempDir Path out) {
     CliRun run =
         run(
-            "train",
-            "--model",
-            Fixtures.model("tiny-gpt2").toString(),
-            "--data",
-            Fixtures.data("bad.jsonl").toString(),
-            "--format",
-            "text",
-            "--max-length",
-            "64",
-            "--max-steps",
-            "1",
-            "--output",
-            out.toString());
+            TrainArgs.train()
+                .model(Fixtures.model("tiny-gpt2"))
+                .data(Fixtures.data("bad.jsonl"))
+                .format("text")
+                .maxLength(64)
+                .maxSteps(1)
+                .output(out)
+                .args());
     assertThat(run.code()).isEqualTo(65);
     assertThat(run.err())
         .contains("11 invalid line(s)")
@@ -149,20 +129,15 @@ class CommandLineFixtureTest {
   void skipInvalidLinesTrainsOnTheRest(@TempDir Path out) {
     CliRun run =
         run(
-            "train",
-            "--model",
-            Fixtures.model("tiny-gpt2").toString(),
-            "--data",
-            Fixtures.data("bad.jsonl").toString(),
-            "--format",
-            "text",
-            "--max-steps",
-            "1",
-            "--max-length",
-            "32",
-            "--skip-invalid-lines",
-            "--output",
-            out.toString());
+            TrainArgs.train()
+                .model(Fixtures.model("tiny-gpt2"))
+                .data(Fixtures.data("bad.jsonl"))
+                .format("text")
+                .maxSteps(1)
+                .maxLength(32)
+                .with("--skip-invalid-lines")
+                .output(out)
+                .args());
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.err()).contains("skipped 11 invalid line(s)");
     assertThat(out.resolve("final/model.safetensors")).exists();

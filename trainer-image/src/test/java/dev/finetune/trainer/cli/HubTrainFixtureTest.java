@@ -36,31 +36,20 @@ class HubTrainFixtureTest {
       Path out = dir.resolve("out");
       CliRun run =
           CliRun.of(
-              "train",
-              "--model",
-              "hf://org/tiny-gpt2",
-              "--data",
-              "hf://datasets/org/data/text.jsonl",
-              "--eval-data",
-              "hf://datasets/org/data@main/eval_text.jsonl",
-              "--hf-endpoint",
-              hub.endpoint().toString(),
-              "--hf-token-file",
-              tokenFile.toString(),
-              "--cache-dir",
-              dir.resolve("cache").toString(),
-              "--download-attempts",
-              "2",
-              "--format",
-              "text",
-              "--max-length",
-              "32",
-              "--max-steps",
-              "2",
-              "--method",
-              "lora",
-              "--output",
-              out.toString());
+              TrainArgs.train()
+                  .model("hf://org/tiny-gpt2")
+                  .data("hf://datasets/org/data/text.jsonl")
+                  .with("--eval-data", "hf://datasets/org/data@main/eval_text.jsonl")
+                  .with("--hf-endpoint", hub.endpoint())
+                  .with("--hf-token-file", tokenFile)
+                  .with("--cache-dir", dir.resolve("cache"))
+                  .with("--download-attempts", "2")
+                  .format("text")
+                  .maxLength(32)
+                  .maxSteps(2)
+                  .with("--method", "lora")
+                  .output(out)
+                  .args());
       assertThat(run.code()).as(run.err()).isZero();
       assertThat(run.out() + run.err())
           .doesNotContain(TOKEN)

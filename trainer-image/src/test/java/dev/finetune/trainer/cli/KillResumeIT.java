@@ -82,46 +82,27 @@ class KillResumeIT {
   }
 
   private static List<String> args(Path data, Path out) {
-    return List.of(
-        "train",
-        "--model",
-        Fixtures.model("tiny-llama").toString(),
-        "--data",
-        data.toString(),
-        "--format",
-        "text",
-        "--max-length",
-        "32",
-        "--batch-size",
-        "2",
-        "--max-steps",
-        String.valueOf(STEPS),
-        "--learning-rate",
-        "1e-2",
-        "--warmup-steps",
-        "2",
-        "--scheduler",
-        "cosine",
-        "--weight-decay",
-        "0.01",
-        "--seed",
-        "9",
-        "--method",
-        "lora",
-        "--lora-rank",
-        "4",
-        "--lora-dropout",
-        "0.2",
-        "--lora-target-modules",
-        "q_proj,v_proj,down_proj",
-        "--save-every-steps",
-        "3",
-        "--save-total-limit",
-        "2",
-        "--log-every-steps",
-        "1",
-        "--output",
-        out.toString());
+    return TrainArgs.train()
+        .model(Fixtures.model("tiny-llama"))
+        .data(data)
+        .format("text")
+        .maxLength(32)
+        .batchSize(2)
+        .maxSteps(STEPS)
+        .learningRate("1e-2")
+        .with("--warmup-steps", "2")
+        .with("--scheduler", "cosine")
+        .with("--weight-decay", "0.01")
+        .seed(9)
+        .with("--method", "lora")
+        .with("--lora-rank", "4")
+        .with("--lora-dropout", "0.2")
+        .with("--lora-target-modules", "q_proj,v_proj,down_proj")
+        .with("--save-every-steps", "3")
+        .with("--save-total-limit", "2")
+        .with("--log-every-steps", "1")
+        .output(out)
+        .list();
   }
 
   private static long newestCheckpoint(Path out) throws Exception {

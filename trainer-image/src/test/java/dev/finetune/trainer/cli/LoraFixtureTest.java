@@ -47,39 +47,25 @@ class LoraFixtureTest {
     assertThat(base.code()).as(base.err()).isZero();
     CliRun train =
         CliRun.of(
-            "train",
-            "--model",
-            model.toString(),
-            "--data",
-            data.toString(),
-            "--eval-data",
-            data.toString(),
-            "--format",
-            "text",
-            "--max-length",
-            "32",
-            "--batch-size",
-            "4",
-            "--epochs",
-            "5",
-            "--no-shuffle",
-            "--learning-rate",
-            "3e-2",
-            "--scheduler",
-            "constant",
-            "--method",
-            "lora",
-            "--lora-rank",
-            "4",
-            "--lora-alpha",
-            "8",
-            "--lora-dropout",
-            "0.1",
-            "--lora-target-modules",
-            targets,
-            "--merge-adapter",
-            "--output",
-            out.toString());
+            TrainArgs.train()
+                .model(model)
+                .data(data)
+                .with("--eval-data", data)
+                .format("text")
+                .maxLength(32)
+                .batchSize(4)
+                .epochs(5)
+                .with("--no-shuffle")
+                .learningRate("3e-2")
+                .with("--scheduler", "constant")
+                .with("--method", "lora")
+                .with("--lora-rank", "4")
+                .with("--lora-alpha", "8")
+                .with("--lora-dropout", "0.1")
+                .with("--lora-target-modules", targets)
+                .with("--merge-adapter")
+                .output(out)
+                .args());
     assertThat(train.code()).as(train.err()).isZero();
 
     // Steps 1-4 and 17-20 see the same batches (file order): the first and the fifth epoch.
@@ -142,27 +128,18 @@ class LoraFixtureTest {
     Path out = dir.resolve("out");
     CliRun train =
         CliRun.of(
-            "train",
-            "--model",
-            model.toString(),
-            "--data",
-            data.toString(),
-            "--format",
-            "text",
-            "--max-length",
-            "32",
-            "--batch-size",
-            "4",
-            "--max-steps",
-            "3",
-            "--learning-rate",
-            "1e-2",
-            "--method",
-            "lora",
-            "--lora-target-modules",
-            "c_attn,c_fc",
-            "--output",
-            out.toString());
+            TrainArgs.train()
+                .model(model)
+                .data(data)
+                .format("text")
+                .maxLength(32)
+                .batchSize(4)
+                .maxSteps(3)
+                .learningRate("1e-2")
+                .with("--method", "lora")
+                .with("--lora-target-modules", "c_attn,c_fc")
+                .output(out)
+                .args());
     assertThat(train.code()).as(train.err()).isZero();
 
     Path stripped = dir.resolve("stripped");
@@ -189,21 +166,15 @@ class LoraFixtureTest {
   void targetModulesThatMatchNothingAreAConfigurationError(@TempDir Path dir) throws Exception {
     CliRun train =
         CliRun.of(
-            "train",
-            "--model",
-            Fixtures.model("tiny-llama").toString(),
-            "--data",
-            Fixtures.data("text.jsonl").toString(),
-            "--format",
-            "text",
-            "--max-length",
-            "32",
-            "--method",
-            "lora",
-            "--lora-target-modules",
-            "c_attn",
-            "--output",
-            dir.resolve("out").toString());
+            TrainArgs.train()
+                .model(Fixtures.model("tiny-llama"))
+                .data(Fixtures.data("text.jsonl"))
+                .format("text")
+                .maxLength(32)
+                .with("--method", "lora")
+                .with("--lora-target-modules", "c_attn")
+                .output(dir.resolve("out"))
+                .args());
     assertThat(train.code()).isEqualTo(78);
     assertThat(train.err())
         .contains("--lora-target-modules c_attn matches no linear layer")

@@ -61,25 +61,17 @@ class ResumeFixtureTest {
     Path out = dir.resolve("out");
     int code =
         TrainerMain.run(
-            "train",
-            "--model",
-            Fixtures.model("tiny-gpt2").toString(),
-            "--data",
-            data.toString(),
-            "--format",
-            "text",
-            "--max-length",
-            "32",
-            "--batch-size",
-            "4",
-            "--max-steps",
-            "5",
-            "--save-every-steps",
-            "1",
-            "--save-total-limit",
-            "2",
-            "--output",
-            out.toString());
+            TrainArgs.train()
+                .model(Fixtures.model("tiny-gpt2"))
+                .data(data)
+                .format("text")
+                .maxLength(32)
+                .batchSize(4)
+                .maxSteps(5)
+                .with("--save-every-steps", "1")
+                .with("--save-total-limit", "2")
+                .output(out)
+                .args());
     assertThat(code).isZero();
     try (Stream<Path> entries = Files.list(out)) {
       assertThat(
@@ -90,33 +82,21 @@ class ResumeFixtureTest {
 
   private static int train(Path data, Path out) {
     return TrainerMain.run(
-        "train",
-        "--model",
-        Fixtures.model("tiny-gpt2").toString(),
-        "--data",
-        data.toString(),
-        "--format",
-        "text",
-        "--max-length",
-        "32",
-        "--batch-size",
-        "4",
-        "--max-steps",
-        "6",
-        "--learning-rate",
-        "1e-3",
-        "--weight-decay",
-        "0.01",
-        "--scheduler",
-        "linear",
-        "--warmup-steps",
-        "1",
-        "--seed",
-        "5",
-        "--save-every-steps",
-        "3",
-        "--output",
-        out.toString());
+        TrainArgs.train()
+            .model(Fixtures.model("tiny-gpt2"))
+            .data(data)
+            .format("text")
+            .maxLength(32)
+            .batchSize(4)
+            .maxSteps(6)
+            .learningRate("1e-3")
+            .with("--weight-decay", "0.01")
+            .with("--scheduler", "linear")
+            .with("--warmup-steps", "1")
+            .seed(5)
+            .with("--save-every-steps", "3")
+            .output(out)
+            .args());
   }
 
   private static void copyTree(Path from, Path to) throws Exception {

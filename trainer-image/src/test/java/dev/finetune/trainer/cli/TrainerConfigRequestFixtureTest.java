@@ -146,7 +146,8 @@ class TrainerConfigRequestFixtureTest {
     JSON.writeValue(file.toFile(), config);
 
     // --no-shuffle is the one flag added by hand: the reference numbers need file order.
-    int code = TrainerMain.run("train", "--config", file.toString(), "--no-shuffle");
+    int code =
+        TrainerMain.run(TrainArgs.train().with("--config", file).with("--no-shuffle").args());
     assertThat(code).isZero();
     assertThat(out.resolve("final/model.safetensors")).exists();
     JsonNode result = JSON.readTree(message.toFile());
@@ -163,19 +164,14 @@ class TrainerConfigRequestFixtureTest {
     Path message = dir.resolve("termination-log");
     int code =
         TrainerMain.run(
-            "train",
-            "--model",
-            Fixtures.model("tiny-gpt2").toString(),
-            "--data",
-            Fixtures.data("bad.jsonl").toString(),
-            "--format",
-            "text",
-            "--max-length",
-            "64",
-            "--output",
-            dir.resolve("out").toString(),
-            "--termination-message-path",
-            message.toString());
+            TrainArgs.train()
+                .model(Fixtures.model("tiny-gpt2"))
+                .data(Fixtures.data("bad.jsonl"))
+                .format("text")
+                .maxLength(64)
+                .output(dir.resolve("out"))
+                .with("--termination-message-path", message)
+                .args());
     assertThat(code).isEqualTo(65);
     JsonNode result = JSON.readTree(message.toFile());
     assertThat(result.get("status").asText()).isEqualTo("Failed");

@@ -38,25 +38,17 @@ class TrainerMetricsScrapeFixtureTest {
         CompletableFuture.supplyAsync(
             () ->
                 TrainerMain.run(
-                    "train",
-                    "--model",
-                    Fixtures.model("tiny-gpt2").toString(),
-                    "--data",
-                    Fixtures.data("text.jsonl").toString(),
-                    "--format",
-                    "text",
-                    "--max-length",
-                    "16",
-                    "--batch-size",
-                    "2",
-                    "--max-steps",
-                    "100",
-                    "--save-every-steps",
-                    "50",
-                    "--progress-port",
-                    String.valueOf(port),
-                    "--output",
-                    out.toString()));
+                    TrainArgs.train()
+                        .model(Fixtures.model("tiny-gpt2"))
+                        .data(Fixtures.data("text.jsonl"))
+                        .format("text")
+                        .maxLength(16)
+                        .batchSize(2)
+                        .maxSteps(100)
+                        .with("--save-every-steps", "50")
+                        .with("--progress-port", String.valueOf(port))
+                        .output(out)
+                        .args()));
     HttpClient http = HttpClient.newHttpClient();
     URI metrics = URI.create("http://localhost:" + port + "/metrics");
     String[] scrape = new String[1];
