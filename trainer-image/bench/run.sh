@@ -1,51 +1,45 @@
 #!/usr/bin/env bash
-# Trainer benchmark: DJL training steps against PyTorch eager on the same shapes, alternating the
-# two in one run (these machines are shared and noisy), then the memory of a 500-step tiny run.
-# Usage: trainer-image/bench/run.sh [ROUNDS]
-# Needs Debian's python3-torch and an optimised BLAS for it (libopenblas0-pthread): installed if
-# missing. Without OpenBLAS, Debian's torch runs on the reference BLAS and is ~6x slower.
+# Trainer benchmark against what users run instead: Hugging Face transformers (AutoModelForCausalLM,
+# default attention) + torch.optim.AdamW + clip_grad_norm_ on PyTorch 2.13 (.ci/hf-venv.sh), the
+# same model folders, random token ids of the same shapes, 2 threads each, the two alternating in
+# one run (these machines are shared and noisy). Prints s/step, tokens/s, peak RSS, the time ratio,
+# and the achieved GFLOP/s against each engine's own float32 GEMM on the same machine.
+#   trainer-image/bench/run.sh [ROUNDS]        (BENCH_SHAPES=tiny,gpt2,lora picks shapes)
+# Models other than the fixtures' tiny-gpt2 are generated once into trainer-image/target/bench:
+# a GPT-2 124M with random weights and a randomly initialised Qwen2.5-0.5B-shaped model (2 GB).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROUNDS=${1:-3}
+ROUNDS=${1:-2}
+SHAPES=${BENCH_SHAPES:-tiny,gpt2,lora}
 FIXTURES=${FINETUNE_FIXTURES:-../shared/fixtures}
-PY=/usr/bin/python3
-if ! $PY -c 'import torch' 2>/dev/null || ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
-  apt-get update -qq && apt-get install -y -qq python3-torch libopenblas0-pthread
-fi
-[ -f trainer-image/target/finetune-trainer.jar ] || ./mvnw -q -B -pl trainer-image -am package -DskipTests
+WORK=trainer-image/target/bench
+PY=$(bash .ci/hf-venv.sh)
+[ -f trainer-image/target/finetune-trainer.jar ] || ./mvnw -q -B -pl trainer-image -am install -DskipTests
+mkdir -p "$WORK"
 CP="trainer-image/target/finetune-trainer.jar:trainer-image/target/lib/*"
-JAVA="java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $CP dev.finetune.trainer.bench.TrainBenchmark"
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-$JAVA --make-gpt2 "$WORK/gpt2-small" 12 768 12
+JAVA="java -Xmx8g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $CP dev.finetune.trainer.bench.TrainBenchmark"
+[ -f "$WORK/gpt2-124m/model.safetensors" ] || $JAVA --make-gpt2 "$WORK/gpt2-124m" 12 768 12
+if [[ ",$SHAPES," == *",lora,"* && ! -f "$WORK/qwen2.5-0.5b-shape/model.safetensors" ]]; then
+  "$PY" trainer-image/bench/hf_train.py --make-qwen2 "$WORK/qwen2.5-0.5b-shape"
+fi
+LORA_TARGETS=q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), torch $($PY -c 'import torch; print(torch.__version__)')"
-for shape in "$FIXTURES/models/tiny-gpt2 8 128 10" "$WORK/gpt2-small 1 256 5"; do
-  set -- $shape
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+RESULTS="$WORK/results-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$RESULTS"
+run_shape() { # NAME MODEL BATCH SEQ STEPS [LORA_RANK]
+  local name=$1 model=$2 batch=$3 seq=$4 steps=$5 rank=${6:-}
+  local lora=()
+  [ -n "$rank" ] && lora=("$rank" "$LORA_TARGETS")
   for round in $(seq "$ROUNDS"); do
-    $JAVA "$1" "$2" "$3" "$4" 2 >> "$WORK/djl-$2x$3.jsonl" 2>/dev/null
-    $PY trainer-image/bench/torch_train.py "$1" "$2" "$3" "$4" 2 2 >> "$WORK/torch-$2x$3.jsonl"
+    $JAVA "$model" "$batch" "$seq" "$steps" 1 "${lora[@]}" 2>/dev/null >> "$RESULTS/$name.trainer.jsonl"
+    "$PY" trainer-image/bench/hf_train.py "$model" "$batch" "$seq" "$steps" 1 2 "${lora[@]}" \
+      2>/dev/null >> "$RESULTS/$name.hf.jsonl"
   done
-  $PY - "$WORK/djl-$2x$3.jsonl" "$WORK/torch-$2x$3.jsonl" "$(basename "$1")" <<'PY'
-import json, statistics, sys
-djl = [json.loads(l) for l in open(sys.argv[1])]
-torch = [json.loads(l) for l in open(sys.argv[2])]
-d = statistics.median(r["median_step_s"] for r in djl)
-t = statistics.median(r["median_step_s"] for r in torch)
-b, s = djl[0]["batch"], djl[0]["seq"]
-print(f"{sys.argv[3]} batch {b}x{s}: DJL {d:.3f} s/step ({b*s/d:.0f} tok/s), "
-      f"PyTorch {t:.3f} s/step ({b*s/t:.0f} tok/s), DJL/PyTorch time ratio {d/t:.2f} "
-      f"(medians of {len(djl)} alternating rounds)")
-PY
-done
-# Memory: the Java heap is fixed and touched up front, so what still grows is native memory.
-JAVA_FIXED_HEAP="java -Xms192m -Xmx192m -XX:+AlwaysPreTouch ${JAVA#java }"
-$JAVA_FIXED_HEAP "$FIXTURES/models/tiny-gpt2" 2 64 500 20 2>/dev/null > "$WORK/rss.json"
-$PY - "$WORK/rss.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-mib = lambda v: round(v / 1024)
-samples = [mib(v) for v in r["rss_samples_kib"]]
-print(f"tiny-gpt2 500 steps (batch 2x64, heap fixed at 192 MiB): RSS every {500 // len(samples)} steps "
-      f"{samples} MiB, peak {mib(r['rss_peak_kib'])} MiB, median step {r['median_step_s']*1000:.0f} ms")
-PY
+  "$PY" trainer-image/bench/summarize.py "$name" "$model" "${rank:+lora}" "$RESULTS/$name.trainer.jsonl" "$RESULTS/$name.hf.jsonl"
+}
+printf '%-20s %-8s %22s %22s %8s %16s %16s\n' shape engine "s/step (median)" "tokens/s" ratio "peak RSS MiB" "GFLOP/s (GEMM)"
+[[ ",$SHAPES," == *",tiny,"* ]] && run_shape tiny-gpt2-8x128 "$FIXTURES/models/tiny-gpt2" 8 128 5
+[[ ",$SHAPES," == *",gpt2,"* ]] && run_shape gpt2-124m-1x256 "$WORK/gpt2-124m" 1 256 3
+[[ ",$SHAPES," == *",lora,"* ]] && run_shape qwen0.5b-lora16-1x512 "$WORK/qwen2.5-0.5b-shape" 1 512 2 16
+echo "raw results: $RESULTS"

@@ -95,11 +95,18 @@ class FineTuneJobReconcilerMockTest {
         .untilAsserted(
             () ->
                 assertThat(eventReasons("demo"))
-                    .contains(
-                        "TrainerJobCreated",
-                        "WorkspaceClaimCreated",
-                        "TrainerRunning",
-                        "TrainingSucceeded"));
+                    .contains("TrainerJobCreated", "TrainerRunning", "TrainingSucceeded"));
+    // One Event names everything the first reconcile created, and what happens next.
+    assertThat(events("demo"))
+        .filteredOn(e -> "TrainerJobCreated".equals(e.getReason()))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .isEqualTo(
+                        "created ConfigMap demo-trainer-config, PersistentVolumeClaim"
+                            + " demo-workspace and trainer Job demo-trainer; waiting for the"
+                            + " trainer pod to be created"));
   }
 
   @Test

@@ -43,6 +43,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -113,6 +114,8 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     TrainerObservation observed;
     Integer restarts = null;
     TrainerReport report = TrainerReport.none();
+    List<String> created = new ArrayList<>();
+    boolean jobCreated = false;
 
     if (isSettled(job)) {
       // Succeeded and Failed are final: a Job removed by its TTL must not be re-created.
@@ -130,7 +133,9 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
             new PhaseDecision(
                 Phase.Failed, Reasons.INVALID_SPEC, "invalid spec: " + String.join("; ", errors));
       } else {
-        observed = observe(job, context, createChildren(job, context));
+        ReconcileResult<Job> trainer = createChildren(job, context, created);
+        jobCreated = trainer.getSingleOperation() == ReconcileResult.Operation.CREATED;
+        observed = observe(job, context, trainer.getSingleResource().orElse(null));
         decision = TrainerStateInterpreter.decide(job, observed);
         report = report(job, context, observed);
       }
@@ -148,14 +153,17 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
             restarts != null ? restarts : TrainerStateInterpreter.restarts(observed),
             report);
     String uid = job.getMetadata().getUid();
+    TransitionEvents.Created children = new TransitionEvents.Created(created, jobCreated);
     if (Objects.equals(previous, next)) {
+      TransitionEvents.record(events, job, previous, next, children);
       return UpdateControl.noUpdate();
     }
     Optional<Duration> wait = limiter.holdBack(uid, previous, next);
     if (wait.isPresent()) {
+      TransitionEvents.record(events, job, previous, previous, children);
       return UpdateControl.<FineTuneJob>noUpdate().rescheduleAfter(wait.get());
     }
-    TransitionEvents.record(events, job, previous, next);
+    TransitionEvents.record(events, job, previous, next, children);
     job.setStatus(next);
     if (next.getPhase() != null && next.getPhase().isFinal()) {
       limiter.forget(uid);
@@ -174,28 +182,27 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     return new TrainerReport(poll, ProgressReports.result(observed.pods(), locate), locate);
   }
 
-  /** Creates what is missing; returns the trainer Job as it is now (created or found). */
-  private Job createChildren(FineTuneJob job, Context<FineTuneJob> context) {
-    configMap.reconcile(job, context);
-    if (WorkspaceClaimDependentResource.isNeeded(job)) {
-      ReconcileResult<?> claim = workspace.reconcile(job, context);
-      if (claim.getSingleOperation() == ReconcileResult.Operation.CREATED) {
-        events.record(
-            job,
-            EventRecorder.Type.Normal,
-            "WorkspaceClaimCreated",
-            "created PersistentVolumeClaim " + ChildNames.workspaceClaim(job));
-      }
+  /**
+   * Creates what is missing, adding what it created to {@code created} (named in one Event with the
+   * status change); returns the trainer Job's result (created or found).
+   */
+  private ReconcileResult<Job> createChildren(
+      FineTuneJob job, Context<FineTuneJob> context, List<String> created) {
+    // The pod mounts the ConfigMap and the claim: they come first.
+    if (configMap.reconcile(job, context).getSingleOperation()
+        == ReconcileResult.Operation.CREATED) {
+      created.add("ConfigMap " + ChildNames.trainerConfigMap(job));
+    }
+    if (WorkspaceClaimDependentResource.isNeeded(job)
+        && workspace.reconcile(job, context).getSingleOperation()
+            == ReconcileResult.Operation.CREATED) {
+      created.add("PersistentVolumeClaim " + ChildNames.workspaceClaim(job));
     }
     ReconcileResult<Job> result = trainerJob.reconcile(job, context);
     if (result.getSingleOperation() == ReconcileResult.Operation.CREATED) {
-      events.record(
-          job,
-          EventRecorder.Type.Normal,
-          Reasons.JOB_CREATED,
-          "created trainer Job " + ChildNames.trainerJob(job));
+      created.add("trainer Job " + ChildNames.trainerJob(job));
     }
-    return result.getSingleResource().orElse(null);
+    return result;
   }
 
   /**

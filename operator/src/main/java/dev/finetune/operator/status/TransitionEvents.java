@@ -15,7 +15,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-/** The Events a status change deserves: one per phase or reason change, one per spec drift. */
+/**
+ * The Events a status change deserves: one per phase or reason change, one per spec drift, one per
+ * new checkpoint. Children created in the same reconcile are named in the phase event (one Event,
+ * not one per child: every Event is an API request, and a new job's first reconcile is the
+ * busiest).
+ */
 public final class TransitionEvents {
   /** Pending reasons that need a person's attention. */
   private static final Set<String> WARNING_REASONS =
@@ -27,15 +32,55 @@ public final class TransitionEvents {
   private TransitionEvents() {}
 
   public static List<PlannedEvent> between(FineTuneJobStatus before, FineTuneJobStatus after) {
+    return between(before, after, Created.NOTHING);
+  }
+
+  /** What a reconcile created, e.g. "trainer Job demo-trainer"; the trainer Job among them. */
+  public record Created(List<String> objects, boolean trainerJob) {
+    public static final Created NOTHING = new Created(List.of(), false);
+
+    public Created {
+      objects = List.copyOf(objects);
+    }
+
+    String sentence() {
+      return "created "
+          + (objects.size() == 1
+              ? objects.get(0)
+              : String.join(", ", objects.subList(0, objects.size() - 1))
+                  + " and "
+                  + objects.get(objects.size() - 1));
+    }
+  }
+
+  /**
+   * As {@link #between(FineTuneJobStatus, FineTuneJobStatus)}, with the objects this reconcile
+   * created: they open the phase event's message (its reason becomes TrainerJobCreated when the
+   * trainer Job is among them), or make an event of their own when the phase event is a warning.
+   */
+  public static List<PlannedEvent> between(
+      FineTuneJobStatus before, FineTuneJobStatus after, Created created) {
     List<PlannedEvent> events = new ArrayList<>();
     Optional<Condition> beforePhase = phaseCondition(before);
     Condition afterPhase = phaseCondition(after).orElseThrow();
     boolean phaseChanged = before == null || before.getPhase() != after.getPhase();
     boolean reasonChanged =
         beforePhase.map(c -> !Objects.equals(c.getReason(), afterPhase.getReason())).orElse(true);
-    if (phaseChanged || reasonChanged) {
-      boolean warning =
-          after.getPhase() == Phase.Failed || WARNING_REASONS.contains(afterPhase.getReason());
+    boolean warning =
+        after.getPhase() == Phase.Failed || WARNING_REASONS.contains(afterPhase.getReason());
+    boolean phaseEvent = phaseChanged || reasonChanged;
+    if (!created.objects().isEmpty()) {
+      String reason = created.trainerJob() ? Reasons.JOB_CREATED : afterPhase.getReason();
+      if (phaseEvent && !warning) {
+        events.add(
+            new PlannedEvent(
+                EventRecorder.Type.Normal, reason, created.sentence() + "; " + after.getMessage()));
+        phaseEvent = false;
+      } else {
+        events.add(new PlannedEvent(EventRecorder.Type.Normal, reason, created.sentence()));
+      }
+    }
+    if (phaseEvent) {
       events.add(
           new PlannedEvent(
               warning ? EventRecorder.Type.Warning : EventRecorder.Type.Normal,
@@ -85,8 +130,12 @@ public final class TransitionEvents {
   }
 
   public static void record(
-      EventRecorder recorder, FineTuneJob job, FineTuneJobStatus before, FineTuneJobStatus after) {
-    for (PlannedEvent e : between(before, after)) {
+      EventRecorder recorder,
+      FineTuneJob job,
+      FineTuneJobStatus before,
+      FineTuneJobStatus after,
+      Created created) {
+    for (PlannedEvent e : between(before, after, created)) {
       recorder.record(job, e.type(), e.reason(), e.message());
     }
   }

@@ -9,9 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.io.SafetensorsWriter;
+import dev.finetune.trainer.model.LoraAdapter;
+import dev.finetune.trainer.model.LoraConfig;
 import dev.finetune.trainer.model.ModelLoader;
 import dev.finetune.trainer.train.FullWeights;
+import dev.finetune.trainer.train.LoraWeights;
 import dev.finetune.trainer.train.LrSchedule;
+import dev.finetune.trainer.train.TrainedWeights;
 import dev.finetune.trainer.train.TrainingLoop;
 import dev.finetune.trainer.train.TrainingOptions;
 import java.io.IOException;
@@ -30,7 +34,7 @@ import java.util.Random;
  * line: step times, median, tokens/s and resident memory.
  *
  * <pre>
- * TrainBenchmark MODEL_DIR BATCH SEQ STEPS [WARMUP]
+ * TrainBenchmark MODEL_DIR BATCH SEQ STEPS [WARMUP [LORA_RANK LORA_TARGETS]]
  * TrainBenchmark --make-gpt2 DIR LAYERS HIDDEN HEADS   (writes a GPT-2 with random weights)
  * </pre>
  */
@@ -52,6 +56,7 @@ public final class TrainBenchmark {
     int seq = Integer.parseInt(args[2]);
     int steps = Integer.parseInt(args[3]);
     int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+    int loraRank = args.length > 6 ? Integer.parseInt(args[5]) : 0;
     try (NDManager manager = NDManager.newBaseManager()) {
       ModelLoader.LoadedModel loaded = ModelLoader.load(model, manager);
       int vocab = loaded.block().config().vocabSize();
@@ -89,7 +94,16 @@ public final class TrainBenchmark {
       List<Long> rss = new ArrayList<>();
       List<Double> losses = new ArrayList<>();
       long[] last = {System.nanoTime()};
-      new TrainingLoop(loaded.block(), new FullWeights(loaded), options, manager)
+      TrainedWeights trained = new FullWeights(loaded);
+      if (loraRank > 0) {
+        // PEFT's LoraConfig(r, lora_alpha=2r, lora_dropout=0) on the given modules.
+        LoraConfig lora = new LoraConfig(loraRank, 2.0 * loraRank, 0, List.of(args[6].split(",")));
+        LoraAdapter adapter = LoraAdapter.create(loaded.block(), lora, 1, manager);
+        loaded.block().setAdapter(adapter);
+        trained = new LoraWeights(loaded, adapter, lora, model.toString());
+      }
+      long trainable = trained.arrays().values().stream().mapToLong(a -> a.size()).sum();
+      new TrainingLoop(loaded.block(), trained, options, manager)
           .run(
               examples,
               record -> {
@@ -110,6 +124,15 @@ public final class TrainBenchmark {
       double median = sorted.get(sorted.size() / 2);
       ObjectNode out = new ObjectMapper().createObjectNode();
       out.put("impl", "djl");
+      out.put(
+          "engine",
+          "DJL "
+              + ai.djl.engine.Engine.getDjlVersion()
+              + ", PyTorch "
+              + ai.djl.engine.Engine.getInstance().getVersion());
+      out.put("trainable_params", trainable);
+      out.put("peak_rss_mib", peakResidentKiB() / 1024.0);
+      out.put("gemm_gflops", gemmGflops(manager));
       out.put("batch", batch);
       out.put("seq", seq);
       out.put("median_step_s", median);
@@ -130,10 +153,43 @@ public final class TrainBenchmark {
     }
   }
 
+  /**
+   * The machine's floor for this engine: a float32 matmul of a typical projection's shape (512 x
+   * 896 times 896 x 4864), as the Python side measures it.
+   */
+  static double gemmGflops(NDManager parent) {
+    try (NDManager m = parent.newSubManager()) {
+      ai.djl.ndarray.NDArray a = m.randomNormal(new ai.djl.ndarray.types.Shape(512, 896));
+      ai.djl.ndarray.NDArray b = m.randomNormal(new ai.djl.ndarray.types.Shape(896, 4864));
+      for (int i = 0; i < 3; i++) {
+        a.matMul(b).close();
+      }
+      List<Double> runs = new ArrayList<>();
+      for (int r = 0; r < 5; r++) {
+        long start = System.nanoTime();
+        for (int i = 0; i < 10; i++) {
+          a.matMul(b).close();
+        }
+        runs.add((System.nanoTime() - start) / 1e9 / 10);
+      }
+      runs.sort(Double::compare);
+      return 2.0 * 512 * 896 * 4864 / runs.get(runs.size() / 2) / 1e9;
+    }
+  }
+
+  /** The process's peak resident memory (VmHWM), as getrusage's ru_maxrss reports it. */
+  static long peakResidentKiB() {
+    return statusField("VmHWM:");
+  }
+
   static long residentKiB() {
+    return statusField("VmRSS:");
+  }
+
+  private static long statusField(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
       }
