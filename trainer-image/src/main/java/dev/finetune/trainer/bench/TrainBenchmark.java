@@ -112,6 +112,7 @@ public final class TrainBenchmark {
                   seconds.add((now - last[0]) / 1e9);
                 }
                 rss.add(residentKiB());
+                profile(record.step(), warmup);
                 losses.add(record.loss());
                 if (Boolean.getBoolean("bench.gc")) {
                   System.gc(); // provokes use-after-free bugs in native memory handling
@@ -174,6 +175,22 @@ public final class TrainBenchmark {
       }
       runs.sort(Double::compare);
       return 2.0 * 512 * 896 * 4864 / runs.get(runs.size() / 2) / 1e9;
+    }
+  }
+
+  /**
+   * With {@code -Dbench.profile=FILE}, PyTorch's profiler records the first step after warmup and
+   * writes a Chrome trace to FILE (summarize it with trainer-image/bench/profile_summary.py).
+   */
+  private static void profile(long step, int warmup) {
+    String file = System.getProperty("bench.profile");
+    if (file == null) {
+      return;
+    }
+    if (step == warmup) {
+      ai.djl.pytorch.jni.JniUtils.startProfile(false, true, true);
+    } else if (step == warmup + 1) {
+      ai.djl.pytorch.jni.JniUtils.stopProfile(file);
     }
   }
 

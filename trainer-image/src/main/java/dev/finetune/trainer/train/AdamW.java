@@ -30,6 +30,7 @@ public final class AdamW {
   private final NDArray beta2Array;
   private final NDArray oneMinusBeta2;
   private final NDArray eps;
+  private final NDArray squareScale;
   private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
   private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
   private long step;
@@ -44,6 +45,8 @@ public final class AdamW {
     this.beta2Array = constant((float) beta2);
     this.oneMinusBeta2 = constant((float) (1 - beta2));
     this.eps = constant((float) eps);
+    // The update squares the gradient after scaling it by (1 - beta1) for the first moment.
+    this.squareScale = constant((float) ((1 - beta2) / ((1 - beta1) * (1 - beta1))));
   }
 
   /** Starts an optimizer step; every parameter is then updated once with {@link #update}. */
@@ -62,23 +65,48 @@ public final class AdamW {
     return new StepScalars(
         Scalars.of(manager, 1 - lr * weightDecay),
         Scalars.of(manager, bias2Sqrt),
-        Scalars.of(manager, lr / bias1));
+        Scalars.of(manager, -lr / bias1),
+        Scalars.of(manager, 0.5),
+        Scalars.of(manager, -1),
+        Scalars.of(manager, 0));
   }
 
-  /** Scalars that change every step. */
-  public record StepScalars(NDArray decay, NDArray bias2Sqrt, NDArray stepSize) {}
+  /**
+   * Scalars that change every step (and the exponents the update uses).
+   *
+   * @param negStepSize −lr / (1 − beta1^t)
+   */
+  public record StepScalars(
+      NDArray decay,
+      NDArray bias2Sqrt,
+      NDArray negStepSize,
+      NDArray half,
+      NDArray minusOne,
+      NDArray zero) {}
 
-  /** Updates {@code param} in place from its gradient. */
+  /**
+   * Updates {@code param} in place from {@code grad}, which it uses as its scratch space: the
+   * gradient is garbage afterwards and must be zeroed before the next backward pass. Every
+   * operation is in place: an out-of-place operation on a large parameter allocates fresh memory,
+   * and the page faults of those allocations cost more than the arithmetic (measured on GPT-2 124M:
+   * out-of-place mul, pow, div and sqrt were 64% of a training step).
+   *
+   * <p>The same arithmetic as torch.optim.AdamW: p ← p·(1 − lr·wd); m ← β1·m + (1 − β1)·g; v ← β2·v
+   * + (1 − β2)·g²; p ← p − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε).
+   */
   public void update(String name, NDArray param, NDArray grad, StepScalars s) {
     NDArray m = firstMoments.computeIfAbsent(name, k -> state(param));
     NDArray v = secondMoments.computeIfAbsent(name, k -> state(param));
     if (weightDecay != 0) {
       param.muli(s.decay());
     }
-    m.muli(beta1Array).addi(grad.mul(oneMinusBeta1));
-    v.muli(beta2Array).addi(grad.square().muli(oneMinusBeta2));
-    NDArray denom = v.sqrt().divi(s.bias2Sqrt()).addi(eps);
-    param.subi(m.div(denom).muli(s.stepSize()));
+    NDArray g = grad.muli(oneMinusBeta1); // (1 − β1)·g
+    m.muli(beta1Array).addi(g);
+    g.muli(g).muli(squareScale); // (1 − β2)·g²
+    v.muli(beta2Array).addi(g);
+    // g ← m / (√v / √(1 − β2^t) + ε), then p ← p − lr/(1 − β1^t)·g
+    g.muli(s.zero()).addi(v).powi(s.half()).divi(s.bias2Sqrt()).addi(eps).powi(s.minusOne());
+    param.addi(g.muli(m).muli(s.negStepSize()));
   }
 
   /** Optimizer state outlives the step's NDScope it is created in. */

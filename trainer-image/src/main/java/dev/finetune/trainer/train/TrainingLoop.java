@@ -6,8 +6,12 @@ package dev.finetune.trainer.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.Example;
@@ -174,25 +178,29 @@ public final class TrainingLoop {
                 + "; lower the learning rate or check the data");
       }
       List<NDArray> grads = new ArrayList<>();
-      // One read back to Java per step: every getFloat() costs a JNI call and a buffer.
-      NDArray squares = Scalars.of(step, 0);
+      // One read back to Java per step: every getFloat() costs a JNI call and a buffer. Norms are
+      // reductions (no temporary the size of a parameter), as clip_grad_norm_ computes them.
+      List<NDArray> norms = new ArrayList<>();
       for (NDArray p : trainable.values()) {
         NDArray g = p.getGradient();
         grads.add(g);
-        squares = squares.add(g.square().sum());
+        norms.add(g.norm().reshape(1));
       }
-      double norm = Math.sqrt(squares.getFloat());
+      double norm = NDArrays.concat(new NDList(norms)).norm().getFloat();
       double clip =
           options.maxGradNorm() > 0 ? Math.min(1.0, options.maxGradNorm() / (norm + 1e-6)) : 1.0;
       optimizer.beginStep();
       AdamW.StepScalars scalars = optimizer.scalars(lr, step);
       NDArray clipFactor = Scalars.of(step, clip);
-      NDArray zero = Scalars.of(step, 0);
       int i = 0;
       for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
         NDArray g = grads.get(i++);
-        optimizer.update(e.getKey(), e.getValue(), clip < 1.0 ? g.mul(clipFactor) : g, scalars);
-        g.muli(zero); // gradients accumulate until zeroed
+        if (clip < 1.0) {
+          g.muli(clipFactor);
+        }
+        optimizer.update(e.getKey(), e.getValue(), g, scalars);
+        // The update used the gradient as scratch space; gradients accumulate until zeroed.
+        JniUtils.zeroGrad((PtNDArray) e.getValue());
       }
       return StepRecord.train(stepNumber, epoch, loss, lr, norm, tokens);
     }
