@@ -91,9 +91,13 @@ public abstract class CausalLmBlock extends AbstractBlock {
    */
   protected final NDArray linear(NDArray x, String weightKey, String biasKey, boolean conv1d) {
     NDArray weight = w(weightKey);
-    NDArray y = conv1d ? x.matMul(weight) : x.matMul(weight.transpose());
+    NDArray y;
     if (biasKey != null) {
-      y = y.add(w(biasKey));
+      // torch's linear: one matmul with the bias added in it (addmm), not a second pass.
+      NDArray outIn = conv1d ? weight.transpose() : weight;
+      y = x.getNDArrayInternal().linear(x, outIn, w(biasKey)).singletonOrThrow();
+    } else {
+      y = conv1d ? x.matMul(weight) : x.matMul(weight.transpose());
     }
     if (adapter != null) {
       y = adapter.apply(modulePath(weightKey), x, y);
@@ -116,11 +120,16 @@ public abstract class CausalLmBlock extends AbstractBlock {
     return cols.gt(rows).toType(DataType.FLOAT32, false).mul(scalar(manager, -1e30));
   }
 
-  /** Softmax attention over [B, H, T, D] tensors, scaled by 1/sqrt(D), with a causal mask. */
+  /**
+   * Softmax attention over [B, H, T, D] tensors, scaled by 1/sqrt(D), with a causal mask. The scale
+   * is applied to q ([B, H, T, D]) rather than to the scores ([B, H, T, T], larger once T exceeds
+   * D), and the mask is added to the scores in place (matmul's backward needs its inputs, not its
+   * output): one pass over the scores fewer, and one allocation.
+   */
   protected static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
     long headDim = q.getShape().get(3);
     NDArray scale = scalar(q.getManager(), 1 / Math.sqrt(headDim));
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
+    NDArray scores = q.mul(scale).matMul(k.transpose(0, 1, 3, 2)).addi(mask);
     return scores.softmax(3).matMul(v);
   }
 

@@ -5,7 +5,6 @@
 package dev.finetune.trainer.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 
 /** Next-token negative log-likelihood over the scored positions of a batch. */
 public final class CausalLmLoss {
@@ -16,14 +15,14 @@ public final class CausalLmLoss {
    * count for the token-weighted mean.
    */
   public static NDArray nllSum(NDArray logits, TokenBatch batch) {
-    long length = logits.getShape().get(1);
-    if (length < 2) {
+    if (logits.getShape().get(1) < 2) {
       return logits.getManager().zeros(new ai.djl.ndarray.types.Shape());
     }
-    NDArray logp = logits.get(new NDIndex(":, 0:{}, :", length - 1)).logSoftmax(2);
-    NDArray targets = batch.ids().get(new NDIndex(":, 1:")).expandDims(2);
-    NDArray picked = logp.gather(targets, 2).squeeze(2);
-    NDArray mask = batch.scored().get(new NDIndex(":, 1:"));
-    return picked.mul(mask).sum().neg();
+    // Position t is scored against token t+1 (the shifted targets), the last position against
+    // nothing (mask 0), as Hugging Face shifts the labels: slicing the logits to [:, :-1] instead
+    // makes autograd allocate and zero a gradient as large as all the logits.
+    NDArray logp = logits.logSoftmax(2);
+    NDArray picked = logp.gather(batch.nextIds().expandDims(2), 2).squeeze(2);
+    return picked.mul(batch.nextScored()).sum().neg();
   }
 }

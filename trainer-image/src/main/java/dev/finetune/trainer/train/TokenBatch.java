@@ -14,11 +14,19 @@ import java.nio.ByteOrder;
 import java.util.List;
 
 /**
- * Examples padded on the right to the longest one. With causal attention a pad token only ever sits
- * after the real tokens, so it changes no logit of theirs, and the mask leaves it out of the loss:
- * a padded batch scores exactly what one-sequence-at-a-time passes would.
+ * Examples padded on the right to the longest one, with the targets of next-token prediction:
+ * {@code nextIds[t] = ids[t+1]} and {@code nextScored[t] = scored[t+1]}, 0 at the last position
+ * (which predicts nothing). With causal attention a pad token only ever sits after the real tokens,
+ * so it changes no logit of theirs, and the mask leaves it out of the loss: a padded batch scores
+ * exactly what one-sequence-at-a-time passes would.
  */
-public record TokenBatch(NDArray ids, NDArray scored, int scoredCount, long tokens) {
+public record TokenBatch(
+    NDArray ids,
+    NDArray scored,
+    NDArray nextIds,
+    NDArray nextScored,
+    int scoredCount,
+    long tokens) {
   /** Reused staging buffer: no direct buffer per batch waiting for the garbage collector. */
   private static final ThreadLocal<ByteBuffer> STAGING =
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(0));
@@ -71,8 +79,19 @@ public record TokenBatch(NDArray ids, NDArray scored, int scoredCount, long toke
       }
       tokens += e.length();
     }
+    long[] nextIds = new long[rows * width];
+    float[] nextScored = new float[rows * width];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(ids, r * width + 1, nextIds, r * width, width - 1);
+      System.arraycopy(scored, r * width + 1, nextScored, r * width, width - 1);
+    }
     Shape shape = new Shape(rows, width);
     return new TokenBatch(
-        nativeCopy(manager, ids, shape), nativeCopy(manager, scored, shape), count, tokens);
+        nativeCopy(manager, ids, shape),
+        nativeCopy(manager, scored, shape),
+        nativeCopy(manager, nextIds, shape),
+        nativeCopy(manager, nextScored, shape),
+        count,
+        tokens);
   }
 }
