@@ -17,7 +17,12 @@ PY=$(bash .ci/hf-venv.sh)
 [ -f trainer-image/target/finetune-trainer.jar ] || ./mvnw -q -B -pl trainer-image -am install -DskipTests
 mkdir -p "$WORK"
 CP="trainer-image/target/finetune-trainer.jar:trainer-image/target/lib/*"
-JAVA="java -Xmx8g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $CP dev.finetune.trainer.bench.TrainBenchmark"
+# The allocator settings the trainer ships with (the operator sets them on the trainer container,
+# the image too); HF transformers runs as users run it, unless BENCH_HF_ALLOCATOR=tuned.
+ALLOCATOR="MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296"
+HF_ENV="X_BENCH=1"
+[ "${BENCH_HF_ALLOCATOR:-}" = tuned ] && HF_ENV=$ALLOCATOR
+JAVA="env $ALLOCATOR java -Xmx2g -XX:MaxDirectMemorySize=64g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $CP dev.finetune.trainer.bench.TrainBenchmark"
 [ -f "$WORK/gpt2-124m/model.safetensors" ] || $JAVA --make-gpt2 "$WORK/gpt2-124m" 12 768 12
 if [[ ",$SHAPES," == *",lora,"* && ! -f "$WORK/qwen2.5-0.5b-shape/model.safetensors" ]]; then
   "$PY" trainer-image/bench/hf_train.py --make-qwen2 "$WORK/qwen2.5-0.5b-shape"
@@ -33,7 +38,7 @@ run_shape() { # NAME MODEL BATCH SEQ STEPS [LORA_RANK]
   [ -n "$rank" ] && lora=("$rank" "$LORA_TARGETS")
   for round in $(seq "$ROUNDS"); do
     $JAVA "$model" "$batch" "$seq" "$steps" 1 "${lora[@]}" 2>/dev/null >> "$RESULTS/$name.trainer.jsonl"
-    "$PY" trainer-image/bench/hf_train.py "$model" "$batch" "$seq" "$steps" 1 2 "${lora[@]}" \
+    env $HF_ENV "$PY" trainer-image/bench/hf_train.py "$model" "$batch" "$seq" "$steps" 1 2 "${lora[@]}" \
       2>/dev/null >> "$RESULTS/$name.hf.jsonl"
   done
   "$PY" trainer-image/bench/summarize.py "$name" "$model" "${rank:+lora}" "$RESULTS/$name.trainer.jsonl" "$RESULTS/$name.hf.jsonl"

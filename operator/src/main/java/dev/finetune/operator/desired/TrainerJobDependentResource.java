@@ -12,6 +12,7 @@ import dev.finetune.api.v1alpha1.RunPolicy;
 import dev.finetune.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -198,6 +199,19 @@ public class TrainerJobDependentResource extends FineTuneJobChildResource<Job>
         .build();
   }
 
+  /**
+   * glibc malloc settings for the trainer: one arena, and freed memory kept for reuse instead of
+   * returned to the system. PyTorch allocates every intermediate tensor anew; with glibc's defaults
+   * in a multi-threaded JVM those allocations are fresh pages, and the page faults cost more than
+   * the arithmetic (GPT-2 124M on 2 CPU cores: 3.9 s per training step with the defaults, 2.0 s
+   * with these; trainer-image/bench).
+   */
+  public static final List<EnvVar> ALLOCATOR_ENV =
+      List.of(
+          new EnvVar("MALLOC_ARENA_MAX", "1", null),
+          new EnvVar("MALLOC_MMAP_THRESHOLD_", "4294967296", null),
+          new EnvVar("MALLOC_TRIM_THRESHOLD_", "4294967296", null));
+
   private static Container container(
       FineTuneJob job, OperatorConfig config, ResourcesSpec resources, TrainerVolumes volumes) {
     return new ContainerBuilder()
@@ -213,6 +227,7 @@ public class TrainerJobDependentResource extends FineTuneJobChildResource<Job>
         .withName("HOME")
         .withValue("/tmp")
         .endEnv()
+        .addAllToEnv(ALLOCATOR_ENV)
         .addNewPort()
         .withName(PORT_NAME)
         .withContainerPort(config.trainerPort())

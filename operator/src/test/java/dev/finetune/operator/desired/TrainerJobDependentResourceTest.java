@@ -193,6 +193,13 @@ class TrainerJobDependentResourceTest {
             });
     // The token reaches the pod only as a file: never as an environment variable.
     assertThat(trainer.getEnv()).noneMatch(e -> e.getValueFrom() != null);
+    assertThat(trainer.getEnv())
+        .as("the allocator settings the trainer is benchmarked with")
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .contains(
+            "MALLOC_ARENA_MAX=1",
+            "MALLOC_MMAP_THRESHOLD_=4294967296",
+            "MALLOC_TRIM_THRESHOLD_=4294967296");
   }
 
   @Test

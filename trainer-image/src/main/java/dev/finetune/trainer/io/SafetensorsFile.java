@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -109,18 +110,43 @@ public final class SafetensorsFile {
 
   /** The tensor's values as float32, row-major. */
   public float[] readFloats(String name) throws IOException {
-    TensorInfo info = tensors.get(name);
-    if (info == null) {
-      throw new IOException(path + ": no tensor named " + name);
-    }
+    TensorInfo info = info(name);
     if (info.elements() > Integer.MAX_VALUE - 8) {
       throw new IOException(path + ": tensor " + name + " is too large for one array");
     }
     float[] out = new float[(int) info.elements()];
+    read(info, FloatBuffer.wrap(out));
+    return out;
+  }
+
+  /**
+   * The tensor's values as float32 in a direct buffer (native byte order), read straight from the
+   * file: an engine can take it without a copy, and no array the size of the tensor passes through
+   * the Java heap (which would keep that memory after loading).
+   */
+  public ByteBuffer readFloatsDirect(String name) throws IOException {
+    TensorInfo info = info(name);
+    if (info.elements() > (Integer.MAX_VALUE - 8) / 4) {
+      throw new IOException(path + ": tensor " + name + " is too large for one buffer");
+    }
+    ByteBuffer out =
+        ByteBuffer.allocateDirect((int) info.elements() * 4).order(ByteOrder.nativeOrder());
+    read(info, out.asFloatBuffer());
+    return out;
+  }
+
+  private TensorInfo info(String name) throws IOException {
+    TensorInfo info = tensors.get(name);
+    if (info == null) {
+      throw new IOException(path + ": no tensor named " + name);
+    }
+    return info;
+  }
+
+  private void read(TensorInfo info, FloatBuffer out) throws IOException {
     int width = bytesPer(info.dtype(), path);
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       long position = dataStart + info.begin();
-      int index = 0;
       long remaining = info.end() - info.begin();
       ByteBuffer buffer =
           ByteBuffer.allocate((int) Math.min(CHUNK, remaining)).order(ByteOrder.LITTLE_ENDIAN);
@@ -131,34 +157,32 @@ public final class SafetensorsFile {
         buffer.flip();
         position += buffer.limit();
         remaining -= buffer.limit();
-        index = decode(info.dtype(), buffer, out, index, width);
+        decode(info.dtype(), buffer, out, width);
       }
     }
-    return out;
   }
 
-  private static int decode(String dtype, ByteBuffer in, float[] out, int index, int width) {
+  private static void decode(String dtype, ByteBuffer in, FloatBuffer out, int width) {
     int count = in.remaining() / width;
     switch (dtype) {
-      case "F32" -> in.asFloatBuffer().get(out, index, count);
+      case "F32" -> out.put(in.asFloatBuffer());
       case "F16" -> {
         for (int i = 0; i < count; i++) {
-          out[index + i] = HalfFloats.halfToFloat(in.getShort());
+          out.put(HalfFloats.halfToFloat(in.getShort()));
         }
       }
       case "BF16" -> {
         for (int i = 0; i < count; i++) {
-          out[index + i] = Float.intBitsToFloat((in.getShort() & 0xffff) << 16);
+          out.put(Float.intBitsToFloat((in.getShort() & 0xffff) << 16));
         }
       }
       case "F64" -> {
         for (int i = 0; i < count; i++) {
-          out[index + i] = (float) in.getDouble();
+          out.put((float) in.getDouble());
         }
       }
       default -> throw new IllegalStateException("unsupported dtype " + dtype);
     }
-    return index + count;
   }
 
   static int bytesPer(String dtype, Path path) throws IOException {

@@ -130,7 +130,10 @@ public abstract class CausalLmBlock extends AbstractBlock {
     long headDim = q.getShape().get(3);
     NDArray scale = scalar(q.getManager(), 1 / Math.sqrt(headDim));
     NDArray scores = q.mul(scale).matMul(k.transpose(0, 1, 3, 2)).addi(mask);
-    return scores.softmax(3).matMul(v);
+    NDArray weights = scores.softmax(3);
+    // softmax's backward needs its output only: the scores ([B, H, T, T]) can go now.
+    scores.close();
+    return weights.matMul(v);
   }
 
   /** [B, T, H*D] to [B, H, T, D]. */

@@ -5,6 +5,7 @@
 package dev.finetune.trainer.model;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.finetune.trainer.TrainerException;
@@ -39,7 +40,8 @@ public final class ModelLoader {
       }
       long[] shape = weights.shape(key);
       checkShape(config, e.getKey(), shape, dir);
-      e.getValue().setArray(manager.create(weights.read(key), new Shape(shape)));
+      e.getValue()
+          .setArray(manager.create(weights.readDirect(key), new Shape(shape), DataType.FLOAT32));
     }
     return new LoadedModel(block, dir, prefix);
   }

@@ -69,14 +69,27 @@ public final class ModelWeights {
   }
 
   public float[] read(String key) {
+    try {
+      return file(key).readFloats(key);
+    } catch (IOException e) {
+      throw TrainerException.config(e.getMessage());
+    }
+  }
+
+  /** The tensor as float32 in a direct buffer (see {@link SafetensorsFile#readFloatsDirect}). */
+  public java.nio.ByteBuffer readDirect(String key) {
+    try {
+      return file(key).readFloatsDirect(key);
+    } catch (IOException e) {
+      throw TrainerException.config(e.getMessage());
+    }
+  }
+
+  private SafetensorsFile file(String key) {
     SafetensorsFile file = fileByKey.get(key);
     if (file == null) {
       throw TrainerException.config("the checkpoint has no tensor " + key);
     }
-    try {
-      return file.readFloats(key);
-    } catch (IOException e) {
-      throw TrainerException.config(e.getMessage());
-    }
+    return file;
   }
 }
