@@ -94,6 +94,17 @@ public record ModelConfig(
         if (!c.path("rope_scaling").isMissingNode() && !c.path("rope_scaling").isNull()) {
           throw TrainerException.config(file + ": rope_scaling is not supported yet");
         }
+        // transformers 5 writes rope_parameters {rope_type, rope_theta} instead of rope_theta.
+        JsonNode rope = c.path("rope_parameters");
+        String ropeType = rope.path("rope_type").asText("default");
+        if (!ropeType.equals("default")) {
+          throw TrainerException.config(
+              file + ": rope_parameters.rope_type \"" + ropeType + "\" is not supported yet");
+        }
+        double ropeTheta =
+            c.path("rope_theta").isNumber()
+                ? c.get("rope_theta").asDouble()
+                : rope.path("rope_theta").asDouble(10000.0);
         yield new ModelConfig(
             Family.LLAMA,
             type,
@@ -105,7 +116,7 @@ public record ModelConfig(
             c.path("head_dim").isNumber() ? c.get("head_dim").asInt() : hidden / heads,
             required(c, "intermediate_size", file),
             c.path("rms_norm_eps").asDouble(1e-6),
-            c.path("rope_theta").asDouble(10000.0),
+            ropeTheta,
             c.path("max_position_embeddings").asInt(2048),
             c.path("tie_word_embeddings").asBoolean(false),
             type.equals("qwen2") || c.path("attention_bias").asBoolean(false),
