@@ -302,7 +302,7 @@ public final class KubectlFront implements AutoCloseable {
     if (file.isEmpty()) {
       byte[] body =
           JSON.writeValueAsBytes(
-              status(
+              KubectlSupport.status(
                   400,
                   "BadRequest",
                   "container \"trainer\" in pod \"" + pod + "\" has no log (not started)"));
@@ -357,16 +357,6 @@ public final class KubectlFront implements AutoCloseable {
       }
     }
     return 0;
-  }
-
-  private static ObjectNode status(int code, String reason, String message) {
-    return JSON.createObjectNode()
-        .put("kind", "Status")
-        .put("apiVersion", "v1")
-        .put("status", "Failure")
-        .put("reason", reason)
-        .put("message", message)
-        .put("code", code);
   }
 
   private static Map<String, String> query(String raw) {

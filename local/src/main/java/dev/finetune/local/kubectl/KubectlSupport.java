@@ -381,7 +381,8 @@ public final class KubectlSupport extends KubernetesMixedDispatcher {
     return doc;
   }
 
-  private static ObjectNode status(int code, String reason, String message) {
+  /** A Kubernetes Status (a failed request's answer). */
+  static ObjectNode status(int code, String reason, String message) {
     return JSON.createObjectNode()
         .put("kind", "Status")
         .put("apiVersion", "v1")
