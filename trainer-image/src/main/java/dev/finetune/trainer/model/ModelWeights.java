@@ -68,14 +68,6 @@ public final class ModelWeights {
     return fileByKey.get(key).tensors().get(key).shape();
   }
 
-  public float[] read(String key) {
-    try {
-      return file(key).readFloats(key);
-    } catch (IOException e) {
-      throw TrainerException.config(e.getMessage());
-    }
-  }
-
   /** The tensor as float32 in a direct buffer (see {@link SafetensorsFile#readFloatsDirect}). */
   public java.nio.ByteBuffer readDirect(String key) {
     try {

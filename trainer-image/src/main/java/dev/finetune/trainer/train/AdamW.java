@@ -31,6 +31,9 @@ public final class AdamW {
   private final NDArray oneMinusBeta2;
   private final NDArray eps;
   private final NDArray squareScale;
+  private final NDArray zero;
+  private final NDArray half;
+  private final NDArray minusOne;
   private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
   private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
   private long step;
@@ -47,6 +50,10 @@ public final class AdamW {
     this.eps = constant((float) eps);
     // The update squares the gradient after scaling it by (1 - beta1) for the first moment.
     this.squareScale = constant((float) ((1 - beta2) / ((1 - beta1) * (1 - beta1))));
+    // Exponents 0.5 and −1 take PyTorch's in-place sqrt and reciprocal paths.
+    this.zero = constant(0f);
+    this.half = constant(0.5f);
+    this.minusOne = constant(-1f);
   }
 
   /** Starts an optimizer step; every parameter is then updated once with {@link #update}. */
@@ -65,24 +72,15 @@ public final class AdamW {
     return new StepScalars(
         Scalars.of(manager, 1 - lr * weightDecay),
         Scalars.of(manager, bias2Sqrt),
-        Scalars.of(manager, -lr / bias1),
-        Scalars.of(manager, 0.5),
-        Scalars.of(manager, -1),
-        Scalars.of(manager, 0));
+        Scalars.of(manager, -lr / bias1));
   }
 
   /**
-   * Scalars that change every step (and the exponents the update uses).
+   * Scalars that change every step.
    *
    * @param negStepSize −lr / (1 − beta1^t)
    */
-  public record StepScalars(
-      NDArray decay,
-      NDArray bias2Sqrt,
-      NDArray negStepSize,
-      NDArray half,
-      NDArray minusOne,
-      NDArray zero) {}
+  public record StepScalars(NDArray decay, NDArray bias2Sqrt, NDArray negStepSize) {}
 
   /**
    * Updates {@code param} in place from {@code grad}, which it uses as its scratch space: the
@@ -105,7 +103,7 @@ public final class AdamW {
     g.muli(g).muli(squareScale); // (1 − β2)·g²
     v.muli(beta2Array).addi(g);
     // g ← m / (√v / √(1 − β2^t) + ε), then p ← p − lr/(1 − β1^t)·g
-    g.muli(s.zero()).addi(v).powi(s.half()).divi(s.bias2Sqrt()).addi(eps).powi(s.minusOne());
+    g.muli(zero).addi(v).powi(half).divi(s.bias2Sqrt()).addi(eps).powi(minusOne);
     param.addi(g.muli(m).muli(s.negStepSize()));
   }
 
