@@ -17,6 +17,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -71,6 +72,9 @@ public abstract class CausalLmBlock extends AbstractBlock {
    */
   public abstract boolean storesLinearTransposed();
 
+  /** The LoRA targets PEFT picks for this model type when none are given. */
+  public abstract List<String> defaultLoraTargets();
+
   /** Logits [B, T, vocab] for token ids [B, T] (int64), positions 0..T-1, causal attention. */
   public abstract NDArray logits(NDArray ids);
 
@@ -115,25 +119,60 @@ public abstract class CausalLmBlock extends AbstractBlock {
 
   /** Additive causal mask [T, T]: 0 on and below the diagonal, a large negative above. */
   protected static NDArray causalMask(NDManager manager, long length) {
-    NDArray rows = manager.arange(length).reshape(length, 1);
-    NDArray cols = manager.arange(length).reshape(1, length);
-    return cols.gt(rows).toType(DataType.FLOAT32, false).mul(scalar(manager, -1e30));
+    return mask(manager, length, 0);
   }
 
   /**
-   * Softmax attention over [B, H, T, D] tensors, scaled by 1/sqrt(D), with a causal mask. The scale
-   * is applied to q ([B, H, T, D]) rather than to the scores ([B, H, T, T], larger once T exceeds
-   * D), and the mask is added to the scores in place (matmul's backward needs its inputs, not its
+   * Additive mask [T, T]: 0 where query q sees key k, a large negative elsewhere. Causal ({@code k
+   * ≤ q}), and with a sliding window W > 0 only the W most recent positions ({@code q − W < k}).
+   */
+  protected static NDArray mask(NDManager manager, long length, int window) {
+    NDArray rows = manager.arange(length).reshape(length, 1);
+    NDArray cols = manager.arange(length).reshape(1, length);
+    NDArray hidden = cols.gt(rows);
+    if (window > 0) {
+      hidden = hidden.logicalOr(cols.lte(rows.sub(window)));
+    }
+    return hidden.toType(DataType.FLOAT32, false).mul(scalar(manager, -1e30));
+  }
+
+  /** Softmax attention over [B, H, T, D] tensors, scaled by 1/sqrt(D), with an additive mask. */
+  protected static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
+    return attention(q, k, v, mask, 1 / Math.sqrt(q.getShape().get(3)), 0);
+  }
+
+  /**
+   * Softmax attention over [B, H, T, D] tensors: scores {@code q·kᵀ·scale}, soft-capped to {@code
+   * cap·tanh(scores/cap)} when {@code softcap} &gt; 0 (Gemma 2), plus the mask. The scale is
+   * applied to q ([B, H, T, D]) rather than to the scores ([B, H, T, T], larger once T exceeds D),
+   * and the mask is added to the scores in place (matmul's backward needs its inputs, not its
    * output): one pass over the scores fewer, and one allocation.
    */
-  protected static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
-    long headDim = q.getShape().get(3);
-    NDArray scale = scalar(q.getManager(), 1 / Math.sqrt(headDim));
-    NDArray scores = q.mul(scale).matMul(k.transpose(0, 1, 3, 2)).addi(mask);
+  protected static NDArray attention(
+      NDArray q, NDArray k, NDArray v, NDArray mask, double scale, double softcap) {
+    NDArray scores = q.mul(scalar(q.getManager(), scale)).matMul(k.transpose(0, 1, 3, 2));
+    if (softcap > 0) {
+      scores = softcap(scores, softcap);
+    }
+    scores.addi(mask);
     NDArray weights = scores.softmax(3);
     // softmax's backward needs its output only: the scores ([B, H, T, T]) can go now.
     scores.close();
     return weights.matMul(v);
+  }
+
+  /** {@code cap · tanh(x / cap)}. */
+  protected static NDArray softcap(NDArray x, double cap) {
+    NDManager m = x.getManager();
+    return x.mul(scalar(m, 1 / cap)).tanh().mul(scalar(m, cap));
+  }
+
+  /** gelu_new / gelu_pytorch_tanh: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+  protected static NDArray geluTanh(NDArray x) {
+    NDManager m = x.getManager();
+    NDArray cube = x.mul(x).mul(x);
+    NDArray inner = x.add(cube.mul(scalar(m, 0.044715))).mul(scalar(m, Math.sqrt(2.0 / Math.PI)));
+    return x.mul(scalar(m, 0.5)).mul(inner.tanh().add(scalar(m, 1)));
   }
 
   /** [B, T, H*D] to [B, H, T, D]. */

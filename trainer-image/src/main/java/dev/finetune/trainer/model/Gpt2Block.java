@@ -6,8 +6,8 @@ package dev.finetune.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 
 /**
  * GPT-2 ({@code GPT2LMHeadModel}): learned positions, pre-LayerNorm blocks, Conv1D weights stored
@@ -53,6 +53,12 @@ public final class Gpt2Block extends CausalLmBlock {
     return "transformer." + weightKey.substring(0, weightKey.lastIndexOf('.'));
   }
 
+  /** PEFT's default for GPT-2: the fused attention projection. */
+  @Override
+  public List<String> defaultLoraTargets() {
+    return List.of("c_attn");
+  }
+
   @Override
   public NDArray logits(NDArray ids) {
     long length = ids.getShape().get(1);
@@ -93,13 +99,5 @@ public final class Gpt2Block extends CausalLmBlock {
             w(prefix + ".bias"),
             (float) config.normEps())
         .singletonOrThrow();
-  }
-
-  /** gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
-  static NDArray geluTanh(NDArray x) {
-    NDManager m = x.getManager();
-    NDArray cube = x.mul(x).mul(x);
-    NDArray inner = x.add(cube.mul(scalar(m, 0.044715))).mul(scalar(m, Math.sqrt(2.0 / Math.PI)));
-    return x.mul(scalar(m, 0.5)).mul(inner.tanh().add(scalar(m, 1)));
   }
 }

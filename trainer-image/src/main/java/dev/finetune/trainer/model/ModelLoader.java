@@ -25,7 +25,7 @@ public final class ModelLoader {
     CausalLmBlock block =
         switch (config.family()) {
           case GPT2 -> new Gpt2Block(config);
-          case LLAMA -> new LlamaBlock(config);
+          case DECODER -> new DecoderBlock(config);
         };
     ModelWeights weights = ModelWeights.open(dir);
     // GPT-2 checkpoints come with keys "wte.weight" (the Hub's gpt2) or "transformer.wte.weight".

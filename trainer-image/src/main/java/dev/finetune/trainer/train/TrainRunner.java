@@ -12,7 +12,6 @@ import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.ExampleBuilder;
 import dev.finetune.trainer.data.TextTokenizer;
 import dev.finetune.trainer.model.CausalLmBlock;
-import dev.finetune.trainer.model.Gpt2Block;
 import dev.finetune.trainer.model.LoraAdapter;
 import dev.finetune.trainer.model.LoraConfig;
 import dev.finetune.trainer.model.ModelLoader;
@@ -85,7 +84,7 @@ public final class TrainRunner {
       return new FullWeights(model);
     }
     List<String> targets =
-        Optional.ofNullable(request.loraTargetModules()).orElse(defaultTargets(model.block()));
+        Optional.ofNullable(request.loraTargetModules()).orElse(model.block().defaultLoraTargets());
     LoraConfig config =
         new LoraConfig(request.loraRank(), request.loraAlpha(), request.loraDropout(), targets);
     LoraAdapter adapter =
@@ -102,11 +101,6 @@ public final class TrainRunner {
             + String.join(",", targets)
             + ")");
     return new LoraWeights(model, adapter, config, request.baseModelName());
-  }
-
-  /** PEFT's defaults: the attention query and value projections. */
-  static List<String> defaultTargets(CausalLmBlock block) {
-    return block instanceof Gpt2Block ? List.of("c_attn") : List.of("q_proj", "v_proj");
   }
 
   private TrainerResult train(

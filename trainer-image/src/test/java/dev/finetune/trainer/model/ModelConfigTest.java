@@ -23,25 +23,33 @@ class ModelConfigTest {
   @Test
   void theRopeBaseIsReadFromTransformers4AndTransformers5Configs(@TempDir Path dir)
       throws Exception {
+    // head_dim 16: the second frequency is 1 / theta^(2/16).
+    float expected = (float) (1 / Math.pow(1_000_000.0, 2.0 / 16));
     Files.writeString(dir.resolve("config.json"), QWEN2.formatted("\"rope_theta\": 1000000.0"));
-    assertThat(ModelConfig.read(dir).ropeTheta()).isEqualTo(1_000_000.0);
+    assertThat(secondFrequency(dir)).isEqualTo(expected);
     Files.writeString(
         dir.resolve("config.json"),
         QWEN2.formatted(
             "\"rope_parameters\": {\"rope_theta\": 1000000.0, \"rope_type\": \"default\"}"));
-    assertThat(ModelConfig.read(dir).ropeTheta())
+    assertThat(secondFrequency(dir))
         .as("transformers 5's rope_parameters, not the 10000 default")
-        .isEqualTo(1_000_000.0);
+        .isEqualTo(expected);
+  }
+
+  private static float secondFrequency(Path dir) {
+    return ModelConfig.read(dir).decoder().layers().get(0).rope().invFreq()[1];
   }
 
   @Test
-  void aScaledRopeInRopeParametersIsRefusedByName(@TempDir Path dir) throws Exception {
+  void anUnimplementedRopeInRopeParametersIsRefusedByName(@TempDir Path dir) throws Exception {
     Files.writeString(
         dir.resolve("config.json"),
         QWEN2.formatted(
-            "\"rope_parameters\": {\"rope_theta\": 500000.0, \"rope_type\": \"llama3\"}"));
+            "\"rope_parameters\": {\"rope_theta\": 500000.0, \"rope_type\": \"yarn\"}"));
     assertThatThrownBy(() -> ModelConfig.read(dir))
         .isInstanceOf(TrainerException.class)
-        .hasMessageContaining("rope_parameters.rope_type \"llama3\" is not supported");
+        .hasMessageContaining(
+            "rope_parameters.rope_type \"yarn\" is not supported (supported: default, linear,"
+                + " llama3)");
   }
 }

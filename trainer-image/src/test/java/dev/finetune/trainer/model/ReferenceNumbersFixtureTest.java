@@ -28,7 +28,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ReferenceNumbersFixtureTest {
   @ParameterizedTest
-  @ValueSource(strings = {"tiny-gpt2", "tiny-llama"})
+  @ValueSource(
+      strings = {
+        "tiny-gpt2",
+        "tiny-llama",
+        "tiny-llama3",
+        "tiny-qwen3",
+        "tiny-gemma3",
+        "tiny-mistral-swa",
+        "tiny-phi3"
+      })
   void tokenizationMatches(String name) {
     JsonNode expected = Fixtures.expected(name);
     try (TextTokenizer tokenizer = TextTokenizer.load(Fixtures.model(name))) {
@@ -41,7 +50,17 @@ class ReferenceNumbersFixtureTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"tiny-gpt2", "tiny-llama", "tiny-llama-lora"})
+  @ValueSource(
+      strings = {
+        "tiny-gpt2",
+        "tiny-llama",
+        "tiny-llama-lora",
+        "tiny-llama3",
+        "tiny-qwen3",
+        "tiny-gemma3",
+        "tiny-mistral-swa",
+        "tiny-phi3"
+      })
   void lastPositionLogitsMatch(String name) {
     JsonNode expected = Fixtures.expected(name);
     JsonNode logits = expected.get("last_position_logits");
@@ -68,7 +87,17 @@ class ReferenceNumbersFixtureTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"tiny-gpt2", "tiny-llama", "tiny-llama-lora"})
+  @ValueSource(
+      strings = {
+        "tiny-gpt2",
+        "tiny-llama",
+        "tiny-llama-lora",
+        "tiny-llama3",
+        "tiny-qwen3",
+        "tiny-gemma3",
+        "tiny-mistral-swa",
+        "tiny-phi3"
+      })
   void evaluationLossMatches(String name) {
     JsonNode expected = Fixtures.expected(name);
     JsonNode eval =

@@ -32,7 +32,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TrainingParityFixtureTest {
   @ParameterizedTest
-  @ValueSource(strings = {"tiny-gpt2", "tiny-llama"})
+  @ValueSource(
+      strings = {
+        "tiny-gpt2",
+        "tiny-llama",
+        "tiny-llama3",
+        "tiny-qwen3",
+        "tiny-gemma3",
+        "tiny-mistral-swa",
+        "tiny-phi3"
+      })
   void threeStepsMatchTheReference(String name, @TempDir Path out) throws Exception {
     JsonNode expected = Fixtures.expected(name);
     JsonNode parity = expected.get("train_parity");
