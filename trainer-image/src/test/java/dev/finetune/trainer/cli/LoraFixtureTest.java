@@ -32,12 +32,26 @@ class LoraFixtureTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @ParameterizedTest(name = "{0}")
+  // The last columns: how far the eval loss must fall, and the mean loss from the first epoch to
+  // the fifth. The newer fixtures have 8 or 16 hidden units: a rank-4 adapter lowers their eval
+  // loss by 0.001-0.04 here, mostly in the first steps, so their epoch means are not compared.
   @CsvSource({
-    "tiny-gpt2, 'c_attn,c_fc', base_model.model.transformer.h.0.attn.c_attn",
-    "tiny-llama, 'q_proj,v_proj,o_proj,up_proj', base_model.model.model.layers.0.self_attn.q_proj"
+    "tiny-gpt2, 'c_attn,c_fc', base_model.model.transformer.h.0.attn.c_attn, 0.05, 0.05",
+    "tiny-llama, 'q_proj,v_proj,o_proj,up_proj', base_model.model.model.layers.0.self_attn.q_proj, 0.05, 0.05",
+    "tiny-llama3, 'q_proj,k_proj,down_proj', base_model.model.model.layers.0.self_attn.q_proj, 0.0005, ",
+    "tiny-qwen3, 'k_proj,v_proj,gate_proj', base_model.model.model.layers.0.self_attn.k_proj, 0.0005, ",
+    "tiny-gemma3, 'q_proj,o_proj,up_proj', base_model.model.model.layers.0.self_attn.q_proj, 0.0005, ",
+    "tiny-mistral-swa, 'v_proj,o_proj,gate_proj', base_model.model.model.layers.0.self_attn.v_proj, 0.0005, ",
+    "tiny-phi3, 'qkv_proj,gate_up_proj', base_model.model.model.layers.0.self_attn.qkv_proj, 0.0005, "
   })
   void loraTrainingWritesAPeftAdapterThatEvaluatesToTheTrainersOwnLoss(
-      String modelName, String targets, String firstModuleKey, @TempDir Path dir) throws Exception {
+      String modelName,
+      String targets,
+      String firstModuleKey,
+      double evalDrop,
+      Double epochDrop,
+      @TempDir Path dir)
+      throws Exception {
     Path model = Fixtures.model(modelName);
     Path data = dir.resolve("data.jsonl");
     Files.write(data, Files.readAllLines(Fixtures.data("text.jsonl")).subList(0, 16));
@@ -73,9 +87,11 @@ class LoraFixtureTest {
     assertThat(losses).hasSize(20);
     double first = losses.subList(0, 4).stream().mapToDouble(d -> d).average().orElseThrow();
     double fifth = losses.subList(16, 20).stream().mapToDouble(d -> d).average().orElseThrow();
-    assertThat(fifth).isLessThan(first - 0.05);
+    if (epochDrop != null) {
+      assertThat(fifth).isLessThan(first - epochDrop);
+    }
     double finalEval = TrainerStateLog.lastEvalLoss(out);
-    assertThat(finalEval).isLessThan(loss(base) - 0.05);
+    assertThat(finalEval).isLessThan(loss(base) - evalDrop);
 
     Path adapter = out.resolve("final");
     JsonNode config = JSON.readTree(adapter.resolve("adapter_config.json").toFile());
