@@ -7,13 +7,22 @@ package dev.finetune.trainer.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.finetune.api.testing.Fixtures;
 import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.model.DecoderOptions.LayerAttention;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ModelConfigTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private static final String QWEN2 =
       """
       {"model_type": "qwen2", "vocab_size": 100, "hidden_size": 64, "num_hidden_layers": 2,
@@ -51,5 +60,55 @@ class ModelConfigTest {
         .hasMessageContaining(
             "rope_parameters.rope_type \"yarn\" is not supported (supported: default, linear,"
                 + " llama3)");
+  }
+
+  /**
+   * transformers 5 writes one rope_parameters object (per layer type for Gemma 3) where 4.x wrote
+   * rope_theta + rope_scaling (+ rope_local_base_freq): both give the same tables per layer.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "tiny-llama3, '{\"rope_type\": \"llama3\", \"rope_theta\": 10000.0, \"factor\": 8.0,"
+        + " \"low_freq_factor\": 1.0, \"high_freq_factor\": 4.0,"
+        + " \"original_max_position_embeddings\": 64}'",
+    "tiny-gemma3, '{\"full_attention\": {\"rope_type\": \"default\", \"rope_theta\": 1000000.0},"
+        + " \"sliding_attention\": {\"rope_type\": \"default\", \"rope_theta\": 10000.0}}'",
+    "tiny-phi3, '{\"rope_type\": \"longrope\", \"rope_theta\": 10000.0, \"short_factor\": [1.0,"
+        + " 1.6, 2.8], \"long_factor\": [1.1, 4.0, 12.0], \"partial_rotary_factor\": 0.75,"
+        + " \"original_max_position_embeddings\": 256}'"
+  })
+  void transformers5RopeParametersGiveTheSameTables(
+      String fixture, String ropeParameters, @TempDir Path dir) throws Exception {
+    Path model = Fixtures.model(fixture);
+    ObjectNode v5 = (ObjectNode) JSON.readTree(model.resolve("config.json").toFile());
+    for (String key :
+        List.of(
+            "rope_theta",
+            "rope_scaling",
+            "rope_local_base_freq",
+            "partial_rotary_factor",
+            "original_max_position_embeddings")) {
+      v5.remove(key);
+    }
+    v5.set("rope_parameters", JSON.readTree(ropeParameters));
+    Files.writeString(dir.resolve("config.json"), v5.toString());
+
+    List<LayerAttention> expected = ModelConfig.read(model).decoder().layers();
+    List<LayerAttention> actual = ModelConfig.read(dir).decoder().layers();
+    assertThat(actual).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.size(); i++) {
+      RotaryEmbedding e = expected.get(i).rope();
+      RotaryEmbedding a = actual.get(i).rope();
+      assertThat(a.dim()).as("layer %d rotary dim", i).isEqualTo(e.dim());
+      assertThat(a.invFreq()).as("layer %d frequencies", i).containsExactly(e.invFreq());
+      assertThat(a.attentionFactor()).isEqualTo(e.attentionFactor());
+      assertThat(actual.get(i).slidingWindow()).isEqualTo(expected.get(i).slidingWindow());
+    }
+    assertThat(expected)
+        .as("some layer of the fixture has other than the default RoPE")
+        .anySatisfy(
+            layer ->
+                assertThat(layer.rope().invFreq())
+                    .isNotEqualTo(RotaryEmbedding.defaultInvFreq(10000, layer.rope().dim())));
   }
 }
