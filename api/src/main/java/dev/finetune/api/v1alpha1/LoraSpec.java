@@ -31,7 +31,8 @@ public class LoraSpec {
 
   @Size(min = 1, max = 32)
   @JsonPropertyDescription(
-      "Hugging Face module names to adapt, e.g. q_proj, v_proj (Llama, Qwen2) or c_attn (GPT-2)."
+      "Hugging Face module names to adapt, e.g. q_proj, v_proj (Llama, Qwen, Mistral, Gemma), qkv_proj"
+          + " (Phi-3) or c_attn (GPT-2)."
           + " Default: the attention query and value projections of the model's architecture.")
   private List<String> targetModules;
 
