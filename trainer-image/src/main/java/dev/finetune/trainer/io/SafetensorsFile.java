@@ -135,6 +135,23 @@ public final class SafetensorsFile {
     return out;
   }
 
+  /** Copies the tensor's bytes as stored (any dtype) to {@code out}. */
+  public void copyBytes(String name, java.nio.channels.WritableByteChannel out) throws IOException {
+    TensorInfo info = info(name);
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      long position = dataStart + info.begin();
+      long remaining = info.end() - info.begin();
+      while (remaining > 0) {
+        long n = channel.transferTo(position, remaining, out);
+        if (n <= 0) {
+          throw new IOException(path + ": unexpected end of file in " + name);
+        }
+        position += n;
+        remaining -= n;
+      }
+    }
+  }
+
   private TensorInfo info(String name) throws IOException {
     TensorInfo info = tensors.get(name);
     if (info == null) {

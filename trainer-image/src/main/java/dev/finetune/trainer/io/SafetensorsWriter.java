@@ -28,31 +28,58 @@ public final class SafetensorsWriter {
   /** A tensor to write: its shape and row-major float32 values. */
   public record Tensor(long[] shape, float[] values) {}
 
+  /** A tensor copied byte for byte, in its own dtype, from another safetensors file. */
+  public record Copied(SafetensorsFile file, String name) {}
+
   private SafetensorsWriter() {}
 
   public static void write(Path path, Map<String, Tensor> tensors) throws IOException {
-    Map<String, Tensor> sorted = new TreeMap<>(tensors);
+    write(path, tensors, Map.of());
+  }
+
+  /** Writes {@code tensors} (float32) and {@code copied} (as stored in their files) together. */
+  public static void write(Path path, Map<String, Tensor> tensors, Map<String, Copied> copied)
+      throws IOException {
+    Map<String, Object> sorted = new TreeMap<>(tensors);
+    for (String key : copied.keySet()) {
+      if (sorted.put(key, copied.get(key)) != null) {
+        throw new IllegalArgumentException(key + " is both written and copied");
+      }
+    }
     ObjectMapper json = new ObjectMapper();
     ObjectNode header = json.createObjectNode();
     header.putObject("__metadata__").put("format", "pt");
     long offset = 0;
-    for (Map.Entry<String, Tensor> e : sorted.entrySet()) {
-      Tensor t = e.getValue();
-      long elements = 1;
-      for (long d : t.shape()) {
-        elements *= d;
-      }
-      if (elements != t.values().length) {
-        throw new IllegalArgumentException(e.getKey() + ": shape does not match values");
+    for (Map.Entry<String, Object> e : sorted.entrySet()) {
+      long[] dims;
+      String dtype;
+      long bytes;
+      if (e.getValue() instanceof Tensor t) {
+        long elements = 1;
+        for (long d : t.shape()) {
+          elements *= d;
+        }
+        if (elements != t.values().length) {
+          throw new IllegalArgumentException(e.getKey() + ": shape does not match values");
+        }
+        dims = t.shape();
+        dtype = "F32";
+        bytes = 4L * elements;
+      } else {
+        Copied c = (Copied) e.getValue();
+        SafetensorsFile.TensorInfo info = c.file().tensors().get(c.name());
+        dims = info.shape();
+        dtype = info.dtype();
+        bytes = info.end() - info.begin();
       }
       ObjectNode entry = header.putObject(e.getKey());
-      entry.put("dtype", "F32");
+      entry.put("dtype", dtype);
       ArrayNode shape = entry.putArray("shape");
-      for (long d : t.shape()) {
+      for (long d : dims) {
         shape.add(d);
       }
-      entry.putArray("data_offsets").add(offset).add(offset + 4L * elements);
-      offset += 4L * elements;
+      entry.putArray("data_offsets").add(offset).add(offset + bytes);
+      offset += bytes;
     }
     byte[] headerBytes = json.writeValueAsBytes(header);
     int padded = (headerBytes.length + 7) / 8 * 8;
@@ -71,8 +98,12 @@ public final class SafetensorsWriter {
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
       writeFully(out, headerBuffer);
-      for (Tensor t : sorted.values()) {
-        float[] values = t.values();
+      for (Object value : sorted.values()) {
+        if (value instanceof Copied c) {
+          c.file().copyBytes(c.name(), out);
+          continue;
+        }
+        float[] values = ((Tensor) value).values();
         ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < values.length; ) {
           chunk.clear();

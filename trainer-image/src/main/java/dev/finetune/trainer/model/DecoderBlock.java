@@ -84,9 +84,16 @@ public final class DecoderBlock extends CausalLmBlock {
     return false;
   }
 
+  /**
+   * The module's path as transformers names it in the loaded model (and PEFT in adapter keys):
+   * inside Gemma3ForConditionalGeneration the language model is {@code model.language_model}.
+   */
   @Override
   public String modulePath(String weightKey) {
-    return weightKey.substring(0, weightKey.lastIndexOf('.'));
+    String path = weightKey.substring(0, weightKey.lastIndexOf('.'));
+    return config.textOfMultimodal() && path.startsWith("model.")
+        ? "model.language_model." + path.substring("model.".length())
+        : path;
   }
 
   /** PEFT's defaults for these model types: the query and value projections (fused in Phi-3). */

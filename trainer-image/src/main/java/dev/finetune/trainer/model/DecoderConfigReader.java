@@ -98,7 +98,8 @@ final class DecoderConfigReader {
           maxPositions,
           tie,
           ModelConfig.eos(c.node()),
-          options);
+          options,
+          false);
     }
   }
 

@@ -172,7 +172,14 @@ public final class LoraAdapter {
     c.put("r", config.rank());
     c.put("lora_alpha", config.alpha());
     c.put("lora_dropout", config.dropout());
-    c.putArray("target_modules").addAll(config.targetModules().stream().map(c::textNode).toList());
+    if (model.config().textOfMultimodal()) {
+      // A list would also match the vision tower's q_proj/v_proj: PEFT reads a string as a
+      // regular expression over the whole module path.
+      c.put("target_modules", languageModelOnly(config.targetModules()));
+    } else {
+      c.putArray("target_modules")
+          .addAll(config.targetModules().stream().map(c::textNode).toList());
+    }
     c.put("fan_in_fan_out", model.storesLinearTransposed());
     c.put("bias", "none");
     c.put("use_rslora", false);
@@ -183,6 +190,25 @@ public final class LoraAdapter {
     c.putObject("rank_pattern");
     c.putObject("alpha_pattern");
     return c;
+  }
+
+  /** A PEFT target_modules regex: the named modules inside the language model only. */
+  static String languageModelOnly(java.util.List<String> names) {
+    return "model\\.language_model\\..*\\.("
+        + String.join("|", names.stream().map(LoraAdapter::escapeRegex).toList())
+        + ")";
+  }
+
+  /** Python's re.escape for module names (letters, digits and _ stand for themselves). */
+  private static String escapeRegex(String name) {
+    StringBuilder out = new StringBuilder();
+    for (char ch : name.toCharArray()) {
+      if (!Character.isLetterOrDigit(ch) && ch != '_') {
+        out.append('\\');
+      }
+      out.append(ch);
+    }
+    return out.toString();
   }
 
   /** Reads a PEFT adapter folder written by PEFT or by {@link #write}. */

@@ -21,6 +21,9 @@ import java.util.List;
  *     Gemma, Phi-3)
  * @param modelType the config's model_type
  * @param decoder the decoder family's settings; null for GPT-2
+ * @param textOfMultimodal the text model inside a multimodal checkpoint (Gemma 3's {@code
+ *     Gemma3ForConditionalGeneration}): only its language model is loaded and trained, the rest of
+ *     the checkpoint is written back unchanged
  */
 public record ModelConfig(
     Family family,
@@ -36,7 +39,8 @@ public record ModelConfig(
     int maxPositions,
     boolean tieWordEmbeddings,
     int eosTokenId,
-    DecoderOptions decoder) {
+    DecoderOptions decoder,
+    boolean textOfMultimodal) {
 
   /** Implementation families. */
   public enum Family {
@@ -48,6 +52,7 @@ public record ModelConfig(
   public static List<String> supportedModelTypes() {
     List<String> all = new ArrayList<>(List.of("gpt2"));
     all.addAll(DecoderConfigReader.MODEL_TYPES);
+    all.add("gemma3");
     return all;
   }
 
@@ -66,6 +71,9 @@ public record ModelConfig(
     }
     if (DecoderConfigReader.MODEL_TYPES.contains(type)) {
       return DecoderConfigReader.read(config, type);
+    }
+    if (type.equals("gemma3")) {
+      return gemma3Text(config);
     }
     throw config.unsupported("model_type", type, String.join(", ", supportedModelTypes()));
   }
@@ -96,7 +104,36 @@ public record ModelConfig(
         c.intOr("n_positions", 1024),
         true,
         eos(c.node()),
-        null);
+        null,
+        false);
+  }
+
+  /**
+   * Gemma 3 4B/12B/27B are {@code Gemma3ForConditionalGeneration}: the language model's config is
+   * {@code text_config} (a {@code gemma3_text} config), the EOS ids are at the top level.
+   */
+  private static ModelConfig gemma3Text(ConfigJson c) {
+    if (!c.raw("text_config").isObject()) {
+      throw c.error("text_config", "is missing (model_type gemma3 holds its language model there)");
+    }
+    ModelConfig text = DecoderConfigReader.read(c.child("text_config"), "gemma3_text");
+    int eos = c.has("eos_token_id") ? eos(c.node()) : text.eosTokenId();
+    return new ModelConfig(
+        text.family(),
+        "gemma3",
+        text.vocabSize(),
+        text.hiddenSize(),
+        text.layers(),
+        text.heads(),
+        text.kvHeads(),
+        text.headDim(),
+        text.intermediateSize(),
+        text.normEps(),
+        text.maxPositions(),
+        text.tieWordEmbeddings(),
+        eos,
+        text.decoder(),
+        true);
   }
 
   static int eos(JsonNode c) {

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import dev.finetune.trainer.TrainerException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /** Loads a Hugging Face model directory into a {@link CausalLmBlock}. */
@@ -18,7 +19,7 @@ public final class ModelLoader {
   private ModelLoader() {}
 
   /** A loaded model and how its checkpoint named its tensors. */
-  public record LoadedModel(CausalLmBlock block, Path directory, String keyPrefix) {}
+  public record LoadedModel(CausalLmBlock block, Path directory, CheckpointKeys keys) {}
 
   public static LoadedModel load(Path dir, NDManager manager) {
     ModelConfig config = ModelConfig.read(dir);
@@ -28,13 +29,9 @@ public final class ModelLoader {
           case DECODER -> new DecoderBlock(config);
         };
     ModelWeights weights = ModelWeights.open(dir);
-    // GPT-2 checkpoints come with keys "wte.weight" (the Hub's gpt2) or "transformer.wte.weight".
-    String prefix =
-        config.family() == ModelConfig.Family.GPT2 && weights.has("transformer.wte.weight")
-            ? "transformer."
-            : "";
+    CheckpointKeys keys = keys(config, weights, dir);
     for (Map.Entry<String, Parameter> e : block.parametersByName().entrySet()) {
-      String key = prefix + e.getKey();
+      String key = keys.toCheckpoint(e.getKey());
       if (!weights.has(key)) {
         throw TrainerException.config(dir + ": the checkpoint has no tensor " + key);
       }
@@ -43,7 +40,34 @@ public final class ModelLoader {
       e.getValue()
           .setArray(manager.create(weights.readDirect(key), new Shape(shape), DataType.FLOAT32));
     }
-    return new LoadedModel(block, dir, prefix);
+    return new LoadedModel(block, dir, keys);
+  }
+
+  /** How this checkpoint names the block's tensors, told apart by its embedding's name. */
+  private static CheckpointKeys keys(ModelConfig config, ModelWeights weights, Path dir) {
+    if (config.family() == ModelConfig.Family.GPT2) {
+      // GPT-2 checkpoints come with keys "wte.weight" (the Hub's gpt2) or "transformer.wte.weight".
+      return weights.has("transformer.wte.weight")
+          ? CheckpointKeys.prefixed("transformer.")
+          : CheckpointKeys.same();
+    }
+    if (!config.textOfMultimodal()) {
+      return CheckpointKeys.same();
+    }
+    if (weights.has("language_model.model.embed_tokens.weight")) {
+      return new CheckpointKeys(
+          List.of(
+              new CheckpointKeys.Rename("model.", "language_model.model."),
+              new CheckpointKeys.Rename("lm_head.", "language_model.lm_head.")));
+    }
+    if (weights.has("model.language_model.embed_tokens.weight")) {
+      return new CheckpointKeys(
+          List.of(new CheckpointKeys.Rename("model.", "model.language_model.")));
+    }
+    throw TrainerException.config(
+        dir
+            + ": a multimodal checkpoint whose language model is neither under"
+            + " language_model.model. nor under model.language_model.");
   }
 
   private static void checkShape(ModelConfig config, String key, long[] shape, Path dir) {

@@ -77,7 +77,8 @@ public final class ModelWeights {
     }
   }
 
-  private SafetensorsFile file(String key) {
+  /** The file that holds {@code key}. */
+  public SafetensorsFile file(String key) {
     SafetensorsFile file = fileByKey.get(key);
     if (file == null) {
       throw TrainerException.config("the checkpoint has no tensor " + key);

@@ -21,7 +21,7 @@ public final class FullWeights implements TrainedWeights {
     model
         .block()
         .parametersByName()
-        .forEach((key, p) -> arrays.put(model.keyPrefix() + key, p.getArray()));
+        .forEach((key, p) -> arrays.put(model.keys().toCheckpoint(key), p.getArray()));
   }
 
   @Override

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import dev.finetune.trainer.io.SafetensorsWriter;
 import dev.finetune.trainer.model.ModelLoader;
+import dev.finetune.trainer.model.ModelWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,9 +34,34 @@ public final class ModelSaver {
           "special_tokens_map.json",
           "vocab.json",
           "merges.txt",
-          "chat_template.jinja");
+          "tokenizer.model",
+          "added_tokens.json",
+          "chat_template.jinja",
+          "chat_template.json",
+          "preprocessor_config.json",
+          "processor_config.json");
 
   private ModelSaver() {}
+
+  /**
+   * The source checkpoint's tensors outside the trained model, copied as they are: the vision tower
+   * and projector of a multimodal checkpoint whose language model was trained, so that the output
+   * is the whole model again. Other checkpoints hold nothing else the output needs.
+   */
+  private static Map<String, SafetensorsWriter.Copied> untouched(
+      ModelLoader.LoadedModel model, Map<String, SafetensorsWriter.Tensor> written) {
+    Map<String, SafetensorsWriter.Copied> copied = new LinkedHashMap<>();
+    if (!model.block().config().textOfMultimodal()) {
+      return copied;
+    }
+    ModelWeights source = ModelWeights.open(model.directory());
+    for (String key : source.keys()) {
+      if (!written.containsKey(key)) {
+        copied.put(key, new SafetensorsWriter.Copied(source.file(key), key));
+      }
+    }
+    return copied;
+  }
 
   public static void save(ModelLoader.LoadedModel model, Path dir) {
     save(model, dir, Map.of());
@@ -52,10 +78,10 @@ public final class ModelSaver {
       for (Map.Entry<String, Parameter> e : model.block().parametersByName().entrySet()) {
         NDArray array = replaced.getOrDefault(e.getKey(), e.getValue().getArray());
         tensors.put(
-            model.keyPrefix() + e.getKey(),
+            model.keys().toCheckpoint(e.getKey()),
             new SafetensorsWriter.Tensor(array.getShape().getShape(), array.toFloatArray()));
       }
-      SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), tensors);
+      SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), tensors, untouched(model, tensors));
       for (String name : SIDE_FILES) {
         Path source = model.directory().resolve(name);
         if (Files.isRegularFile(source)) {
