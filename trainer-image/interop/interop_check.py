@@ -47,6 +47,7 @@ FAMILIES = {
     "gemma2": ("gen:gemma2", "q_proj,o_proj,gate_proj"),
     "gemma3": ("tiny-gemma3", "q_proj,k_proj,up_proj,down_proj"),
     "phi3": ("tiny-phi3", "qkv_proj,o_proj,gate_up_proj"),
+    "gemma3-multimodal": ("gen:gemma3-multimodal", "q_proj,v_proj,down_proj"),
 }
 
 # family -> (description, config.json changes for the Hugging Face side only; None removes a key)
@@ -138,7 +139,7 @@ def hf_loss(model_dir, data, adapter=None):
 
 def generate_model(kind, out, tokenizer_source):
     """A tiny random model of a family with no fixture, saved by transformers itself."""
-    torch.manual_seed({"gemma2": 11, "qwen2": 12, "ministral": 13}[kind])
+    torch.manual_seed({"gemma2": 11, "qwen2": 12, "ministral": 13, "gemma3-multimodal": 14}[kind])
     common = dict(vocab_size=50257, bos_token_id=50256, eos_token_id=50256, num_hidden_layers=2,
                   num_attention_heads=2, num_key_value_heads=1, intermediate_size=32,
                   max_position_embeddings=512, tie_word_embeddings=True)
@@ -152,6 +153,20 @@ def generate_model(kind, out, tokenizer_source):
     elif kind == "qwen2":
         config = transformers.Qwen2Config(hidden_size=16, **common)
         model = transformers.Qwen2ForCausalLM(config)
+    elif kind == "gemma3-multimodal":
+        # Gemma3ForConditionalGeneration (Gemma 3 4B and up): a language model beside a vision
+        # tower (here a one-layer SigLIP with a vision q_proj/v_proj the LoRA targets must skip).
+        text = transformers.Gemma3TextConfig(
+            hidden_size=16, head_dim=16, query_pre_attn_scalar=16, sliding_window=8,
+            layer_types=["sliding_attention", "full_attention"], pad_token_id=50256, **common)
+        vision = transformers.SiglipVisionConfig(hidden_size=16, intermediate_size=32,
+                                                 num_hidden_layers=1, num_attention_heads=2,
+                                                 image_size=28, patch_size=14)
+        config = transformers.Gemma3Config(text_config=text.to_dict(),
+                                           vision_config=vision.to_dict(), mm_tokens_per_image=1,
+                                           bos_token_id=50256, eos_token_id=50256,
+                                           pad_token_id=50256)
+        model = transformers.Gemma3ForConditionalGeneration(config)
     else:
         config = transformers.MinistralConfig(hidden_size=16, head_dim=8, sliding_window=8,
                                               layer_types=["sliding_attention", "full_attention"],
@@ -181,7 +196,7 @@ class Report:
         equal = diff <= TOLERANCE
         ok = equal == expect_equal
         verdict = ("ok" if ok else "FAIL") + ("" if expect_equal else " (negative control)")
-        log(f"{family:10} {check:45} trainer {trainer_loss:.6f}  hf {hf_loss_value:.6f}  "
+        log(f"{family:17} {check:45} trainer {trainer_loss:.6f}  hf {hf_loss_value:.6f}  "
             f"diff {diff:.2e}  {verdict}")
         if not ok:
             self.failures.append(f"{family} {check}")
@@ -234,7 +249,7 @@ def main():
             report.compare(family, "lora merged/ from_pretrained", own,
                            hf_loss(lora / "merged", eval_data))
         except Exception as e:  # one family's error must not hide the others' results
-            log(f"{family:10} ERROR {e}")
+            log(f"{family:17} ERROR {e}")
             report.failures.append(f"{family} error")
     if report.failures:
         log("interop: FAILED: " + ", ".join(report.failures))
