@@ -6,6 +6,7 @@ generated here with transformers itself, so their config.json is in transformers
   eval      the trainer's `evaluate` loss == AutoModelForCausalLM's loss on the same examples
   full      a 3-step full fine-tune: final/ loaded with from_pretrained gives the trainer's own
             end-of-run eval loss
+  generate  greedy continuation of a prompt: the trainer's `generate` == model.generate()
   lora      a LoRA fine-tune with non-default targets (attention and MLP): final/ loaded with
             PeftModel.from_pretrained, and merged/ (--merge-adapter) with from_pretrained, give
             the trainer's own eval loss with the adapter
@@ -34,6 +35,8 @@ from tokenizers import Tokenizer
 TOLERANCE = 1e-4
 MAX_LENGTH = 64
 TRAIN_LINES = 16
+PROMPT = "Everyone is permitted to copy and distribute"
+NEW_TOKENS = 12
 
 # family -> (fixture or generated model, LoRA targets: attention and MLP, none of them the default)
 FAMILIES = {
@@ -83,6 +86,10 @@ class Trainer:
         if adapter:
             args += ["--adapter", adapter]
         return json.loads(self.run(*args).strip().splitlines()[-1])["loss"]
+
+    def generate(self, model, prompt):
+        return self.run("generate", "--model", model, "--prompt", prompt,
+                        "--max-new-tokens", NEW_TOKENS).strip()
 
     def train(self, model, data, eval_data, out, lora_targets=None):
         args = ["train", "--model", model, "--data", data, "--eval-data", eval_data,
@@ -135,6 +142,19 @@ def hf_loss(model_dir, data, adapter=None):
             total += torch.nn.functional.cross_entropy(logits, targets, reduction="sum").item()
             tokens += len(ids) - 1
     return total / tokens
+
+
+def hf_generate(model_dir, prompt):
+    """Greedy continuation with transformers' own generate() (its KV cache), decoded."""
+    model = transformers.AutoModelForCausalLM.from_pretrained(
+        model_dir, dtype=torch.float32, attn_implementation="eager")
+    model.eval()
+    tokenizer = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
+    ids = torch.tensor([tokenizer.encode(prompt, add_special_tokens=False).ids])
+    with torch.no_grad():
+        out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=False,
+                             max_new_tokens=NEW_TOKENS)
+    return tokenizer.decode(out[0, ids.shape[1]:].tolist(), skip_special_tokens=True).strip()
 
 
 def generate_model(kind, out, tokenizer_source):
@@ -191,6 +211,13 @@ class Report:
     def __init__(self):
         self.failures = []
 
+    def same_text(self, family, check, trainer_text, hf_text):
+        ok = trainer_text == hf_text
+        log(f"{family:17} {check:45} trainer {trainer_text!r}  hf {hf_text!r}  "
+            + ("ok" if ok else "FAIL"))
+        if not ok:
+            self.failures.append(f"{family} {check}")
+
     def compare(self, family, check, trainer_loss, hf_loss_value, expect_equal=True):
         diff = abs(trainer_loss - hf_loss_value)
         equal = diff <= TOLERANCE
@@ -231,13 +258,15 @@ def main():
         else:
             model = fixtures / "models" / source
         try:
-            report.compare(family, "eval", trainer.evaluate(model, eval_data),
-                           hf_loss(model, eval_data))
+            own_eval = trainer.evaluate(model, eval_data)
+            report.compare(family, "eval", own_eval, hf_loss(model, eval_data))
             if family in NEGATIVE_CONTROLS:
                 what, changes = NEGATIVE_CONTROLS[family]
                 changed = with_config(model, changes, work / family / "negative-control")
-                report.compare(family, f"eval vs hf with {what}", trainer.evaluate(model, eval_data),
+                report.compare(family, f"eval vs hf with {what}", own_eval,
                                hf_loss(changed, eval_data), expect_equal=False)
+            report.same_text(family, "generate (greedy)", trainer.generate(model, PROMPT),
+                             hf_generate(model, PROMPT))
             full = work / family / "full"
             own = trainer.train(model, train_data, eval_data, full)
             report.compare(family, "full final/ from_pretrained", own,

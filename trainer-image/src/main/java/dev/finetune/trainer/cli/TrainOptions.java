@@ -130,8 +130,9 @@ final class TrainOptions {
       names = "--lora-target-modules",
       split = ",",
       description =
-          "Hugging Face module names to adapt, e.g. q_proj,v_proj (Llama/Qwen2) or c_attn"
-              + " (GPT-2). Default: the attention query and value projections (PEFT's default).")
+          "Hugging Face module names to adapt, e.g. q_proj,v_proj (Llama, Mistral, Qwen, Gemma),"
+              + " qkv_proj (Phi-3) or c_attn (GPT-2). Default: the attention query and value"
+              + " projections (PEFT's default).")
   List<String> loraTargetModules;
 
   @Option(
