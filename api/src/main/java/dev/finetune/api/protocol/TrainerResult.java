@@ -18,6 +18,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param trainedTokens tokens trained on
  * @param steps optimizer steps done
  * @param error on failure, a one-line reason
+ * @param trainExamples examples trained on (after a validation split)
+ * @param validationExamples examples validated on (a validation file or split), or null
+ * @param bestStep with early stopping: the step of the lowest eval loss, whose weights are the
+ *     output
+ * @param bestEvalLoss with early stopping: that loss
+ * @param stoppedEarly with early stopping: whether it ended the run before its last step
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerResult(
@@ -28,4 +34,9 @@ public record TrainerResult(
     Double evalLoss,
     Long trainedTokens,
     Long steps,
-    String error) {}
+    String error,
+    Long trainExamples,
+    Long validationExamples,
+    Long bestStep,
+    Double bestEvalLoss,
+    Boolean stoppedEarly) {}

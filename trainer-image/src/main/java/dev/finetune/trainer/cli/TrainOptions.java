@@ -8,6 +8,7 @@ import dev.finetune.api.protocol.TrainingDefaults;
 import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.train.EarlyStopping;
 import dev.finetune.trainer.train.TrainRequest;
 import dev.finetune.trainer.train.TrainingOptions;
 import java.nio.file.Path;
@@ -153,6 +154,25 @@ final class TrainOptions {
   Integer evalMaxLength;
 
   @Option(
+      names = "--validation-split",
+      description =
+          "Hold out this fraction of --data for validation, chosen by --seed (the same examples"
+              + " after a restart); instead of --eval-data.")
+  Double validationSplit;
+
+  @Option(
+      names = "--early-stopping-patience",
+      description =
+          "Stop after this many evaluations without an improvement of the eval loss; final/ is"
+              + " then the best evaluation's model. Needs validation data.")
+  Integer earlyStoppingPatience;
+
+  @Option(
+      names = "--early-stopping-min-delta",
+      description = "The smallest decrease of the eval loss that counts as one (default 0).")
+  Double earlyStoppingMinDelta;
+
+  @Option(
       names = "--eval-every-steps",
       description = "Evaluate every N steps (default: at the end of each epoch).")
   Long evalEverySteps;
@@ -291,6 +311,14 @@ final class TrainOptions {
     }
     given(evalData, b::optEvalData);
     given(evalMaxLength, b::optEvalMaxLength);
+    given(validationSplit, b::optValidationSplit);
+    if (earlyStoppingPatience != null) {
+      b.optEarlyStopping(
+          new EarlyStopping(
+              earlyStoppingPatience, earlyStoppingMinDelta == null ? 0 : earlyStoppingMinDelta));
+    } else if (earlyStoppingMinDelta != null) {
+      throw TrainerException.config("--early-stopping-min-delta needs --early-stopping-patience");
+    }
     given(learningRate, b::optLearningRate);
     given(skipInvalid ? Boolean.TRUE : null, b::optSkipInvalidLines);
     given(logEvery, b::optLogEverySteps);

@@ -12,6 +12,7 @@ import dev.finetune.api.v1alpha1.LoraSpec;
 import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.api.v1alpha1.ModelDtype;
 import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.train.EarlyStopping;
 import dev.finetune.trainer.train.TrainRequest;
 import dev.finetune.trainer.train.TrainingOptions;
 import java.io.IOException;
@@ -63,9 +64,6 @@ final class TrainerConfigRequest {
     if (data.packing()) {
       throw unsupported("packing");
     }
-    if (data.validationSplit() != null) {
-      throw unsupported("validationSplit (give a validation file instead)");
-    }
     b.setModel(model);
     if (c.model().tokenFile() != null) {
       b.optHubTokenFile(Path.of(c.model().tokenFile()));
@@ -74,9 +72,14 @@ final class TrainerConfigRequest {
     b.setFormat(required(data.format(), "data.format"));
     b.optMaxLength(data.maxLength());
     given(data.validation(), b::optEvalData);
+    given(data.validationSplit(), b::optValidationSplit);
     Hyperparameters h = c.hyperparameters() == null ? new Hyperparameters() : c.hyperparameters();
     if (h.getEarlyStopping() != null) {
-      throw unsupported("early stopping");
+      dev.finetune.api.v1alpha1.EarlyStopping e = h.getEarlyStopping();
+      b.optEarlyStopping(
+          new EarlyStopping(
+              required(e.getPatience(), "hyperparameters.earlyStopping.patience"),
+              e.getMinDelta() == null ? 0 : e.getMinDelta()));
     }
     TrainingOptions.Builder t = b.training();
     if (h.getMaxSteps() != null) {

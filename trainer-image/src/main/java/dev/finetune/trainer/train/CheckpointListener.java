@@ -5,8 +5,10 @@
 package dev.finetune.trainer.train;
 
 /**
- * Saves a checkpoint every {@code everySteps} steps (never at the last step: the final output is
- * saved instead), and one more when the run stops early, so a restart resumes exactly there.
+ * Saves a checkpoint every {@code everySteps} steps and when a listener asks for one (a new best
+ * model), after the step's evaluation so that the checkpoint's log holds it — never at the last
+ * step: the final output is saved instead — and one more when the run is stopped to be resumed, so
+ * a restart resumes exactly there.
  */
 public final class CheckpointListener implements TrainingListener {
   private final CheckpointStore store;
@@ -27,9 +29,9 @@ public final class CheckpointListener implements TrainingListener {
   }
 
   @Override
-  public void onStep(TrainingRun run, StepRecord record) {
-    long step = record.step();
-    if (everySteps > 0 && step % everySteps == 0 && step < run.totalSteps()) {
+  public void onStepEnd(TrainingRun run, long step) {
+    boolean due = everySteps > 0 && step % everySteps == 0;
+    if ((run.takeCheckpointRequest() || due) && step < run.totalSteps() && lastSaved != step) {
       save(run, step);
       run.checkpointed(step, store.pathOf(step));
     }
@@ -37,7 +39,7 @@ public final class CheckpointListener implements TrainingListener {
 
   @Override
   public void onTrainingEnd(TrainingRun run, long stepsDone) {
-    if (stepsDone < run.totalSteps() && lastSaved != stepsDone) {
+    if (stepsDone < run.totalSteps() && lastSaved != stepsDone && !run.finishRequested()) {
       save(run, stepsDone);
     }
   }

@@ -41,6 +41,7 @@ public final class CheckpointStore {
 
   private final Path dir;
   private final int keepLast;
+  private long protectedStep = -1;
 
   public CheckpointStore(Path dir, int keepLast) {
     this.dir = dir;
@@ -71,6 +72,11 @@ public final class CheckpointStore {
     }
   }
 
+  /** Keeps checkpoint-{@code step} beyond {@code keepLast} (the best model); one at a time. */
+  public void protect(long step) {
+    protectedStep = step;
+  }
+
   public Path pathOf(long step) {
     return dir.resolve("checkpoint-" + step);
   }
@@ -80,15 +86,25 @@ public final class CheckpointStore {
     return complete().stream().max(Comparator.comparingLong(CheckpointStore::stepOf));
   }
 
-  /** Loads weights and optimizer state from {@code checkpoint} into the arrays and optimizer. */
-  public Restored restore(
-      Path checkpoint, TrainedWeights weights, AdamW optimizer, NDManager manager) {
+  /** Loads only the trained weights of {@code checkpoint} (the best model at the end of a run). */
+  public void restoreWeights(Path checkpoint, TrainedWeights weights, NDManager manager) {
     try {
       SafetensorsFile saved = SafetensorsFile.open(checkpoint.resolve(weights.weightsFile()));
       for (Map.Entry<String, NDArray> e : weights.arrays().entrySet()) {
         // intern: the array keeps its identity and takes a native copy of the saved values.
         e.getValue().intern(array(saved, e.getKey(), manager));
       }
+    } catch (IOException e) {
+      throw TrainerException.config(
+          "cannot read the weights of " + checkpoint + ": " + e.getMessage());
+    }
+  }
+
+  /** Loads weights and optimizer state from {@code checkpoint} into the arrays and optimizer. */
+  public Restored restore(
+      Path checkpoint, TrainedWeights weights, AdamW optimizer, NDManager manager) {
+    restoreWeights(checkpoint, weights, manager);
+    try {
       SafetensorsFile moments = SafetensorsFile.open(checkpoint.resolve(OPTIMIZER));
       Map<String, NDArray> first = new LinkedHashMap<>();
       Map<String, NDArray> second = new LinkedHashMap<>();
@@ -121,6 +137,7 @@ public final class CheckpointStore {
   private void prune() throws IOException {
     List<Path> all = new ArrayList<>(complete());
     all.sort(Comparator.comparingLong(CheckpointStore::stepOf));
+    all.removeIf(p -> stepOf(p) == protectedStep);
     for (int i = 0; i < all.size() - keepLast; i++) {
       deleteTree(all.get(i));
     }

@@ -23,7 +23,18 @@ public final class TerminationMessage {
 
   private TerminationMessage() {}
 
-  public static TrainerResult success(Path finalDir, String layout, List<StepRecord> history) {
+  /**
+   * The result of a finished run.
+   *
+   * @param best the early-stopping state at the end, or null without early stopping
+   */
+  public static TrainerResult success(
+      Path finalDir,
+      String layout,
+      List<StepRecord> history,
+      EarlyStopping.State best,
+      boolean stoppedEarly,
+      TrainerState state) {
     Double trainLoss = null;
     Double evalLoss = null;
     long tokens = 0;
@@ -38,8 +49,24 @@ public final class TerminationMessage {
         evalLoss = r.evalLoss();
       }
     }
+    if (best != null && best.bestLoss() != null) {
+      // The output is the best model: its loss is the one to report.
+      evalLoss = best.bestLoss();
+    }
     return new TrainerResult(
-        "Succeeded", finalDir.toString(), layout, trainLoss, evalLoss, tokens, steps, null);
+        "Succeeded",
+        finalDir.toString(),
+        layout,
+        trainLoss,
+        evalLoss,
+        tokens,
+        steps,
+        null,
+        state.trainExamples(),
+        state.evalExamples() == null || state.evalExamples() == 0 ? null : state.evalExamples(),
+        best == null || best.bestLoss() == null ? null : best.bestStep(),
+        best == null ? null : best.bestLoss(),
+        best == null ? null : stoppedEarly);
   }
 
   public static TrainerResult failure(Path output, RuntimeException e) {
@@ -48,7 +75,19 @@ public final class TerminationMessage {
       message = message.substring(0, MAX_ERROR - 3) + "...";
     }
     return new TrainerResult(
-        "Failed", output == null ? null : output.toString(), null, null, null, null, null, message);
+        "Failed",
+        output == null ? null : output.toString(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        message,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** Writes the result; a failure to write is reported but never hides the run's own outcome. */

@@ -24,6 +24,9 @@ import java.util.List;
  * @param data the training data source
  * @param evalData the validation data source, or null
  * @param evalMaxLength tokens per validation example, or null for {@code maxLength}
+ * @param validationSplit the fraction of the training data held out for validation, or null
+ * @param earlyStopping stop when the eval loss stops improving (final/ is then the best model), or
+ *     null
  * @param loraTargetModules the modules LoRA adapts, or null for the model's default
  * @param checkpointDir where checkpoints go and resume comes from (default: {@code output})
  * @param saveEverySteps the checkpoint interval, or 0 for none (but one on SIGTERM)
@@ -39,6 +42,8 @@ public record TrainRequest(
     int maxLength,
     String evalData,
     Integer evalMaxLength,
+    Double validationSplit,
+    EarlyStopping earlyStopping,
     SourceSettings sources,
     MethodType method,
     int loraRank,
@@ -90,6 +95,8 @@ public record TrainRequest(
     private int maxLength = TrainingDefaults.MAX_LENGTH;
     private String evalData;
     private Integer evalMaxLength;
+    private Double validationSplit;
+    private EarlyStopping earlyStopping;
     private SourceSettings sources = SourceSettings.fromEnvironment();
     private Path hubTokenFile;
     private MethodType method = MethodType.FULL;
@@ -150,6 +157,16 @@ public record TrainRequest(
 
     public Builder optEvalMaxLength(int evalMaxLength) {
       this.evalMaxLength = evalMaxLength;
+      return this;
+    }
+
+    public Builder optValidationSplit(double fraction) {
+      this.validationSplit = fraction;
+      return this;
+    }
+
+    public Builder optEarlyStopping(EarlyStopping earlyStopping) {
+      this.earlyStopping = earlyStopping;
       return this;
     }
 
@@ -282,6 +299,13 @@ public record TrainRequest(
       if (method != MethodType.LORA && mergeAdapter) {
         throw TrainerException.config("--merge-adapter needs --method lora");
       }
+      if (evalData != null && validationSplit != null) {
+        throw TrainerException.config("give either --eval-data or --validation-split, not both");
+      }
+      if (earlyStopping != null && evalData == null && validationSplit == null) {
+        throw TrainerException.config(
+            "early stopping needs validation data: --eval-data or --validation-split");
+      }
       if (method == MethodType.LORA && adapter != null) {
         throw TrainerException.config("--adapter cannot be combined with --method lora training");
       }
@@ -293,6 +317,8 @@ public record TrainRequest(
           maxLength,
           evalData,
           evalMaxLength,
+          validationSplit,
+          earlyStopping,
           hubTokenFile != null ? sources.withTokenFile(hubTokenFile) : sources,
           method,
           loraRank,

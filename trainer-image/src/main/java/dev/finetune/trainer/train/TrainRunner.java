@@ -11,6 +11,7 @@ import dev.finetune.trainer.data.Datasets;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.ExampleBuilder;
 import dev.finetune.trainer.data.TextTokenizer;
+import dev.finetune.trainer.data.ValidationSplit;
 import dev.finetune.trainer.model.CausalLmBlock;
 import dev.finetune.trainer.model.LoraAdapter;
 import dev.finetune.trainer.model.LoraConfig;
@@ -63,8 +64,22 @@ public final class TrainRunner {
                 + " invalid line(s): "
                 + Datasets.describe(dataFile, train.skipped()));
       }
+      List<Example> examples = train.examples();
       List<Example> eval = List.of();
-      if (request.evalData() != null) {
+      if (request.validationSplit() != null) {
+        ValidationSplit.Parts parts =
+            ValidationSplit.split(examples, request.validationSplit(), request.training().seed());
+        examples = parts.train();
+        eval = parts.validation();
+        System.out.println(
+            "validation split "
+                + request.validationSplit()
+                + ": "
+                + examples.size()
+                + " examples train, "
+                + eval.size()
+                + " validate");
+      } else if (request.evalData() != null) {
         ExampleBuilder evalBuilder =
             request.evalMaxLength() == null
                 ? builder
@@ -75,7 +90,7 @@ public final class TrainRunner {
                 .examples();
       }
       TrainedWeights trained = trainedWeights(model, manager);
-      return train(model.block(), trained, train.examples(), eval, manager, listeners);
+      return train(model.block(), trained, examples, eval, manager, listeners);
     }
   }
 
@@ -124,8 +139,15 @@ public final class TrainRunner {
       System.out.println("resuming from " + restored.path() + " (step " + start + ")");
     }
     List<TrainingListener> listeners = new ArrayList<>(callerListeners);
-    listeners.add(new CheckpointListener(checkpoints, request.saveEverySteps()));
     listeners.add(new EvaluationListener(new Evaluator(request.training().batchSize()), eval));
+    EarlyStoppingListener earlyStopping =
+        request.earlyStopping() == null
+            ? null
+            : new EarlyStoppingListener(request.earlyStopping(), checkpoints);
+    if (earlyStopping != null) {
+      listeners.add(earlyStopping);
+    }
+    listeners.add(new CheckpointListener(checkpoints, request.saveEverySteps()));
     TrainingRun run =
         new TrainingRun(
             model,
@@ -137,21 +159,26 @@ public final class TrainRunner {
             loop.stepsPerEpoch(examples.size()),
             latest.isPresent(),
             history,
-            listeners);
+            listeners,
+            new TrainingRun.DataCounts(examples.size(), eval.size()));
     long done;
     try {
       run.begin();
-      done = loop.run(examples, start, run::step, run::evaluationDue, run::stopRequested);
+      done =
+          loop.run(
+              examples, start, run::step, run::evaluationDue, run::stepEnd, run::stopRequested);
       run.end(done);
     } finally {
       closeAll(listeners);
     }
-    return finish(run, done);
+    return finish(run, done, checkpoints, earlyStopping);
   }
 
-  private TrainerResult finish(TrainingRun run, long done) {
+  private TrainerResult finish(
+      TrainingRun run, long done, CheckpointStore checkpoints, EarlyStoppingListener early) {
     long total = run.totalSteps();
-    if (done < total) {
+    boolean stoppedEarly = done < total && run.finishRequested();
+    if (done < total && !stoppedEarly) {
       System.err.println("stopped by SIGTERM after step " + done + "; saved checkpoint-" + done);
       throw new TrainerException(
           "stopped by SIGTERM after step "
@@ -163,16 +190,29 @@ public final class TrainRunner {
               + " holds the run and the next start resumes from it",
           STOPPED_EXIT_CODE);
     }
+    EarlyStopping.State best = early == null ? null : early.state();
+    if (best != null && best.bestLoss() != null && best.bestStep() != done) {
+      // load_best_model_at_end: the best evaluation's checkpoint becomes final/ (and merged/).
+      checkpoints.restoreWeights(checkpoints.pathOf(best.bestStep()), run.trained(), run.manager());
+      System.out.println(
+          "final/ is the best model: step " + best.bestStep() + ", eval loss " + best.bestLoss());
+    }
     Path finalDir = request.output().resolve("final");
     run.trained().write(finalDir);
-    run.state(total).write(request.output().resolve("trainer_state.json"));
+    run.state(done).write(request.output().resolve("trainer_state.json"));
     System.out.println("saved the " + run.trained().layout() + " to " + finalDir);
     if (request.mergeAdapter() && run.trained() instanceof LoraWeights loraWeights) {
       Path merged = request.output().resolve("merged");
       loraWeights.writeMerged(merged);
       System.out.println("saved the merged model to " + merged);
     }
-    return TerminationMessage.success(finalDir, run.trained().layout(), run.history());
+    return TerminationMessage.success(
+        finalDir,
+        run.trained().layout(),
+        run.history(),
+        best == null ? null : best,
+        stoppedEarly,
+        run.state(done));
   }
 
   private static void closeAll(List<TrainingListener> listeners) {

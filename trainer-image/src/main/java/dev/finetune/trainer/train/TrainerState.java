@@ -4,6 +4,7 @@
  */
 package dev.finetune.trainer.train;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -14,12 +15,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 
-/** trainer_state.json, in the shape of Hugging Face Trainer's file of that name. */
+/**
+ * trainer_state.json, in the shape of Hugging Face Trainer's file of that name, plus how many
+ * examples trained and validated.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerState(
     @JsonProperty("global_step") long globalStep,
     @JsonProperty("max_steps") long maxSteps,
     @JsonProperty("num_train_epochs") double epochs,
-    @JsonProperty("log_history") List<StepRecord> logHistory) {
+    @JsonProperty("log_history") List<StepRecord> logHistory,
+    @JsonProperty("train_examples") Long trainExamples,
+    @JsonProperty("eval_examples") Long evalExamples) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

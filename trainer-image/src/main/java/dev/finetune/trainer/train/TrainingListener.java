@@ -18,11 +18,20 @@ public interface TrainingListener {
   /** After each optimizer step; the record is already in {@link TrainingRun#history()}. */
   default void onStep(TrainingRun run, StepRecord record) {}
 
-  /** An evaluation is due after step {@code step} (every N steps, or at each epoch's end). */
+  /**
+   * An evaluation is due after step {@code step} (every N steps, or at each epoch's end, and at the
+   * run's last step).
+   */
   default void onEvaluationDue(TrainingRun run, long step) {}
 
   /** An evaluation was made; the record is already in the history. */
   default void onEvaluation(TrainingRun run, StepRecord evaluation) {}
+
+  /**
+   * Step {@code step} is done, its evaluation included: the place to save a checkpoint, so that it
+   * holds that evaluation too.
+   */
+  default void onStepEnd(TrainingRun run, long step) {}
 
   /** A checkpoint of step {@code step} is complete at {@code path}. */
   default void onCheckpoint(TrainingRun run, long step, Path path) {}
@@ -35,8 +44,13 @@ public interface TrainingListener {
    */
   default void onTrainingEnd(TrainingRun run, long stepsDone) {}
 
-  /** Whether the run should stop after the current step. */
+  /** Whether the run should stop after the current step, to be resumed later (SIGTERM). */
   default boolean stopRequested() {
+    return false;
+  }
+
+  /** Whether the run is complete after the current step (early stopping). */
+  default boolean finishRequested() {
     return false;
   }
 }

@@ -101,6 +101,20 @@ public final class TrainingLoop {
       Consumer<StepRecord> onStep,
       java.util.function.LongConsumer onEvalDue,
       java.util.function.BooleanSupplier stop) {
+    return run(examples, startStep, onStep, onEvalDue, step -> {}, stop);
+  }
+
+  /**
+   * As above, with {@code onStepEnd} after each step and its evaluation. A run that is already
+   * asked to stop before its first step (resumed after early stopping finished it) trains none.
+   */
+  public long run(
+      List<Example> examples,
+      long startStep,
+      Consumer<StepRecord> onStep,
+      java.util.function.LongConsumer onEvalDue,
+      java.util.function.LongConsumer onStepEnd,
+      java.util.function.BooleanSupplier stop) {
     List<Example> usable = new ArrayList<>(examples);
     usable.removeIf(e -> e.scoredCount() == 0);
     if (usable.isEmpty()) {
@@ -117,6 +131,9 @@ public final class TrainingLoop {
     trainable.values().forEach(a -> a.setRequiresGradient(true));
     GradMode.offOnThisThread();
 
+    if (stop.getAsBoolean()) {
+      return startStep;
+    }
     int perStep = options.batchSize() * options.gradientAccumulationSteps();
     List<Example> order = new ArrayList<>();
     long epochIndex = -1;
@@ -137,9 +154,14 @@ public final class TrainingLoop {
       StepRecord record = step(stepExamples, lr, step + 1, (double) (step + 1) / perEpoch);
       onStep.accept(record);
       boolean endOfEpoch = (step + 1) % perEpoch == 0;
-      if (options.evalEverySteps() > 0 ? (step + 1) % options.evalEverySteps() == 0 : endOfEpoch) {
+      boolean last = step + 1 == total;
+      if (last
+          || (options.evalEverySteps() > 0
+              ? (step + 1) % options.evalEverySteps() == 0
+              : endOfEpoch)) {
         onEvalDue.accept(step + 1);
       }
+      onStepEnd.accept(step + 1);
       if (stop.getAsBoolean()) {
         return step + 1;
       }

@@ -27,6 +27,11 @@ public final class TrainingRun {
   private final boolean resumed;
   private final List<StepRecord> history;
   private final List<TrainingListener> listeners;
+  private final DataCounts counts;
+  private boolean checkpointRequested;
+
+  /** How many examples train and how many validate (trainer_state.json reports them). */
+  public record DataCounts(int train, int validation) {}
 
   TrainingRun(
       CausalLmBlock model,
@@ -38,7 +43,8 @@ public final class TrainingRun {
       long stepsPerEpoch,
       boolean resumed,
       List<StepRecord> history,
-      List<TrainingListener> listeners) {
+      List<TrainingListener> listeners,
+      DataCounts counts) {
     this.model = model;
     this.trained = trained;
     this.optimizer = optimizer;
@@ -49,6 +55,7 @@ public final class TrainingRun {
     this.resumed = resumed;
     this.history = new ArrayList<>(history);
     this.listeners = List.copyOf(listeners);
+    this.counts = counts;
   }
 
   public CausalLmBlock model() {
@@ -97,7 +104,30 @@ public final class TrainingRun {
 
   /** The trainer state as of {@code step}, as a checkpoint or the final output stores it. */
   public TrainerState state(long step) {
-    return new TrainerState(step, totalSteps, epochs(), List.copyOf(history));
+    return new TrainerState(
+        step,
+        totalSteps,
+        epochs(),
+        List.copyOf(history),
+        (long) counts.train(),
+        (long) counts.validation());
+  }
+
+  /** Asks for a checkpoint of the current step (a new best model, for early stopping). */
+  public void requestCheckpoint() {
+    checkpointRequested = true;
+  }
+
+  /** Whether a checkpoint of the current step was asked for; the request is consumed. */
+  public boolean takeCheckpointRequest() {
+    boolean requested = checkpointRequested;
+    checkpointRequested = false;
+    return requested;
+  }
+
+  /** Whether a listener declared the run complete (early stopping). */
+  public boolean finishRequested() {
+    return listeners.stream().anyMatch(TrainingListener::finishRequested);
   }
 
   /** Records an evaluation and tells every listener. */
@@ -129,8 +159,13 @@ public final class TrainingRun {
     listeners.forEach(l -> l.onEvaluationDue(this, step));
   }
 
+  void stepEnd(long step) {
+    listeners.forEach(l -> l.onStepEnd(this, step));
+  }
+
+  /** Whether the loop ends after this step: a stop to resume later, or a finished run. */
   boolean stopRequested() {
-    return listeners.stream().anyMatch(TrainingListener::stopRequested);
+    return listeners.stream().anyMatch(TrainingListener::stopRequested) || finishRequested();
   }
 
   void end(long stepsDone) {
