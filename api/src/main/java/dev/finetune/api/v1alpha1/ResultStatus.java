@@ -29,6 +29,23 @@ public class ResultStatus {
   @JsonPropertyDescription("Optimizer steps done.")
   private Long steps;
 
+  @JsonPropertyDescription("Examples trained on (after a validation split).")
+  private Long trainExamples;
+
+  @JsonPropertyDescription("Examples validated on (the validation file or split).")
+  private Long validationExamples;
+
+  @JsonPropertyDescription(
+      "With early stopping: the step of the lowest validation loss, whose weights are the output.")
+  private Long bestStep;
+
+  @JsonPropertyDescription("With early stopping: the lowest validation loss (evalLoss is this).")
+  private Double bestEvalLoss;
+
+  @JsonPropertyDescription(
+      "With early stopping: whether the validation loss stopped improving before the last step.")
+  private Boolean stoppedEarly;
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ResultStatus r
@@ -37,7 +54,12 @@ public class ResultStatus {
         && Objects.equals(trainLoss, r.trainLoss)
         && Objects.equals(evalLoss, r.evalLoss)
         && Objects.equals(trainedTokens, r.trainedTokens)
-        && Objects.equals(steps, r.steps);
+        && Objects.equals(steps, r.steps)
+        && Objects.equals(trainExamples, r.trainExamples)
+        && Objects.equals(validationExamples, r.validationExamples)
+        && Objects.equals(bestStep, r.bestStep)
+        && Objects.equals(bestEvalLoss, r.bestEvalLoss)
+        && Objects.equals(stoppedEarly, r.stoppedEarly);
   }
 
   @Override
@@ -91,5 +113,45 @@ public class ResultStatus {
 
   public void setSteps(Long steps) {
     this.steps = steps;
+  }
+
+  public Long getTrainExamples() {
+    return trainExamples;
+  }
+
+  public void setTrainExamples(Long trainExamples) {
+    this.trainExamples = trainExamples;
+  }
+
+  public Long getValidationExamples() {
+    return validationExamples;
+  }
+
+  public void setValidationExamples(Long validationExamples) {
+    this.validationExamples = validationExamples;
+  }
+
+  public Long getBestStep() {
+    return bestStep;
+  }
+
+  public void setBestStep(Long bestStep) {
+    this.bestStep = bestStep;
+  }
+
+  public Double getBestEvalLoss() {
+    return bestEvalLoss;
+  }
+
+  public void setBestEvalLoss(Double bestEvalLoss) {
+    this.bestEvalLoss = bestEvalLoss;
+  }
+
+  public Boolean getStoppedEarly() {
+    return stoppedEarly;
+  }
+
+  public void setStoppedEarly(Boolean stoppedEarly) {
+    this.stoppedEarly = stoppedEarly;
   }
 }

@@ -129,6 +129,11 @@ public final class ProgressReports {
         s.setEvalLoss(r.evalLoss());
         s.setTrainedTokens(r.trainedTokens());
         s.setSteps(r.steps());
+        s.setTrainExamples(r.trainExamples());
+        s.setValidationExamples(r.validationExamples());
+        s.setBestStep(r.bestStep());
+        s.setBestEvalLoss(r.bestEvalLoss());
+        s.setStoppedEarly(r.stoppedEarly());
         return Optional.of(s);
       } catch (Exception notAResult) {
         // a log tail (FallbackToLogsOnError): no result to take

@@ -87,11 +87,18 @@ class ProgressReportsTest {
         pod(
             0,
             "{\"status\":\"Succeeded\",\"outputDir\":\"/workspace/output/final\",\"layout\":\"peft-lora\","
-                + "\"trainLoss\":1.25,\"evalLoss\":1.5,\"trainedTokens\":4096,\"steps\":20}");
+                + "\"trainLoss\":1.25,\"evalLoss\":1.5,\"trainedTokens\":4096,\"steps\":20,"
+                + "\"trainExamples\":90,\"validationExamples\":10,\"bestStep\":15,"
+                + "\"bestEvalLoss\":1.5,\"stoppedEarly\":true}");
     ResultStatus r = ProgressReports.result(List.of(failed, succeeded), LOCATE).orElseThrow();
     assertThat(r.getLocation()).isEqualTo("pvc://demo-workspace/output/final");
     assertThat(r.getLayout()).isEqualTo("peft-lora");
     assertThat(r.getSteps()).isEqualTo(20);
+    assertThat(r.getTrainExamples()).isEqualTo(90);
+    assertThat(r.getValidationExamples()).isEqualTo(10);
+    assertThat(r.getBestStep()).isEqualTo(15);
+    assertThat(r.getBestEvalLoss()).isEqualTo(1.5);
+    assertThat(r.getStoppedEarly()).isTrue();
     assertThat(ProgressReports.result(List.of(pod(0, "last log line")), LOCATE)).isEmpty();
     ProgressStatus done = ProgressReports.finished(null, r);
     assertThat(done.getPercent()).isEqualTo("100%");
