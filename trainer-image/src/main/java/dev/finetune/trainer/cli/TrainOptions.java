@@ -154,6 +154,13 @@ final class TrainOptions {
   Integer evalMaxLength;
 
   @Option(
+      names = "--packing",
+      description =
+          "Pack training examples into sequences of --max-length tokens (best-fit decreasing);"
+              + " each keeps its own positions and attends only to itself.")
+  boolean packing;
+
+  @Option(
       names = "--validation-split",
       description =
           "Hold out this fraction of --data for validation, chosen by --seed (the same examples"
@@ -312,6 +319,9 @@ final class TrainOptions {
     given(evalData, b::optEvalData);
     given(evalMaxLength, b::optEvalMaxLength);
     given(validationSplit, b::optValidationSplit);
+    if (packing) {
+      b.optPacking(true);
+    }
     if (earlyStoppingPatience != null) {
       b.optEarlyStopping(
           new EarlyStopping(

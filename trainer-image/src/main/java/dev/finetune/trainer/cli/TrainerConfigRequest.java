@@ -61,9 +61,7 @@ final class TrainerConfigRequest {
     if (data == null) {
       throw TrainerException.config("the trainer config has no data section");
     }
-    if (data.packing()) {
-      throw unsupported("packing");
-    }
+    b.optPacking(data.packing());
     b.setModel(model);
     if (c.model().tokenFile() != null) {
       b.optHubTokenFile(Path.of(c.model().tokenFile()));
@@ -119,10 +117,6 @@ final class TrainerConfigRequest {
       b.optSaveTotalLimit(c.checkpoints().keepLast());
     }
     return b;
-  }
-
-  private static TrainerException unsupported(String what) {
-    return TrainerException.config(what + " is not supported by this trainer yet");
   }
 
   private static <T> T required(T value, String field) {

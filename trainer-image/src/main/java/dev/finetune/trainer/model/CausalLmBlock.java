@@ -76,7 +76,17 @@ public abstract class CausalLmBlock extends AbstractBlock {
   public abstract List<String> defaultLoraTargets();
 
   /** Logits [B, T, vocab] for token ids [B, T] (int64), positions 0..T-1, causal attention. */
-  public abstract NDArray logits(NDArray ids);
+  public NDArray logits(NDArray ids) {
+    return logits(ids, null, null);
+  }
+
+  /**
+   * Logits [B, T, vocab] for token ids [B, T]. With packed sequences, {@code positions} [B, T]
+   * gives each token's position within its example and {@code segments} [B, T] its example's index:
+   * attention stays within an example (a block-diagonal causal mask). Both null: positions 0..T-1
+   * and one causal mask.
+   */
+  public abstract NDArray logits(NDArray ids, NDArray positions, NDArray segments);
 
   protected final void declare(String key) {
     Parameter p =
@@ -117,11 +127,6 @@ public abstract class CausalLmBlock extends AbstractBlock {
     return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
   }
 
-  /** Additive causal mask [T, T]: 0 on and below the diagonal, a large negative above. */
-  protected static NDArray causalMask(NDManager manager, long length) {
-    return mask(manager, length, 0);
-  }
-
   /**
    * Additive mask [T, T]: 0 where query q sees key k, a large negative elsewhere. Causal ({@code k
    * ≤ q}), and with a sliding window W > 0 only the W most recent positions ({@code q − W < k}).
@@ -134,6 +139,25 @@ public abstract class CausalLmBlock extends AbstractBlock {
       hidden = hidden.logicalOr(cols.lte(rows.sub(window)));
     }
     return hidden.toType(DataType.FLOAT32, false).mul(scalar(manager, -1e30));
+  }
+
+  /**
+   * The mask for one pass: {@link #mask(NDManager, long, int)} [T, T], and with {@code segments}
+   * [B, T] also hiding every key of another example: [B, 1, T, T].
+   */
+  protected static NDArray mask(NDManager manager, long length, int window, NDArray segments) {
+    NDArray base = mask(manager, length, window);
+    if (segments == null) {
+      return base;
+    }
+    long batch = segments.getShape().get(0);
+    NDArray other =
+        segments
+            .reshape(batch, 1, length, 1)
+            .neq(segments.reshape(batch, 1, 1, length))
+            .toType(DataType.FLOAT32, false)
+            .mul(scalar(manager, -1e30));
+    return other.addi(base);
   }
 
   /** Softmax attention over [B, H, T, D] tensors, scaled by 1/sqrt(D), with an additive mask. */

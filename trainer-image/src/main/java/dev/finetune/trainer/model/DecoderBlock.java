@@ -6,6 +6,7 @@ package dev.finetune.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.finetune.trainer.model.DecoderOptions.LayerAttention;
 import java.util.HashMap;
@@ -103,9 +104,12 @@ public final class DecoderBlock extends CausalLmBlock {
   }
 
   @Override
-  public NDArray logits(NDArray ids) {
+  public NDArray logits(NDArray ids, NDArray positions, NDArray segments) {
     NDManager manager = ids.getManager();
     long length = ids.getShape().get(1);
+    // The tables cover the positions used; longrope picks its factors by that length, as
+    // transformers does from the largest position id.
+    long positionsUsed = positions == null ? length : positions.max().getLong() + 1;
     Map<RotaryEmbedding, NDArray[]> ropeTables = new IdentityHashMap<>();
     Map<Integer, NDArray> masks = new HashMap<>();
     NDArray h = embedding(ids, w("model.embed_tokens.weight"));
@@ -115,9 +119,12 @@ public final class DecoderBlock extends CausalLmBlock {
     for (int i = 0; i < config.layers(); i++) {
       String p = "model.layers." + i + ".";
       LayerAttention layer = options.layers().get(i);
-      NDArray[] rope = ropeTables.computeIfAbsent(layer.rope(), r -> r.tables(manager, length));
+      NDArray[] rope =
+          ropeTables.computeIfAbsent(
+              layer.rope(), r -> atPositions(r.tables(manager, positionsUsed), positions));
       NDArray mask =
-          masks.computeIfAbsent(layer.slidingWindow(), window -> mask(manager, length, window));
+          masks.computeIfAbsent(
+              layer.slidingWindow(), window -> mask(manager, length, window, segments));
 
       NDArray attended = selfAttention(rmsNorm(h, p + "input_layernorm.weight"), p, rope, mask);
       if (options.sandwichNorms()) {
@@ -137,6 +144,20 @@ public final class DecoderBlock extends CausalLmBlock {
     String head = config.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
     NDArray logits = h.matMul(w(head).transpose());
     return options.finalSoftcap() > 0 ? softcap(logits, options.finalSoftcap()) : logits;
+  }
+
+  /** The rows of cos and sin [L, dim] for each token's position: [B, 1, T, dim] (or as is). */
+  private static NDArray[] atPositions(NDArray[] tables, NDArray positions) {
+    if (positions == null) {
+      return tables;
+    }
+    Shape s = positions.getShape();
+    NDArray[] out = new NDArray[2];
+    for (int i = 0; i < 2; i++) {
+      long dim = tables[i].getShape().get(1);
+      out[i] = embedding(positions, tables[i]).reshape(s.get(0), 1, s.get(1), dim);
+    }
+    return out;
   }
 
   private NDArray selfAttention(NDArray x, String p, NDArray[] rope, NDArray mask) {
@@ -225,7 +246,7 @@ public final class DecoderBlock extends CausalLmBlock {
    */
   private static NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
     long headDim = x.getShape().get(3);
-    long dim = cos.getShape().get(1);
+    long dim = cos.getShape().get(cos.getShape().dimension() - 1);
     NDArray part = dim == headDim ? x : lastDimSlice(x, 0, dim);
     NDArray x1 = lastDimSlice(part, 0, dim / 2);
     NDArray x2 = lastDimSlice(part, dim / 2, dim);

@@ -60,14 +60,17 @@ public final class Gpt2Block extends CausalLmBlock {
   }
 
   @Override
-  public NDArray logits(NDArray ids) {
+  public NDArray logits(NDArray ids, NDArray positionIds, NDArray segments) {
     long length = ids.getShape().get(1);
     long hidden = config.hiddenSize();
     long heads = config.heads();
     long headDim = config.headDim();
-    NDArray positions = ids.getManager().arange(length).toType(ids.getDataType(), false);
+    NDArray positions =
+        positionIds != null
+            ? positionIds
+            : ids.getManager().arange(length).toType(ids.getDataType(), false);
     NDArray h = embedding(ids, w("wte.weight")).add(embedding(positions, w("wpe.weight")));
-    NDArray mask = causalMask(ids.getManager(), length);
+    NDArray mask = mask(ids.getManager(), length, 0, segments);
     for (int i = 0; i < config.layers(); i++) {
       String p = "h." + i + ".";
       NDArray a = layerNorm(h, p + "ln_1");

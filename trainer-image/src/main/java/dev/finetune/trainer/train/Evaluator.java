@@ -37,7 +37,10 @@ public final class Evaluator {
           NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         TokenBatch batch = TokenBatch.of(chunk, step);
-        sum += CausalLmLoss.nllSum(model.logits(batch.ids()), batch).getFloat();
+        sum +=
+            CausalLmLoss.nllSum(
+                    model.logits(batch.ids(), batch.positions(), batch.segments()), batch)
+                .getFloat();
         count += batch.scoredCount();
       }
     }

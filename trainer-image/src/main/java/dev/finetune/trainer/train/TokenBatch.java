@@ -18,7 +18,9 @@ import java.util.List;
  * {@code nextIds[t] = ids[t+1]} and {@code nextScored[t] = scored[t+1]}, 0 at the last position
  * (which predicts nothing). With causal attention a pad token only ever sits after the real tokens,
  * so it changes no logit of theirs, and the mask leaves it out of the loss: a padded batch scores
- * exactly what one-sequence-at-a-time passes would.
+ * exactly what one-sequence-at-a-time passes would. A batch with packed sequences also has the
+ * position of each token within its example and its example's index (padding: −1), which the model
+ * turns into restarting positions and a block-diagonal causal mask; otherwise both are null.
  */
 public record TokenBatch(
     NDArray ids,
@@ -26,7 +28,9 @@ public record TokenBatch(
     NDArray nextIds,
     NDArray nextScored,
     int scoredCount,
-    long tokens) {
+    long tokens,
+    NDArray positions,
+    NDArray segments) {
   /** Reused staging buffer: no direct buffer per batch waiting for the garbage collector. */
   private static final ThreadLocal<ByteBuffer> STAGING =
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(0));
@@ -86,12 +90,32 @@ public record TokenBatch(
       System.arraycopy(scored, r * width + 1, nextScored, r * width, width - 1);
     }
     Shape shape = new Shape(rows, width);
+    NDArray positions = null;
+    NDArray segments = null;
+    if (examples.stream().anyMatch(Example::packed)) {
+      long[] pos = new long[rows * width];
+      long[] seg = new long[rows * width];
+      java.util.Arrays.fill(seg, -1);
+      for (int r = 0; r < rows; r++) {
+        Example e = examples.get(r);
+        for (int t = 0; t < e.length(); t++) {
+          int s = e.packed() ? e.segments()[t] : 0;
+          boolean starts = t == 0 || (e.packed() && e.segments()[t - 1] != s);
+          pos[r * width + t] = starts ? 0 : pos[r * width + t - 1] + 1;
+          seg[r * width + t] = s;
+        }
+      }
+      positions = nativeCopy(manager, pos, shape);
+      segments = nativeCopy(manager, seg, shape);
+    }
     return new TokenBatch(
         nativeCopy(manager, ids, shape),
         nativeCopy(manager, scored, shape),
         nativeCopy(manager, nextIds, shape),
         nativeCopy(manager, nextScored, shape),
         count,
-        tokens);
+        tokens,
+        positions,
+        segments);
   }
 }

@@ -24,6 +24,7 @@ import java.util.List;
  * @param data the training data source
  * @param evalData the validation data source, or null
  * @param evalMaxLength tokens per validation example, or null for {@code maxLength}
+ * @param packing pack the training examples into sequences of maxLength tokens
  * @param validationSplit the fraction of the training data held out for validation, or null
  * @param earlyStopping stop when the eval loss stops improving (final/ is then the best model), or
  *     null
@@ -42,6 +43,7 @@ public record TrainRequest(
     int maxLength,
     String evalData,
     Integer evalMaxLength,
+    boolean packing,
     Double validationSplit,
     EarlyStopping earlyStopping,
     SourceSettings sources,
@@ -95,6 +97,7 @@ public record TrainRequest(
     private int maxLength = TrainingDefaults.MAX_LENGTH;
     private String evalData;
     private Integer evalMaxLength;
+    private boolean packing;
     private Double validationSplit;
     private EarlyStopping earlyStopping;
     private SourceSettings sources = SourceSettings.fromEnvironment();
@@ -157,6 +160,11 @@ public record TrainRequest(
 
     public Builder optEvalMaxLength(int evalMaxLength) {
       this.evalMaxLength = evalMaxLength;
+      return this;
+    }
+
+    public Builder optPacking(boolean packing) {
+      this.packing = packing;
       return this;
     }
 
@@ -317,6 +325,7 @@ public record TrainRequest(
           maxLength,
           evalData,
           evalMaxLength,
+          packing,
           validationSplit,
           earlyStopping,
           hubTokenFile != null ? sources.withTokenFile(hubTokenFile) : sources,

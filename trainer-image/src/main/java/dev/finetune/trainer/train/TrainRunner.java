@@ -10,6 +10,7 @@ import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.Datasets;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.ExampleBuilder;
+import dev.finetune.trainer.data.SequencePacker;
 import dev.finetune.trainer.data.TextTokenizer;
 import dev.finetune.trainer.data.ValidationSplit;
 import dev.finetune.trainer.model.CausalLmBlock;
@@ -89,9 +90,26 @@ public final class TrainRunner {
                     sources.dataFile(request.evalData()), request.format(), evalBuilder, false)
                 .examples();
       }
+      if (request.packing()) {
+        examples = packed(examples);
+      }
       TrainedWeights trained = trainedWeights(model, manager);
       return train(model.block(), trained, examples, eval, manager, listeners);
     }
+  }
+
+  /** Packs the training examples (after the split: held-out ones are never packed in). */
+  private List<Example> packed(List<Example> examples) {
+    List<Example> sequences = SequencePacker.pack(examples, request.maxLength());
+    long tokens = examples.stream().mapToLong(Example::length).sum();
+    System.out.printf(
+        "packing: %d examples (%d tokens) in %d sequences of at most %d tokens, %.1f%% full%n",
+        examples.size(),
+        tokens,
+        sequences.size(),
+        request.maxLength(),
+        100.0 * tokens / ((long) sequences.size() * request.maxLength()));
+    return sequences;
   }
 
   private TrainedWeights trainedWeights(ModelLoader.LoadedModel model, NDManager manager) {

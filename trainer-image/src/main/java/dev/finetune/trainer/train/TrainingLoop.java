@@ -182,7 +182,9 @@ public final class TrainingLoop {
         TokenBatch batch = TokenBatch.of(micro, step);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
           model.setTraining(true);
-          NDArray nll = CausalLmLoss.nllSum(model.logits(batch.ids()), batch);
+          NDArray nll =
+              CausalLmLoss.nllSum(
+                  model.logits(batch.ids(), batch.positions(), batch.segments()), batch);
           lossSum += nll.getFloat();
           collector.backward(nll.div(Scalars.of(step, scored)));
         } finally {

@@ -5,7 +5,6 @@
 package dev.finetune.trainer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,8 +17,8 @@ import dev.finetune.api.v1alpha1.LoraSpec;
 import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.api.v1alpha1.ModelDtype;
 import dev.finetune.api.v1alpha1.SchedulerType;
-import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.TrainerMain;
+import dev.finetune.trainer.train.EarlyStopping;
 import dev.finetune.trainer.train.LrSchedule;
 import dev.finetune.trainer.train.TerminationMessage;
 import dev.finetune.trainer.train.TrainRequest;
@@ -92,14 +91,19 @@ class TrainerConfigRequestFixtureTest {
   }
 
   @Test
-  void whatTheTrainerCannotDoYetIsAConfigError() {
-    TrainerConfig base = config(MethodType.FULL, new Hyperparameters(), "/d.jsonl", null);
-    TrainerConfig packing =
+  void packingValidationSplitAndEarlyStoppingReachTheRequest() {
+    Hyperparameters h = new Hyperparameters();
+    dev.finetune.api.v1alpha1.EarlyStopping early = new dev.finetune.api.v1alpha1.EarlyStopping();
+    early.setPatience(3);
+    early.setMinDelta(0.01);
+    h.setEarlyStopping(early);
+    TrainerConfig base = config(MethodType.FULL, h, "/d.jsonl", null);
+    TrainerConfig withAll =
         new TrainerConfig(
             base.schemaVersion(),
             base.jobName(),
             base.model(),
-            new TrainerConfig.Data("/d.jsonl", null, DataFormat.TEXT, 64, true, null),
+            new TrainerConfig.Data("/d.jsonl", null, DataFormat.TEXT, 64, true, 0.1),
             base.method(),
             null,
             base.hyperparameters(),
@@ -107,9 +111,10 @@ class TrainerConfigRequestFixtureTest {
             base.outputDir(),
             base.progressPort(),
             base.terminationMessagePath());
-    assertThatThrownBy(() -> TrainerConfigRequest.builder(packing))
-        .isInstanceOf(TrainerException.class)
-        .hasMessage("packing is not supported by this trainer yet");
+    TrainRequest r = TrainerConfigRequest.builder(withAll).build();
+    assertThat(r.packing()).isTrue();
+    assertThat(r.validationSplit()).isEqualTo(0.1);
+    assertThat(r.earlyStopping()).isEqualTo(new EarlyStopping(3, 0.01));
   }
 
   @Test
