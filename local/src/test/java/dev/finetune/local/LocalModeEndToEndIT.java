@@ -66,11 +66,15 @@ class LocalModeEndToEndIT {
     operator = new FineTuneOperator(client, config, Clock.systemUTC(), false).start();
     Path badData = Files.createDirectories(root.resolve("bad-data"));
     Files.copy(Fixtures.data("bad.jsonl"), badData.resolve("bad.jsonl"));
+    Path smallData = Files.createDirectories(root.resolve("small-data"));
+    Files.write(
+        smallData.resolve("text40.jsonl"),
+        Files.readAllLines(Fixtures.data("text.jsonl")).subList(0, 40));
     kubelet =
         new LocalKubelet(
                 client,
                 root,
-                Map.of("fixtures", Fixtures.root(), "baddata", badData),
+                Map.of("fixtures", Fixtures.root(), "baddata", badData, "smalldata", smallData),
                 trainerCommand())
             .start();
   }
@@ -196,6 +200,46 @@ class LocalModeEndToEndIT {
     assertThat(done.getMessage()).contains("bad.jsonl").contains("line");
     assertThat(done.getRestarts()).isZero();
     assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(1);
+  }
+
+  @Test
+  void aFullFineTuneWithPackingValidationSplitAndEarlyStoppingReportsItsBestStep() {
+    // deploy/examples/full-finetune-pvc.yaml's dataset and early-stopping settings, scaled down.
+    create(
+        """
+        apiVersion: finetune.dev/v1alpha1
+        kind: FineTuneJob
+        metadata: {name: e2e-early, namespace: default}
+        spec:
+          model: {source: pvc://fixtures/models/tiny-gpt2}
+          dataset:
+            train: {source: pvc://smalldata/text40.jsonl}
+            format: text
+            maxLength: 128
+            packing: true
+            validationSplit: 0.25
+          method: {type: full}
+          hyperparameters:
+            maxSteps: 12
+            batchSize: 2
+            learningRate: 0.01
+            scheduler: constant
+            evalEverySteps: 1
+            earlyStopping: {patience: 2, minDelta: 0.001}
+          checkpoints: {everySteps: 4, keepLast: 1, storage: {size: 1Gi}}
+          resources: {gpus: 0}
+        """);
+    FineTuneJobStatus done = awaitFinal("e2e-early");
+
+    assertThat(done.getPhase()).as(done.getMessage()).isEqualTo(Phase.Succeeded);
+    assertThat(done.getResult().getTrainExamples()).isEqualTo(30);
+    assertThat(done.getResult().getValidationExamples()).isEqualTo(10);
+    assertThat(done.getResult().getBestStep())
+        .isNotNull()
+        .isBetween(1L, done.getResult().getSteps());
+    assertThat(done.getResult().getStoppedEarly()).isNotNull();
+    assertThat(done.getResult().getEvalLoss()).isEqualTo(done.getResult().getBestEvalLoss());
+    assertThat(Path.of(done.getResult().getLocation()).resolve("model.safetensors")).exists();
   }
 
   // --- helpers -------------------------------------------------------------------------------

@@ -90,11 +90,13 @@ public final class TrainRunner {
                     sources.dataFile(request.evalData()), request.format(), evalBuilder, false)
                 .examples();
       }
+      // Counted before packing: how many examples, not sequences, train.
+      TrainingRun.DataCounts counts = new TrainingRun.DataCounts(examples.size(), eval.size());
       if (request.packing()) {
         examples = packed(examples);
       }
       TrainedWeights trained = trainedWeights(model, manager);
-      return train(model.block(), trained, examples, eval, manager, listeners);
+      return train(model.block(), trained, examples, eval, counts, manager, listeners);
     }
   }
 
@@ -141,6 +143,7 @@ public final class TrainRunner {
       TrainedWeights trained,
       List<Example> examples,
       List<Example> eval,
+      TrainingRun.DataCounts counts,
       NDManager manager,
       List<TrainingListener> callerListeners) {
     TrainingLoop loop = new TrainingLoop(model, trained, request.training(), manager);
@@ -178,7 +181,7 @@ public final class TrainRunner {
             latest.isPresent(),
             history,
             listeners,
-            new TrainingRun.DataCounts(examples.size(), eval.size()));
+            counts);
     long done;
     try {
       run.begin();
