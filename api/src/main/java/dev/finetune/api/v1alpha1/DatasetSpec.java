@@ -37,13 +37,16 @@ public class DatasetSpec {
   private Integer maxLength;
 
   @JsonPropertyDescription(
-      "Pack several short examples into one sequence of maxLength tokens. Default: false.")
+      "Pack examples into sequences of maxLength tokens (best-fit decreasing). Each keeps its own"
+          + " positions and attends only to itself, so the losses are those of the examples"
+          + " unpacked; steps count packed sequences. Default: false.")
   private Boolean packing;
 
   @Min(value = 0, inclusive = false)
   @Max(0.5)
   @JsonPropertyDescription(
-      "Fraction of the training file held out for validation when no validation file is given.")
+      "Fraction of the training file held out for validation (rounded up), chosen by the seed:"
+          + " the same examples after a restart, never trained on.")
   private Double validationSplit;
 
   public DataSource getTrain() {

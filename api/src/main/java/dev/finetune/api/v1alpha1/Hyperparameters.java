@@ -75,7 +75,10 @@ public class Hyperparameters {
       "Score the validation data every this many optimizer steps. Default: once per epoch.")
   private Long evalEverySteps;
 
-  @JsonPropertyDescription("Stop early when the validation loss stops improving.")
+  @JsonPropertyDescription(
+      "Stop when the validation loss has not improved by minDelta for patience evaluations. The"
+          + " evaluation with the lowest loss is checkpointed, kept beyond keepLast and becomes the"
+          + " output (status.result.bestStep).")
   private EarlyStopping earlyStopping;
 
   public Integer getEpochs() {

@@ -28,7 +28,9 @@ public class ModelSpec {
   private SecretKeyRef tokenSecretRef;
 
   @JsonPropertyDescription(
-      "Precision of the trained weights: float32, float16 or bfloat16. Default: float32.")
+      "Training precision. Default: float32. float16 and bfloat16 are refused at validation:"
+          + " the trainer computes in float32 (checkpoints stored in float16 or bfloat16 are read"
+          + " either way).")
   private ModelDtype dtype;
 
   public String getSource() {

@@ -20,7 +20,9 @@ import java.util.Map;
 public class ResourcesSpec {
   @Min(0)
   @Max(16)
-  @JsonPropertyDescription("GPUs for the trainer pod. 0 trains on CPU. Default: 1.")
+  @JsonPropertyDescription(
+      "GPUs for the trainer pod. 0 trains on CPU. Default: 1. More than 1 is refused at"
+          + " validation: the trainer trains on one GPU (no data parallel yet).")
   private Integer gpus;
 
   @Size(min = 1, max = 253)

@@ -4,6 +4,7 @@
  */
 package dev.finetune.operator.validation;
 
+import dev.finetune.api.protocol.TrainerCapabilities;
 import dev.finetune.api.v1alpha1.DatasetSpec;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobSpec;
@@ -55,6 +56,8 @@ public final class FineTuneJobValidator {
     for (var check : checks) {
       check.apply(job).ifPresent(errors::add);
     }
+    // What the trainer does not implement: refused here, not inside a GPU pod.
+    errors.addAll(TrainerCapabilities.check(spec));
     return errors;
   }
 

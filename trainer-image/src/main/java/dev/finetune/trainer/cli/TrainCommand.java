@@ -44,6 +44,13 @@ final class TrainCommand implements Callable<Integer> {
               + " beside it win.")
   Path config;
 
+  @Option(
+      names = "--check",
+      description =
+          "Check the configuration (--config and the flags) and exit 0, or 78 naming what is"
+              + " wrong: nothing is loaded, downloaded or written.")
+  boolean check;
+
   @Mixin TrainOptions options;
 
   @Override
@@ -56,6 +63,10 @@ final class TrainCommand implements Callable<Integer> {
         builder = TrainerConfigRequest.builder(TrainerConfigRequest.read(config));
       }
       TrainRequest request = options.applyTo(builder).build();
+      if (check) {
+        System.out.println("configuration ok");
+        return 0;
+      }
       stop = StopSignal.onSigterm(request.stopGrace());
       progress.serve(request.progressPort());
       TrainerResult result =
@@ -73,6 +84,9 @@ final class TrainCommand implements Callable<Integer> {
       return 0;
     } catch (RuntimeException e) {
       progress.finished("Failed");
+      if (check) {
+        throw e;
+      }
       TerminationMessage.write(
           builder.terminationMessagePath(), TerminationMessage.failure(builder.output(), e));
       throw e;

@@ -6,17 +6,18 @@ package dev.finetune.trainer.cli;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.protocol.TrainerCapabilities;
 import dev.finetune.api.protocol.TrainerConfig;
 import dev.finetune.api.v1alpha1.Hyperparameters;
 import dev.finetune.api.v1alpha1.LoraSpec;
 import dev.finetune.api.v1alpha1.MethodType;
-import dev.finetune.api.v1alpha1.ModelDtype;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.train.EarlyStopping;
 import dev.finetune.trainer.train.TrainRequest;
 import dev.finetune.trainer.train.TrainingOptions;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -57,6 +58,11 @@ final class TrainerConfigRequest {
     given(c.terminationMessagePath(), p -> b.optTerminationMessagePath(Path.of(p)));
     given(c.outputDir(), o -> b.setOutput(Path.of(o)));
     String model = required(c.model() == null ? null : c.model().source(), "model.source");
+    // The same contract the operator's validator applies: refused here too, never ignored.
+    List<String> unsupported = TrainerCapabilities.check(c);
+    if (!unsupported.isEmpty()) {
+      throw TrainerException.config(String.join("; ", unsupported));
+    }
     TrainerConfig.Data data = c.data();
     if (data == null) {
       throw TrainerException.config("the trainer config has no data section");
@@ -107,10 +113,6 @@ final class TrainerConfigRequest {
     }
     required(c.outputDir(), "outputDir");
     b.optProgressPort(c.progressPort());
-    if (c.model().dtype() != null && c.model().dtype() != ModelDtype.FLOAT32) {
-      System.err.println(
-          "note: training runs in float32; dtype " + c.model().dtype() + " is not applied yet");
-    }
     if (c.checkpoints() != null) {
       b.optCheckpointDir(Path.of(c.checkpoints().dir()));
       b.optSaveEverySteps(c.checkpoints().everySteps());
