@@ -20,7 +20,7 @@ import dev.finetune.trainer.data.TextTokenizer;
 import dev.finetune.trainer.train.Evaluator;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Tokenization, logits and evaluation loss of the fixture models against the independent reference
@@ -28,16 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ReferenceNumbersFixtureTest {
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "tiny-gpt2",
-        "tiny-llama",
-        "tiny-llama3",
-        "tiny-qwen3",
-        "tiny-gemma3",
-        "tiny-mistral-swa",
-        "tiny-phi3"
-      })
+  @MethodSource("dev.finetune.trainer.FixtureModels#all")
   void tokenizationMatches(String name) {
     JsonNode expected = Fixtures.expected(name);
     try (TextTokenizer tokenizer = TextTokenizer.load(Fixtures.model(name))) {
@@ -50,17 +41,7 @@ class ReferenceNumbersFixtureTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "tiny-gpt2",
-        "tiny-llama",
-        "tiny-llama-lora",
-        "tiny-llama3",
-        "tiny-qwen3",
-        "tiny-gemma3",
-        "tiny-mistral-swa",
-        "tiny-phi3"
-      })
+  @MethodSource("dev.finetune.trainer.FixtureModels#allAndAdapter")
   void lastPositionLogitsMatch(String name) {
     JsonNode expected = Fixtures.expected(name);
     JsonNode logits = expected.get("last_position_logits");
@@ -87,17 +68,7 @@ class ReferenceNumbersFixtureTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "tiny-gpt2",
-        "tiny-llama",
-        "tiny-llama-lora",
-        "tiny-llama3",
-        "tiny-qwen3",
-        "tiny-gemma3",
-        "tiny-mistral-swa",
-        "tiny-phi3"
-      })
+  @MethodSource("dev.finetune.trainer.FixtureModels#allAndAdapter")
   void evaluationLossMatches(String name) {
     JsonNode expected = Fixtures.expected(name);
     JsonNode eval =

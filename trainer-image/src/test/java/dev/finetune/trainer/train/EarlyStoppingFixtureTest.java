@@ -150,26 +150,23 @@ class EarlyStoppingFixtureTest {
     b.training().optMaxSteps(3).optEvalEverySteps(0);
     new TrainRunner(b.build()).run(List.of());
     JsonNode state = JSON.readTree(out.resolve("trainer_state.json").toFile());
-    List<Long> evaluated = new ArrayList<>();
-    state
-        .get("log_history")
-        .forEach(
-            h -> {
-              if (h.has("eval_loss")) {
-                evaluated.add(h.get("step").asLong());
-              }
-            });
-    assertThat(evaluated).as("8 steps make an epoch; the run stops at 3").containsExactly(3L);
+    assertThat(evaluations(state).stream().map(h -> h.get("step").asLong()).toList())
+        .as("8 steps make an epoch; the run stops at 3")
+        .containsExactly(3L);
   }
 
   private static List<Double> evalLosses(JsonNode state) {
-    List<Double> out = new ArrayList<>();
+    return evaluations(state).stream().map(h -> h.get("eval_loss").asDouble()).toList();
+  }
+
+  private static List<JsonNode> evaluations(JsonNode state) {
+    List<JsonNode> out = new ArrayList<>();
     state
         .get("log_history")
         .forEach(
             h -> {
               if (h.has("eval_loss")) {
-                out.add(h.get("eval_loss").asDouble());
+                out.add(h);
               }
             });
     return out;

@@ -23,7 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The 3-step full fine-tune of SEMANTICS.md section 6 (AdamW lr 1e-3, no clipping, constant lr,
@@ -32,16 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TrainingParityFixtureTest {
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "tiny-gpt2",
-        "tiny-llama",
-        "tiny-llama3",
-        "tiny-qwen3",
-        "tiny-gemma3",
-        "tiny-mistral-swa",
-        "tiny-phi3"
-      })
+  @MethodSource("dev.finetune.trainer.FixtureModels#all")
   void threeStepsMatchTheReference(String name, @TempDir Path out) throws Exception {
     JsonNode expected = Fixtures.expected(name);
     JsonNode parity = expected.get("train_parity");
