@@ -145,7 +145,7 @@ class TrainerJobDependentResourceTest {
             });
     assertThat(pod.getPriorityClassName()).isEqualTo("batch-high");
     assertThat(trainer.getResources().getLimits())
-        .containsEntry("nvidia.com/gpu", new Quantity("4"))
+        .containsEntry("nvidia.com/gpu", new Quantity("1"))
         .containsEntry("cpu", new Quantity("32"))
         .containsEntry("memory", new Quantity("256Gi"));
     assertThat(trainer.getResources().getRequests())
