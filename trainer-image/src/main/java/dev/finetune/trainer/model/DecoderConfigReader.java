@@ -29,20 +29,32 @@ final class DecoderConfigReader {
   private DecoderConfigReader() {}
 
   static ModelConfig read(ConfigJson c, String type) {
+    if (type.startsWith("gemma")) {
+      return gemma(c, type);
+    }
+    if (type.equals("phi3")) {
+      return phi3(c);
+    }
+    int layers = c.requiredInt("num_hidden_layers");
     return switch (type) {
-      case "llama" -> llamaLike(c, type, false, noWindows(c));
+      case "llama" -> llamaLike(c, type, false, all(layers, 0));
       case "mistral" ->
-          llamaLike(c, type, false, all(c, (int) c.doubleOrOff("sliding_window", 4096)));
+          llamaLike(c, type, false, all(layers, (int) c.doubleOrOff("sliding_window", 4096)));
       case "ministral" -> {
         int window = (int) c.doubleOrOff("sliding_window", 4096);
-        yield llamaLike(c, type, false, layerWindows(c, window, i -> window > 0));
+        yield llamaLike(c, type, false, layerWindows(c, layers, window, i -> window > 0));
       }
-      case "qwen2", "qwen3" -> llamaLike(c, type, type.equals("qwen3"), qwenWindows(c));
-      case "gemma2", "gemma3_text" -> gemma(c, type);
-      case "phi3" -> phi3(c);
+      case "qwen2", "qwen3" -> llamaLike(c, type, type.equals("qwen3"), qwenWindows(c, layers));
       default -> throw new IllegalArgumentException(type);
     };
   }
+
+  /**
+   * Class defaults of the shape itself, for configs that may leave it out: the {@code text_config}
+   * of a multimodal Gemma 3 is saved as a diff against Gemma3TextConfig's defaults.
+   */
+  private record ShapeDefaults(
+      int vocab, int hidden, int intermediate, int layers, int heads, int kvHeads) {}
 
   /** The config's shape, with the family's defaults. */
   private record Common(
@@ -62,25 +74,40 @@ final class DecoderConfigReader {
         double epsDefault,
         boolean tieDefault,
         int maxDefault) {
-      int hidden = c.requiredInt("hidden_size");
-      int heads = c.requiredInt("num_attention_heads");
-      int kvHeads = c.intOr("num_key_value_heads", heads);
+      return read(c, headDimDefault, epsDefault, tieDefault, maxDefault, null);
+    }
+
+    /** As above; with {@code shape} null, the shape's keys are required. */
+    static Common read(
+        ConfigJson c,
+        Integer headDimDefault,
+        double epsDefault,
+        boolean tieDefault,
+        int maxDefault,
+        ShapeDefaults shape) {
+      int hidden = shaped(c, "hidden_size", shape == null ? null : shape.hidden());
+      int heads = shaped(c, "num_attention_heads", shape == null ? null : shape.heads());
+      int kvHeads = c.intOr("num_key_value_heads", shape == null ? heads : shape.kvHeads());
       if (kvHeads <= 0 || heads % kvHeads != 0) {
         throw c.error(
             "num_key_value_heads", kvHeads + " does not divide num_attention_heads " + heads);
       }
       int headDim = c.intOr("head_dim", headDimDefault != null ? headDimDefault : hidden / heads);
       return new Common(
-          c.requiredInt("vocab_size"),
+          shaped(c, "vocab_size", shape == null ? null : shape.vocab()),
           hidden,
-          c.requiredInt("num_hidden_layers"),
+          shaped(c, "num_hidden_layers", shape == null ? null : shape.layers()),
           heads,
           kvHeads,
           headDim,
-          c.requiredInt("intermediate_size"),
+          shaped(c, "intermediate_size", shape == null ? null : shape.intermediate()),
           c.doubleOr("rms_norm_eps", epsDefault),
           c.intOr("max_position_embeddings", maxDefault),
           c.boolOr("tie_word_embeddings", tieDefault));
+    }
+
+    private static int shaped(ConfigJson c, String key, Integer fallback) {
+      return fallback == null ? c.requiredInt(key) : c.intOr(key, fallback);
     }
 
     ModelConfig with(String type, ConfigJson c, DecoderOptions options) {
@@ -154,11 +181,18 @@ final class DecoderConfigReader {
     if (gemma3 && c.boolOr("use_bidirectional_attention", false)) {
       throw c.unsupported("use_bidirectional_attention", true, "false");
     }
-    Common s = Common.read(c, 256, 1e-6, true, gemma3 ? 131072 : 8192);
+    Common s =
+        Common.read(
+            c,
+            256,
+            1e-6,
+            true,
+            gemma3 ? 131072 : 8192,
+            new ShapeDefaults(gemma3 ? 262208 : 256000, 2304, 9216, 26, 8, 4));
     int window = c.intOr("sliding_window", 4096);
     int pattern =
         c.intOr("sliding_window_pattern", c.intOr("_sliding_window_pattern", gemma3 ? 6 : 2));
-    List<Integer> windows = layerWindows(c, window, i -> (i + 1) % pattern != 0);
+    List<Integer> windows = layerWindows(c, s.layers(), window, i -> (i + 1) % pattern != 0);
     RotaryEmbedding global;
     RotaryEmbedding local;
     JsonNode nested = c.raw("rope_parameters").path("full_attention");
@@ -230,27 +264,23 @@ final class DecoderConfigReader {
             1 / Math.sqrt(s.headDim()),
             0,
             0,
-            layers(all(c, window), i -> rope)));
+            layers(all(s.layers(), window), i -> rope)));
   }
 
   /**
    * Qwen2 and Qwen3: sliding_window counts only with use_sliding_window; layers from layer_types,
    * else the layers from max_window_layers on.
    */
-  private static List<Integer> qwenWindows(ConfigJson c) {
+  private static List<Integer> qwenWindows(ConfigJson c, int layers) {
     boolean use = c.boolOr("use_sliding_window", false);
     int window = use ? (int) c.doubleOrOff("sliding_window", 4096) : 0;
     int firstSliding = c.intOr("max_window_layers", 28);
-    return layerWindows(c, window, i -> window > 0 && i >= firstSliding);
+    return layerWindows(c, layers, window, i -> window > 0 && i >= firstSliding);
   }
 
-  private static List<Integer> noWindows(ConfigJson c) {
-    return all(c, 0);
-  }
-
-  private static List<Integer> all(ConfigJson c, int window) {
+  private static List<Integer> all(int layers, int window) {
     List<Integer> out = new ArrayList<>();
-    for (int i = 0; i < c.requiredInt("num_hidden_layers"); i++) {
+    for (int i = 0; i < layers; i++) {
       out.add(window);
     }
     return out;
@@ -261,8 +291,7 @@ final class DecoderConfigReader {
    * full_attention}), or from {@code slidesByDefault} when the config has none.
    */
   private static List<Integer> layerWindows(
-      ConfigJson c, int window, IntPredicate slidesByDefault) {
-    int layers = c.requiredInt("num_hidden_layers");
+      ConfigJson c, int layers, int window, IntPredicate slidesByDefault) {
     List<Integer> out = new ArrayList<>();
     if (c.has("layer_types")) {
       JsonNode types = c.raw("layer_types");

@@ -117,7 +117,9 @@ public record ModelConfig(
       throw c.error("text_config", "is missing (model_type gemma3 holds its language model there)");
     }
     ModelConfig text = DecoderConfigReader.read(c.child("text_config"), "gemma3_text");
-    int eos = c.has("eos_token_id") ? eos(c.node()) : text.eosTokenId();
+    // Gemma3TextConfig's default EOS is 1 (<eos>).
+    int eos =
+        c.has("eos_token_id") ? eos(c.node()) : text.eosTokenId() >= 0 ? text.eosTokenId() : 1;
     return new ModelConfig(
         text.family(),
         "gemma3",

@@ -111,4 +111,40 @@ class ModelConfigTest {
                 assertThat(layer.rope().invFreq())
                     .isNotEqualTo(RotaryEmbedding.defaultInvFreq(10000, layer.rope().dim())));
   }
+
+  /**
+   * A multimodal Gemma 3 config in the shape google/gemma-3-4b-it ships: its text_config lists only
+   * what differs from Gemma3TextConfig's defaults, which fill in the rest.
+   */
+  @Test
+  void aMultimodalGemma3TextConfigTakesTheClassDefaults(@TempDir Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("config.json"),
+        """
+        {"architectures": ["Gemma3ForConditionalGeneration"], "model_type": "gemma3",
+         "eos_token_id": [1, 106], "mm_tokens_per_image": 256,
+         "text_config": {"hidden_size": 2560, "intermediate_size": 10240,
+           "model_type": "gemma3_text", "num_hidden_layers": 34,
+           "rope_scaling": {"factor": 8.0, "rope_type": "linear"}, "sliding_window": 1024},
+         "vision_config": {"model_type": "siglip_vision_model"}}
+        """);
+    ModelConfig c = ModelConfig.read(dir);
+    assertThat(c.textOfMultimodal()).isTrue();
+    assertThat(c.vocabSize()).isEqualTo(262208);
+    assertThat(c.hiddenSize()).isEqualTo(2560);
+    assertThat(c.layers()).isEqualTo(34);
+    assertThat(c.heads()).isEqualTo(8);
+    assertThat(c.kvHeads()).isEqualTo(4);
+    assertThat(c.headDim()).isEqualTo(256);
+    assertThat(c.eosTokenId()).isEqualTo(1);
+    assertThat(c.decoder().attentionScale()).isEqualTo(1 / Math.sqrt(256));
+    List<LayerAttention> layers = c.decoder().layers();
+    assertThat(layers.get(0).slidingWindow()).isEqualTo(1024);
+    assertThat(layers.get(5).slidingWindow()).as("every sixth layer is global").isZero();
+    // Global layers: theta 1e6 with linear scaling 8; sliding layers: theta 1e4, unscaled.
+    assertThat(layers.get(5).rope().invFreq()[1])
+        .isEqualTo((float) (RotaryEmbedding.defaultInvFreq(1_000_000, 256)[1] / 8.0));
+    assertThat(layers.get(0).rope().invFreq())
+        .containsExactly(RotaryEmbedding.defaultInvFreq(10_000, 256));
+  }
 }
