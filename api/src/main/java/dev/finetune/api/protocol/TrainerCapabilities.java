@@ -4,9 +4,7 @@
  */
 package dev.finetune.api.protocol;
 
-import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.api.v1alpha1.FineTuneJobSpec;
-import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.api.v1alpha1.ModelDtype;
 import dev.finetune.api.v1alpha1.ResourcesSpec;
 import java.util.ArrayList;
@@ -23,11 +21,6 @@ import java.util.Set;
  * packing, validationSplit and earlyStopping are implemented; the limits are below.
  */
 public final class TrainerCapabilities {
-  public static final Set<DataFormat> FORMATS =
-      Collections.unmodifiableSet(EnumSet.allOf(DataFormat.class));
-  public static final Set<MethodType> METHODS =
-      Collections.unmodifiableSet(EnumSet.allOf(MethodType.class));
-
   /**
    * Training precision: float32 only. DJL's PyTorch engine cannot hold bfloat16 tensors, and
    * float16 mixed precision is not implemented yet. (Checkpoints stored in float16 or bfloat16 are

@@ -37,14 +37,14 @@ final class DecoderConfigReader {
     }
     int layers = c.requiredInt("num_hidden_layers");
     return switch (type) {
-      case "llama" -> llamaLike(c, type, false, all(layers, 0));
+      case "llama" -> llamaLike(c, type, all(layers, 0));
       case "mistral" ->
-          llamaLike(c, type, false, all(layers, (int) c.doubleOrOff("sliding_window", 4096)));
+          llamaLike(c, type, all(layers, (int) c.doubleOrOff("sliding_window", 4096)));
       case "ministral" -> {
         int window = (int) c.doubleOrOff("sliding_window", 4096);
-        yield llamaLike(c, type, false, layerWindows(c, layers, window, i -> window > 0));
+        yield llamaLike(c, type, layerWindows(c, layers, window, i -> window > 0));
       }
-      case "qwen2", "qwen3" -> llamaLike(c, type, type.equals("qwen3"), qwenWindows(c, layers));
+      case "qwen2", "qwen3" -> llamaLike(c, type, qwenWindows(c, layers));
       default -> throw new IllegalArgumentException(type);
     };
   }
@@ -131,8 +131,8 @@ final class DecoderConfigReader {
   }
 
   /** Llama, Mistral, Ministral, Qwen2 and Qwen3: RMSNorm, SwiGLU, one RoPE for all layers. */
-  private static ModelConfig llamaLike(
-      ConfigJson c, String type, boolean qwen3, List<Integer> windows) {
+  private static ModelConfig llamaLike(ConfigJson c, String type, List<Integer> windows) {
+    boolean qwen3 = type.equals("qwen3");
     requireActivation(c, "hidden_act", "silu");
     boolean qwen2 = type.equals("qwen2");
     Common s =
