@@ -22,6 +22,8 @@ import java.util.List;
  * @param etaSeconds estimated seconds left, or null
  * @param checkpoints checkpoints on disk, oldest first
  * @param resumedFromStep the step this process resumed from, or null for a fresh start
+ * @param skippedSteps float16 mixed precision: steps skipped so far because their gradients
+ *     overflowed (null in float32)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerProgress(
@@ -36,7 +38,8 @@ public record TrainerProgress(
     long trainedTokens,
     Long etaSeconds,
     List<CheckpointInfo> checkpoints,
-    Long resumedFromStep) {
+    Long resumedFromStep,
+    Long skippedSteps) {
 
   /**
    * @param step optimizer step

@@ -39,4 +39,5 @@ public record TrainerResult(
     Long validationExamples,
     Long bestStep,
     Double bestEvalLoss,
-    Boolean stoppedEarly) {}
+    Boolean stoppedEarly,
+    Long skippedSteps) {}

@@ -45,6 +45,10 @@ public class ProgressStatus {
       "The checkpoint step the current trainer process resumed from, if it resumed.")
   private Long resumedFromStep;
 
+  @JsonPropertyDescription(
+      "With dtype float16: steps skipped so far because their gradients overflowed float16.")
+  private Long skippedSteps;
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ProgressStatus p
@@ -58,7 +62,8 @@ public class ProgressStatus {
         && Objects.equals(tokensPerSecond, p.tokensPerSecond)
         && Objects.equals(trainedTokens, p.trainedTokens)
         && Objects.equals(eta, p.eta)
-        && Objects.equals(resumedFromStep, p.resumedFromStep);
+        && Objects.equals(resumedFromStep, p.resumedFromStep)
+        && Objects.equals(skippedSteps, p.skippedSteps);
   }
 
   @Override
@@ -152,5 +157,13 @@ public class ProgressStatus {
 
   public void setResumedFromStep(Long resumedFromStep) {
     this.resumedFromStep = resumedFromStep;
+  }
+
+  public Long getSkippedSteps() {
+    return skippedSteps;
+  }
+
+  public void setSkippedSteps(Long skippedSteps) {
+    this.skippedSteps = skippedSteps;
   }
 }

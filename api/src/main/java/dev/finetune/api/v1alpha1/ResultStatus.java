@@ -46,6 +46,11 @@ public class ResultStatus {
       "With early stopping: whether the validation loss stopped improving before the last step.")
   private Boolean stoppedEarly;
 
+  @JsonPropertyDescription(
+      "With dtype float16: optimizer steps skipped because their gradients overflowed float16"
+          + " (the loss scale then halves). A few at the start are normal.")
+  private Long skippedSteps;
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ResultStatus r
@@ -59,7 +64,8 @@ public class ResultStatus {
         && Objects.equals(validationExamples, r.validationExamples)
         && Objects.equals(bestStep, r.bestStep)
         && Objects.equals(bestEvalLoss, r.bestEvalLoss)
-        && Objects.equals(stoppedEarly, r.stoppedEarly);
+        && Objects.equals(stoppedEarly, r.stoppedEarly)
+        && Objects.equals(skippedSteps, r.skippedSteps);
   }
 
   @Override
@@ -153,5 +159,13 @@ public class ResultStatus {
 
   public void setStoppedEarly(Boolean stoppedEarly) {
     this.stoppedEarly = stoppedEarly;
+  }
+
+  public Long getSkippedSteps() {
+    return skippedSteps;
+  }
+
+  public void setSkippedSteps(Long skippedSteps) {
+    this.skippedSteps = skippedSteps;
   }
 }

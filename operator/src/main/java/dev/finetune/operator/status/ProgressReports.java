@@ -49,6 +49,7 @@ public final class ProgressReports {
     s.setTrainedTokens(p.trainedTokens());
     s.setEta(p.etaSeconds() == null ? null : eta(p.etaSeconds()));
     s.setResumedFromStep(p.resumedFromStep());
+    s.setSkippedSteps(p.skippedSteps());
     return s;
   }
 
@@ -70,6 +71,9 @@ public final class ProgressReports {
     }
     if (result.getTrainedTokens() != null) {
       s.setTrainedTokens(result.getTrainedTokens());
+    }
+    if (result.getSkippedSteps() != null) {
+      s.setSkippedSteps(result.getSkippedSteps());
     }
     return s;
   }
@@ -134,6 +138,7 @@ public final class ProgressReports {
         s.setBestStep(r.bestStep());
         s.setBestEvalLoss(r.bestEvalLoss());
         s.setStoppedEarly(r.stoppedEarly());
+        s.setSkippedSteps(r.skippedSteps());
         return Optional.of(s);
       } catch (Exception notAResult) {
         // a log tail (FallbackToLogsOnError): no result to take

@@ -45,7 +45,8 @@ class ProgressReportsTest {
                     2.3512,
                     null,
                     "2026-11-27T22:40:12Z")),
-            100L);
+            100L,
+            3L);
     ProgressStatus s = ProgressReports.progress(p);
     assertThat(s.getPercent()).isEqualTo("30%");
     assertThat(s.getEta()).isEqualTo("1h20m5s");
@@ -53,6 +54,7 @@ class ProgressReportsTest {
     assertThat(s.getLearningRate()).isEqualTo(1.83e-4);
     assertThat(s.getEpoch()).isEqualTo(0.601);
     assertThat(s.getResumedFromStep()).isEqualTo(100);
+    assertThat(s.getSkippedSteps()).as("float16 steps skipped, as reported").isEqualTo(3);
     List<CheckpointStatus> c = ProgressReports.checkpoints(null, p.checkpoints(), LOCATE);
     assertThat(c.get(0).getPath()).isEqualTo("pvc://demo-workspace/checkpoints/checkpoint-100");
     assertThat(ProgressReports.eta(59)).isEqualTo("59s");

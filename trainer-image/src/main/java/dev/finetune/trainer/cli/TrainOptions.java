@@ -4,10 +4,13 @@
  */
 package dev.finetune.trainer.cli;
 
+import dev.finetune.api.protocol.TrainerCapabilities;
 import dev.finetune.api.protocol.TrainingDefaults;
 import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.api.v1alpha1.MethodType;
+import dev.finetune.api.v1alpha1.ModelDtype;
 import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.model.Precision;
 import dev.finetune.trainer.train.EarlyStopping;
 import dev.finetune.trainer.train.TrainRequest;
 import dev.finetune.trainer.train.TrainingOptions;
@@ -166,6 +169,14 @@ final class TrainOptions {
           "Hold out this fraction of --data for validation, chosen by --seed (the same examples"
               + " after a restart); instead of --eval-data.")
   Double validationSplit;
+
+  @Option(
+      names = "--dtype",
+      description =
+          "float32 (default) or float16: mixed precision, the matrix products in float16 with"
+              + " float32 master weights and dynamic loss scaling; for LoRA the frozen base is held"
+              + " in float16.")
+  String dtype;
 
   @Option(
       names = "--early-stopping-patience",
@@ -336,6 +347,7 @@ final class TrainOptions {
       b.optProgressBar(false);
     }
     TrainingOptions.Builder t = b.training();
+    given(dtype, d -> t.optPrecision(precision(d, "--dtype")));
     given(evalEverySteps, t::optEvalEverySteps);
     given(length.epochs, t::optEpochs);
     given(length.maxSteps, t::optMaxSteps);
@@ -367,6 +379,33 @@ final class TrainOptions {
       case "full" -> MethodType.FULL;
       case "lora" -> MethodType.LORA;
       default -> throw TrainerException.config("--method is full or lora, not \"" + name + "\"");
+    };
+  }
+
+  /** The training precision named {@code name} (float32 or float16), given at {@code field}. */
+  static Precision precision(String name, String field) {
+    ModelDtype dtype =
+        java.util.Arrays.stream(ModelDtype.values())
+            .filter(d -> d.name().equalsIgnoreCase(name))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    TrainerException.config(
+                        field + " is float32 or float16, not \"" + name + "\""));
+    TrainerCapabilities.dtype(dtype, field)
+        .ifPresent(
+            reason -> {
+              throw TrainerException.config(reason);
+            });
+    return precision(dtype);
+  }
+
+  /** The precision of a dtype the trainer supports (see {@link TrainerCapabilities#DTYPES}). */
+  static Precision precision(ModelDtype dtype) {
+    return switch (dtype) {
+      case FLOAT32 -> Precision.FLOAT32;
+      case FLOAT16 -> Precision.FLOAT16;
+      case BFLOAT16 -> throw new IllegalArgumentException("bfloat16 is not a trainer precision");
     };
   }
 

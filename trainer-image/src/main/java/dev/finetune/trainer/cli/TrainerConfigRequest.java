@@ -86,6 +86,7 @@ final class TrainerConfigRequest {
               e.getMinDelta() == null ? 0 : e.getMinDelta()));
     }
     TrainingOptions.Builder t = b.training();
+    given(c.model().dtype(), d -> t.optPrecision(TrainOptions.precision(d)));
     if (h.getMaxSteps() != null) {
       t.optMaxSteps(h.getMaxSteps());
     } else {

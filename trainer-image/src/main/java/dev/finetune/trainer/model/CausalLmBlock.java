@@ -30,6 +30,7 @@ public abstract class CausalLmBlock extends AbstractBlock {
   protected final ModelConfig config;
   private final Map<String, Parameter> byName = new LinkedHashMap<>();
   private LoraAdapter adapter;
+  private Precision precision = Precision.FLOAT32;
 
   protected CausalLmBlock(ModelConfig config) {
     this.config = config;
@@ -51,6 +52,37 @@ public abstract class CausalLmBlock extends AbstractBlock {
 
   public LoraAdapter adapter() {
     return adapter;
+  }
+
+  /** The dtype of the forward pass's matrix products (see {@link Precision}). */
+  public void setPrecision(Precision precision) {
+    this.precision = precision;
+  }
+
+  public Precision precision() {
+    return precision;
+  }
+
+  /**
+   * Holds every weight the optimizer does not train in float16 (a LoRA base under mixed precision:
+   * half the memory). The source checkpoint keeps the float32 values (see {@link
+   * #holdsNarrowedWeights()}).
+   */
+  public void narrowWeights(java.util.Set<String> keys) {
+    for (String key : keys) {
+      // A DJL Parameter takes its array once: the narrowed one is a new Parameter of that name.
+      Parameter wide = byName.get(key);
+      Parameter narrow = Parameter.builder().setName(key).setType(Parameter.Type.WEIGHT).build();
+      narrow.setArray(wide.getArray().toType(DataType.FLOAT16, false));
+      wide.close();
+      byName.put(key, narrow);
+      parameters.put(key, narrow);
+    }
+  }
+
+  /** Whether some weights are held in float16 (their float32 values are the checkpoint's). */
+  public boolean holdsNarrowedWeights() {
+    return byName.values().stream().anyMatch(p -> p.getArray().getDataType() == DataType.FLOAT16);
   }
 
   /** Training mode turns on the adapter's dropout; the base model has none. */
@@ -103,20 +135,35 @@ public abstract class CausalLmBlock extends AbstractBlock {
    * ([in, out]); plus the LoRA update {@code scaling · (x · Aᵀ) · Bᵀ} when an adapter targets this
    * module.
    */
-  protected final NDArray linear(NDArray x, String weightKey, String biasKey, boolean conv1d) {
-    NDArray weight = w(weightKey);
+  protected final NDArray linear(NDArray input, String weightKey, String biasKey, boolean conv1d) {
+    NDArray x = precision.compute(input);
+    NDArray weight = precision.compute(w(weightKey));
     NDArray y;
     if (biasKey != null) {
       // torch's linear: one matmul with the bias added in it (addmm), not a second pass.
       NDArray outIn = conv1d ? weight.transpose() : weight;
-      y = x.getNDArrayInternal().linear(x, outIn, w(biasKey)).singletonOrThrow();
+      y = x.getNDArrayInternal().linear(x, outIn, precision.compute(w(biasKey))).singletonOrThrow();
     } else {
       y = conv1d ? x.matMul(weight) : x.matMul(weight.transpose());
     }
     if (adapter != null) {
-      y = adapter.apply(modulePath(weightKey), x, y);
+      y = adapter.apply(modulePath(weightKey), x, y, precision);
     }
     return y;
+  }
+
+  /**
+   * Logits [B, T, vocab] in float32 from the final hidden states and the LM head's [vocab, hidden]
+   * weight (the tied embedding or lm_head): one matrix product in the compute dtype.
+   */
+  protected final NDArray lmHead(NDArray h, String weightKey) {
+    NDArray product = precision.compute(h).matMul(precision.compute(w(weightKey)).transpose());
+    NDArray logits = Precision.widen(product);
+    if (logits != product) {
+      // The float16 product is not needed by the backward pass; the float32 copy is.
+      product.close();
+    }
+    return logits;
   }
 
   protected static NDArray scalar(NDManager manager, double value) {
@@ -161,7 +208,7 @@ public abstract class CausalLmBlock extends AbstractBlock {
   }
 
   /** Softmax attention over [B, H, T, D] tensors, scaled by 1/sqrt(D), with an additive mask. */
-  protected static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
+  protected final NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
     return attention(q, k, v, mask, 1 / Math.sqrt(q.getShape().get(3)), 0);
   }
 
@@ -170,11 +217,19 @@ public abstract class CausalLmBlock extends AbstractBlock {
    * cap·tanh(scores/cap)} when {@code softcap} &gt; 0 (Gemma 2), plus the mask. The scale is
    * applied to q ([B, H, T, D]) rather than to the scores ([B, H, T, T], larger once T exceeds D),
    * and the mask is added to the scores in place (matmul's backward needs its inputs, not its
-   * output): one pass over the scores fewer, and one allocation.
+   * output): one pass over the scores fewer, and one allocation. The two products run in the
+   * compute dtype; the soft-cap, the mask and the softmax in float32.
    */
-  protected static NDArray attention(
+  protected final NDArray attention(
       NDArray q, NDArray k, NDArray v, NDArray mask, double scale, double softcap) {
-    NDArray scores = q.mul(scalar(q.getManager(), scale)).matMul(k.transpose(0, 1, 3, 2));
+    NDArray product =
+        precision
+            .compute(q.mul(scalar(q.getManager(), scale)))
+            .matMul(precision.compute(k).transpose(0, 1, 3, 2));
+    NDArray scores = Precision.widen(product);
+    if (scores != product) {
+      product.close();
+    }
     if (softcap > 0) {
       scores = softcap(scores, softcap);
     }
@@ -182,7 +237,7 @@ public abstract class CausalLmBlock extends AbstractBlock {
     NDArray weights = scores.softmax(3);
     // softmax's backward needs its output only: the scores ([B, H, T, T]) can go now.
     scores.close();
-    return weights.matMul(v);
+    return precision.compute(weights).matMul(precision.compute(v));
   }
 
   /** {@code cap · tanh(x / cap)}. */

@@ -112,7 +112,8 @@ public final class DecoderBlock extends CausalLmBlock {
     long positionsUsed = positions == null ? length : positions.max().getLong() + 1;
     Map<RotaryEmbedding, NDArray[]> ropeTables = new IdentityHashMap<>();
     Map<Integer, NDArray> masks = new HashMap<>();
-    NDArray h = embedding(ids, w("model.embed_tokens.weight"));
+    // The residual stream is float32 under mixed precision too (a float16 table is widened).
+    NDArray h = Precision.widen(embedding(ids, w("model.embed_tokens.weight")));
     if (options.embeddingScale() != 1) {
       h = h.mul(scalar(manager, options.embeddingScale()));
     }
@@ -142,7 +143,7 @@ public final class DecoderBlock extends CausalLmBlock {
     }
     h = rmsNorm(h, "model.norm.weight");
     String head = config.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
-    NDArray logits = h.matMul(w(head).transpose());
+    NDArray logits = lmHead(h, head);
     return options.finalSoftcap() > 0 ? softcap(logits, options.finalSoftcap()) : logits;
   }
 
@@ -226,9 +227,11 @@ public final class DecoderBlock extends CausalLmBlock {
 
   /**
    * RMSNorm over the last axis, in float32: {@code x / sqrt(mean(x²) + eps)} times {@code w}
-   * (Llama) or {@code 1 + w} (Gemma).
+   * (Llama) or {@code 1 + w} (Gemma). A float16 input (a projection's output under mixed precision)
+   * is widened first, as transformers' norms do.
    */
-  private NDArray rmsNorm(NDArray x, String weightKey) {
+  private NDArray rmsNorm(NDArray input, String weightKey) {
+    NDArray x = Precision.widen(input);
     NDManager manager = x.getManager();
     int last = x.getShape().dimension() - 1;
     NDArray variance = x.square().mean(new int[] {last}, true);

@@ -69,7 +69,10 @@ public final class Gpt2Block extends CausalLmBlock {
         positionIds != null
             ? positionIds
             : ids.getManager().arange(length).toType(ids.getDataType(), false);
-    NDArray h = embedding(ids, w("wte.weight")).add(embedding(positions, w("wpe.weight")));
+    // The residual stream is float32 under mixed precision too (float16 tables are widened).
+    NDArray h =
+        Precision.widen(embedding(ids, w("wte.weight")))
+            .add(Precision.widen(embedding(positions, w("wpe.weight"))));
     NDArray mask = mask(ids.getManager(), length, 0, segments);
     for (int i = 0; i < config.layers(); i++) {
       String p = "h." + i + ".";
@@ -90,7 +93,7 @@ public final class Gpt2Block extends CausalLmBlock {
       h = h.add(linear(m, p + "mlp.c_proj.weight", p + "mlp.c_proj.bias", true));
     }
     h = layerNorm(h, "ln_f");
-    return h.matMul(w("wte.weight").transpose());
+    return lmHead(h, "wte.weight");
   }
 
   private NDArray layerNorm(NDArray x, String prefix) {
@@ -98,8 +101,8 @@ public final class Gpt2Block extends CausalLmBlock {
         .layerNorm(
             x,
             new Shape(config.hiddenSize()),
-            w(prefix + ".weight"),
-            w(prefix + ".bias"),
+            Precision.widen(w(prefix + ".weight")),
+            Precision.widen(w(prefix + ".bias")),
             (float) config.normEps())
         .singletonOrThrow();
   }

@@ -107,7 +107,11 @@ public final class LoraAdapter {
     return out;
   }
 
-  public NDArray apply(String modulePath, NDArray x, NDArray y) {
+  /**
+   * {@code y + scaling · (dropout(x) · Aᵀ) · Bᵀ} for the module at {@code modulePath} (y as is for
+   * a module without an adapter), the products in {@code precision}'s compute dtype.
+   */
+  public NDArray apply(String modulePath, NDArray x, NDArray y, Precision precision) {
     Pair pair = modules.get(modulePath);
     if (pair == null) {
       return y;
@@ -116,7 +120,11 @@ public final class LoraAdapter {
         training && dropout > 0
             ? x.getNDArrayInternal().dropout(x, (float) dropout, true).singletonOrThrow()
             : x;
-    NDArray update = input.matMul(pair.a().transpose()).matMul(pair.b().transpose());
+    NDArray update =
+        precision
+            .compute(input)
+            .matMul(precision.compute(pair.a()).transpose())
+            .matMul(precision.compute(pair.b()).transpose());
     return y.add(update.mul(Scalars.of(x.getManager(), scaling)));
   }
 
@@ -125,6 +133,15 @@ public final class LoraAdapter {
    * {@code W + scaling · B·A} for [out, in] weights, its transpose for GPT-2's [in, out].
    */
   public Map<String, NDArray> mergedWeights(CausalLmBlock model) {
+    return mergedWeights(model, key -> model.parametersByName().get(key).getArray());
+  }
+
+  /**
+   * As {@link #mergedWeights(CausalLmBlock)}, with the base weights from {@code base} (by Hugging
+   * Face key): the checkpoint's float32 values when the model holds its base in float16.
+   */
+  public Map<String, NDArray> mergedWeights(
+      CausalLmBlock model, java.util.function.Function<String, NDArray> base) {
     Map<String, NDArray> merged = new LinkedHashMap<>();
     for (var e : model.parametersByName().entrySet()) {
       Pair pair = modules.get(model.modulePath(e.getKey()));
@@ -135,7 +152,7 @@ public final class LoraAdapter {
       if (model.storesLinearTransposed()) {
         delta = delta.transpose();
       }
-      NDArray weight = e.getValue().getArray();
+      NDArray weight = base.apply(e.getKey());
       merged.put(e.getKey(), weight.add(delta.mul(Scalars.of(weight.getManager(), scaling))));
     }
     return merged;

@@ -32,12 +32,16 @@ public final class LogLineReporter implements StepReporter {
     out.println(
         String.format(
                 Locale.ROOT,
-                "step %d/%d loss %.4f lr %.3g grad_norm %.3f",
+                "step %d/%d loss %.4f lr %.3g ",
                 r.step(),
                 total,
                 r.loss(),
-                r.learningRate(),
-                r.gradNorm())
+                r.learningRate())
+            + (r.gradNorm() == null
+                ? "skipped (float16 gradients overflowed at loss scale "
+                    + String.format(Locale.ROOT, "%.0f", r.lossScale())
+                    + ")"
+                : String.format(Locale.ROOT, "grad_norm %.3f", r.gradNorm()))
             + (p.tokensPerSecond() == null
                 ? ""
                 : String.format(Locale.ROOT, " tokens/s %.0f", p.tokensPerSecond()))

@@ -19,7 +19,11 @@ public final class ProgressListener implements TrainingListener {
 
   @Override
   public void onTrainingBegin(TrainingRun run) {
-    tracker.started(run.startStep(), run.totalSteps(), run.resumed() ? run.startStep() : null);
+    tracker.started(
+        run.startStep(),
+        run.totalSteps(),
+        run.resumed() ? run.startStep() : null,
+        run.state(run.startStep()).skippedSteps());
   }
 
   @Override

@@ -39,7 +39,7 @@ public final class ProgressTracker {
     this.snapshot =
         new AtomicReference<>(
             new TrainerProgress(
-                "Starting", 0, 0, 0, null, null, null, null, 0, null, List.of(), null));
+                "Starting", 0, 0, 0, null, null, null, null, 0, null, List.of(), null, null));
     Gauge.builder("finetune_trainer_step", () -> snapshot.get().step())
         .description("Optimizer steps done")
         .register(registry);
@@ -69,8 +69,11 @@ public final class ProgressTracker {
     return snapshot.get();
   }
 
-  /** Training starts (or resumes) at {@code step} of {@code total}. */
-  public void started(long step, long total, Long resumedFrom) {
+  /**
+   * Training starts (or resumes) at {@code step} of {@code total}, with {@code skippedSteps}
+   * float16 steps skipped before (null in float32).
+   */
+  public void started(long step, long total, Long resumedFrom, Long skippedSteps) {
     startedAt = clock.instant();
     lastStepAt = startedAt;
     startStep = step;
@@ -88,7 +91,8 @@ public final class ProgressTracker {
             p.trainedTokens(),
             null,
             p.checkpoints(),
-            resumedFrom));
+            resumedFrom,
+            skippedSteps));
   }
 
   public void step(StepRecord record) {
@@ -115,7 +119,8 @@ public final class ProgressTracker {
             p.trainedTokens() + record.tokens(),
             eta,
             p.checkpoints(),
-            p.resumedFromStep()));
+            p.resumedFromStep(),
+            skippedSteps(p.skippedSteps(), record)));
   }
 
   public void evaluated(double evalLoss) {
@@ -159,7 +164,21 @@ public final class ProgressTracker {
         p.trainedTokens(),
         etaSeconds,
         checkpoints,
-        p.resumedFromStep());
+        p.resumedFromStep(),
+        p.skippedSteps());
+  }
+
+  /**
+   * The skipped-step count after {@code record}: counted from 0 by a float16 run (whose records
+   * carry a loss scale); a resumed run starts from the count up to its checkpoint ({@link
+   * #started}).
+   */
+  private static Long skippedSteps(Long before, StepRecord record) {
+    if (record.lossScale() == null) {
+      return before;
+    }
+    long count = before == null ? 0 : before;
+    return Boolean.TRUE.equals(record.skipped()) ? count + 1 : count;
   }
 
   private static double orNaN(Double value) {

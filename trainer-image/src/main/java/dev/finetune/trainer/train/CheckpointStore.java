@@ -106,14 +106,18 @@ public final class CheckpointStore {
     restoreWeights(checkpoint, weights, manager);
     try {
       SafetensorsFile moments = SafetensorsFile.open(checkpoint.resolve(OPTIMIZER));
+      TrainerState state = TrainerState.read(checkpoint.resolve(STATE));
+      // Skipped float16 steps did not step the optimizer (its bias corrections count its steps);
+      // before its first step it has no state to restore.
+      long skipped = state.skippedSteps() == null ? 0 : state.skippedSteps();
+      long optimizerSteps = state.globalStep() - skipped;
       Map<String, NDArray> first = new LinkedHashMap<>();
       Map<String, NDArray> second = new LinkedHashMap<>();
-      for (String key : weights.arrays().keySet()) {
+      for (String key : optimizerSteps == 0 ? List.<String>of() : weights.arrays().keySet()) {
         first.put(key, array(moments, "exp_avg." + key, manager));
         second.put(key, array(moments, "exp_avg_sq." + key, manager));
       }
-      TrainerState state = TrainerState.read(checkpoint.resolve(STATE));
-      optimizer.restore(state.globalStep(), first, second);
+      optimizer.restore(optimizerSteps, first, second);
       return new Restored(state.globalStep(), new ArrayList<>(state.logHistory()), checkpoint);
     } catch (IOException e) {
       throw TrainerException.config("cannot resume from " + checkpoint + ": " + e.getMessage());

@@ -5,9 +5,12 @@
 package dev.finetune.trainer.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.finetune.trainer.model.LoraAdapter;
 import dev.finetune.trainer.model.LoraConfig;
 import dev.finetune.trainer.model.ModelLoader;
+import dev.finetune.trainer.model.ModelWeights;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -55,6 +58,22 @@ public final class LoraWeights implements TrainedWeights {
 
   /** Writes the base model with the adapter folded into its weights, in Hugging Face layout. */
   public void writeMerged(Path dir) {
-    ModelSaver.save(model, dir, adapter.mergedWeights(model.block()));
+    ModelWeights source = ModelWeights.open(model.directory());
+    ModelSaver.save(
+        model,
+        dir,
+        adapter.mergedWeights(
+            model.block(),
+            key -> {
+              NDArray held = model.block().parametersByName().get(key).getArray();
+              if (held.getDataType() != DataType.FLOAT16) {
+                return held;
+              }
+              // The base is held in float16 for training; merge into the checkpoint's values.
+              String stored = model.keys().toCheckpoint(key);
+              return held.getManager()
+                  .create(
+                      source.readDirect(stored), new Shape(source.shape(stored)), DataType.FLOAT32);
+            }));
   }
 }

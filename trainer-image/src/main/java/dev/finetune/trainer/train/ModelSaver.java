@@ -5,6 +5,7 @@
 package dev.finetune.trainer.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import dev.finetune.trainer.io.SafetensorsWriter;
 import dev.finetune.trainer.model.ModelLoader;
@@ -48,19 +49,19 @@ public final class ModelSaver {
    * and projector of a multimodal checkpoint whose language model was trained, so that the output
    * is the whole model again. Other checkpoints hold nothing else the output needs.
    */
-  private static Map<String, SafetensorsWriter.Copied> untouched(
-      ModelLoader.LoadedModel model, Map<String, SafetensorsWriter.Tensor> written) {
-    Map<String, SafetensorsWriter.Copied> copied = new LinkedHashMap<>();
+  private static void addUntouched(
+      ModelLoader.LoadedModel model,
+      Map<String, SafetensorsWriter.Tensor> written,
+      Map<String, SafetensorsWriter.Copied> copied) {
     if (!model.block().config().textOfMultimodal()) {
-      return copied;
+      return;
     }
     ModelWeights source = ModelWeights.open(model.directory());
     for (String key : source.keys()) {
-      if (!written.containsKey(key)) {
+      if (!written.containsKey(key) && !copied.containsKey(key)) {
         copied.put(key, new SafetensorsWriter.Copied(source.file(key), key));
       }
     }
-    return copied;
   }
 
   public static void save(ModelLoader.LoadedModel model, Path dir) {
@@ -75,13 +76,23 @@ public final class ModelSaver {
     try {
       Files.createDirectories(dir);
       Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
+      Map<String, SafetensorsWriter.Copied> copied = new LinkedHashMap<>();
+      ModelWeights checkpoint = null;
       for (Map.Entry<String, Parameter> e : model.block().parametersByName().entrySet()) {
         NDArray array = replaced.getOrDefault(e.getKey(), e.getValue().getArray());
+        String key = model.keys().toCheckpoint(e.getKey());
+        if (array.getDataType() == DataType.FLOAT16) {
+          // A frozen weight held in float16 (a LoRA base under mixed precision) never changed:
+          // the checkpoint's own bytes are its exact value.
+          checkpoint = checkpoint == null ? ModelWeights.open(model.directory()) : checkpoint;
+          copied.put(key, new SafetensorsWriter.Copied(checkpoint.file(key), key));
+          continue;
+        }
         tensors.put(
-            model.keys().toCheckpoint(e.getKey()),
-            new SafetensorsWriter.Tensor(array.getShape().getShape(), array.toFloatArray()));
+            key, new SafetensorsWriter.Tensor(array.getShape().getShape(), array.toFloatArray()));
       }
-      SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), tensors, untouched(model, tensors));
+      addUntouched(model, tensors, copied);
+      SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), tensors, copied);
       for (String name : SIDE_FILES) {
         Path source = model.directory().resolve(name);
         if (Files.isRegularFile(source)) {

@@ -66,7 +66,8 @@ public final class TerminationMessage {
         state.evalExamples() == null || state.evalExamples() == 0 ? null : state.evalExamples(),
         best == null || best.bestLoss() == null ? null : best.bestStep(),
         best == null ? null : best.bestLoss(),
-        best == null ? null : stoppedEarly);
+        best == null ? null : stoppedEarly,
+        state.skippedSteps());
   }
 
   public static TrainerResult failure(Path output, RuntimeException e) {
@@ -83,6 +84,7 @@ public final class TerminationMessage {
         null,
         null,
         message,
+        null,
         null,
         null,
         null,

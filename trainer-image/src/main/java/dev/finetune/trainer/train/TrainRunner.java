@@ -17,6 +17,7 @@ import dev.finetune.trainer.model.CausalLmBlock;
 import dev.finetune.trainer.model.LoraAdapter;
 import dev.finetune.trainer.model.LoraConfig;
 import dev.finetune.trainer.model.ModelLoader;
+import dev.finetune.trainer.model.Precision;
 import dev.finetune.trainer.source.SourceResolver;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,6 +97,11 @@ public final class TrainRunner {
         examples = packed(examples);
       }
       TrainedWeights trained = trainedWeights(model, manager);
+      if (request.lora() && request.training().precision() == Precision.FLOAT16) {
+        // The frozen base in float16: half its memory; outputs take its values from the source.
+        model.block().narrowWeights(model.block().parametersByName().keySet());
+        System.out.println("mixed precision: the frozen base model is held in float16");
+      }
       return train(model.block(), trained, examples, eval, counts, manager, listeners);
     }
   }
@@ -157,6 +163,7 @@ public final class TrainRunner {
           checkpoints.restore(latest.get(), trained, loop.optimizer(), manager);
       start = restored.step();
       history.addAll(restored.history());
+      loop.resume(history);
       System.out.println("resuming from " + restored.path() + " (step " + start + ")");
     }
     List<TrainingListener> listeners = new ArrayList<>(callerListeners);

@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * trainer_state.json, in the shape of Hugging Face Trainer's file of that name, plus how many
- * examples trained and validated.
+ * examples trained and validated and, under float16 mixed precision, how many steps were skipped
+ * because their gradients overflowed.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerState(
@@ -26,7 +27,8 @@ public record TrainerState(
     @JsonProperty("num_train_epochs") double epochs,
     @JsonProperty("log_history") List<StepRecord> logHistory,
     @JsonProperty("train_examples") Long trainExamples,
-    @JsonProperty("eval_examples") Long evalExamples) {
+    @JsonProperty("eval_examples") Long evalExamples,
+    @JsonProperty("skipped_steps") Long skippedSteps) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -16,6 +16,7 @@ import ai.djl.training.GradientCollector;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.model.CausalLmBlock;
+import dev.finetune.trainer.model.Precision;
 import dev.finetune.trainer.model.Scalars;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,6 +34,11 @@ import java.util.function.Consumer;
  * update: each micro-batch's NLL sum is divided by the whole step's scored count, so the summed
  * gradients are those of the step's mean loss. Every step runs in its own NDManager and NDScope, so
  * no per-step array outlives it.
+ *
+ * <p>With {@link Precision#FLOAT16} the matrix products run in float16 (see {@link Precision}), the
+ * loss is multiplied by a {@link LossScaler}'s scale before the backward pass, and the float32
+ * gradients are unscaled (folded into the clipping factor); a step whose gradients overflowed is
+ * skipped: no update, no optimizer step, the scale halves.
  */
 public final class TrainingLoop {
   private final CausalLmBlock model;
@@ -40,6 +46,7 @@ public final class TrainingLoop {
   private final TrainingOptions options;
   private final NDManager manager;
   private final AdamW optimizer;
+  private LossScaler scaler;
 
   /**
    * @param model the forward pass
@@ -54,6 +61,18 @@ public final class TrainingLoop {
     this.manager = manager;
     this.optimizer =
         new AdamW(options.beta1(), options.beta2(), options.eps(), options.weightDecay(), manager);
+    model.setPrecision(options.precision());
+    this.scaler =
+        options.precision() == Precision.FLOAT16
+            ? new LossScaler(options.initialLossScale(), LossScaler.GROWTH_INTERVAL)
+            : null;
+  }
+
+  /** Continues after the steps in {@code history} (a resumed checkpoint's): the loss scale. */
+  public void resume(List<StepRecord> history) {
+    if (scaler != null) {
+      scaler = LossScaler.replay(options.initialLossScale(), LossScaler.GROWTH_INTERVAL, history);
+    }
   }
 
   /** Optimizer steps one epoch of {@code count} examples takes. */
@@ -171,6 +190,7 @@ public final class TrainingLoop {
 
   private StepRecord step(List<Example> examples, double lr, long stepNumber, double epoch) {
     int scored = examples.stream().mapToInt(Example::scoredCount).sum();
+    double lossScale = scaler == null ? 1 : scaler.scale();
     long tokens = 0;
     double lossSum = 0;
     try (NDManager step = manager.newSubManager();
@@ -186,7 +206,10 @@ public final class TrainingLoop {
               CausalLmLoss.nllSum(
                   model.logits(batch.ids(), batch.positions(), batch.segments()), batch);
           lossSum += nll.getFloat();
-          collector.backward(nll.div(Scalars.of(step, scored)));
+          collector.backward(
+              scaler == null
+                  ? nll.div(Scalars.of(step, scored))
+                  : nll.mul(Scalars.of(step, lossScale / scored)));
         } finally {
           model.setTraining(false);
         }
@@ -199,7 +222,10 @@ public final class TrainingLoop {
                 + loss
                 + " at step "
                 + stepNumber
-                + "; lower the learning rate or check the data");
+                + (scaler == null
+                    ? "; lower the learning rate or check the data"
+                    : " (the forward pass overflowed float16, whose largest value is 65504);"
+                        + " lower the learning rate or train in float32"));
       }
       List<NDArray> grads = new ArrayList<>();
       // One read back to Java per step: every getFloat() costs a JNI call and a buffer. Norms are
@@ -210,24 +236,56 @@ public final class TrainingLoop {
         grads.add(g);
         norms.add(g.norm().reshape(1));
       }
-      double norm = NDArrays.concat(new NDList(norms)).norm().getFloat();
+      double norm = NDArrays.concat(new NDList(norms)).norm().getFloat() / lossScale;
+      if (scaler != null && !Double.isFinite(norm)) {
+        return skipOverflowed(stepNumber, epoch, loss, lr, tokens, lossScale);
+      }
       double clip =
           options.maxGradNorm() > 0 ? Math.min(1.0, options.maxGradNorm() / (norm + 1e-6)) : 1.0;
       optimizer.beginStep();
       AdamW.StepScalars scalars = optimizer.scalars(lr, step);
-      NDArray clipFactor = Scalars.of(step, clip);
+      // Clipping and unscaling in one pass over each gradient.
+      NDArray gradFactor = Scalars.of(step, clip / lossScale);
+      boolean rescale = clip < 1.0 || lossScale != 1;
       int i = 0;
       for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
         NDArray g = grads.get(i++);
-        if (clip < 1.0) {
-          g.muli(clipFactor);
+        if (rescale) {
+          g.muli(gradFactor);
         }
         optimizer.update(e.getKey(), e.getValue(), g, scalars);
         // The update used the gradient as scratch space; gradients accumulate until zeroed.
         JniUtils.zeroGrad((PtNDArray) e.getValue());
       }
-      return StepRecord.train(stepNumber, epoch, loss, lr, norm, tokens);
+      if (scaler == null) {
+        return StepRecord.train(stepNumber, epoch, loss, lr, norm, tokens);
+      }
+      scaler.update(false);
+      return StepRecord.scaled(stepNumber, epoch, loss, lr, norm, tokens, lossScale, false);
     }
+  }
+
+  /**
+   * A float16 step whose gradients overflowed: they are dropped, nothing is updated, the optimizer
+   * does not count a step, and the scale halves. Below a scale of 1 the gradients overflow without
+   * any scaling: float16 cannot hold them, and the run fails rather than skip every step.
+   */
+  private StepRecord skipOverflowed(
+      long stepNumber, double epoch, double loss, double lr, long tokens, double lossScale) {
+    trainable.values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
+    scaler.update(true);
+    if (scaler.scale() < 1) {
+      throw TrainerException.config(
+          "the gradients overflowed float16 at step "
+              + stepNumber
+              + " even with the loss scale at "
+              + lossScale
+              + "; train in float32");
+    }
+    System.err.printf(
+        "step %d: gradients overflowed float16 at loss scale %.0f; skipped, scale now %.0f%n",
+        stepNumber, lossScale, scaler.scale());
+    return StepRecord.scaled(stepNumber, epoch, loss, lr, null, tokens, lossScale, true);
   }
 
   /** The engine seed for step {@code step}: distinct per step, fixed by the run's seed. */

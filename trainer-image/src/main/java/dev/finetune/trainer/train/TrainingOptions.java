@@ -5,6 +5,7 @@
 package dev.finetune.trainer.train;
 
 import dev.finetune.api.protocol.TrainingDefaults;
+import dev.finetune.trainer.model.Precision;
 import java.util.Locale;
 
 /**
@@ -17,6 +18,9 @@ import java.util.Locale;
  * @param warmupSteps linear warmup steps (used when warmupRatio is 0)
  * @param warmupRatio warmup as a fraction of all steps, or 0
  * @param evalEverySteps evaluation interval, or 0 for once per epoch (when eval data is given)
+ * @param precision the forward and backward passes' matrix products in float32, or in float16 with
+ *     float32 master weights and dynamic loss scaling
+ * @param initialLossScale float16 only: the loss scale of the first step ({@link LossScaler})
  */
 public record TrainingOptions(
     int batchSize,
@@ -34,7 +38,9 @@ public record TrainingOptions(
     double warmupRatio,
     long seed,
     boolean shuffle,
-    long evalEverySteps) {
+    long evalEverySteps,
+    Precision precision,
+    double initialLossScale) {
 
   public static Builder builder() {
     return new Builder();
@@ -63,8 +69,20 @@ public record TrainingOptions(
     private long seed = TrainingDefaults.SEED;
     private boolean shuffle = true;
     private long evalEverySteps;
+    private Precision precision = Precision.FLOAT32;
+    private double initialLossScale = LossScaler.INITIAL_SCALE;
 
     private Builder() {}
+
+    public Builder optPrecision(Precision precision) {
+      this.precision = precision;
+      return this;
+    }
+
+    public Builder optInitialLossScale(double initialLossScale) {
+      this.initialLossScale = initialLossScale;
+      return this;
+    }
 
     public Builder optBatchSize(int batchSize) {
       this.batchSize = batchSize;
@@ -163,7 +181,9 @@ public record TrainingOptions(
           warmupRatio,
           seed,
           shuffle,
-          evalEverySteps);
+          evalEverySteps,
+          precision,
+          initialLossScale);
     }
   }
 }

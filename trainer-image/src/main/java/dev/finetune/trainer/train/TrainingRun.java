@@ -110,7 +110,16 @@ public final class TrainingRun {
         epochs(),
         List.copyOf(history),
         (long) counts.train(),
-        (long) counts.validation());
+        (long) counts.validation(),
+        skippedSteps());
+  }
+
+  /** Float16 steps skipped so far, or null for a float32 run (its records have no loss scale). */
+  private Long skippedSteps() {
+    if (history.stream().noneMatch(r -> r.lossScale() != null)) {
+      return null;
+    }
+    return history.stream().filter(r -> Boolean.TRUE.equals(r.skipped())).count();
   }
 
   /** Asks for a checkpoint of the current step (a new best model, for early stopping). */

@@ -35,6 +35,7 @@ class LogLineReporterTest {
               step * 100,
               3725L,
               List.of(),
+              null,
               null));
     }
     assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList())

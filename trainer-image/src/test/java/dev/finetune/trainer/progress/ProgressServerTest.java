@@ -46,7 +46,7 @@ class ProgressServerTest {
   void progressMetricsAndHealthAreServed() throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ProgressTracker tracker = new ProgressTracker(registry, new StepClock());
-    tracker.started(0, 10, null);
+    tracker.started(0, 10, null, null);
     tracker.step(StepRecord.train(1, 0.1, 5.5, 1e-3, 1.2, 100));
     tracker.step(StepRecord.train(2, 0.2, 5.0, 1e-3, 1.1, 120));
     tracker.evaluated(6.25);
