@@ -53,25 +53,29 @@ class DeployExamplesContractIT {
   }
 
   @Test
-  void whatTheValidatorRefusesForTheTrainerTheTrainerRefusesToo(@TempDir Path dir)
+  void bfloat16IsRefusedByBothWhileFloat16AndSeveralGpusPassBoth(@TempDir Path dir)
       throws Exception {
     FineTuneJob job = read(Path.of("..", "deploy", "examples", "full-finetune-pvc.yaml"));
     job.getSpec().getModel().setDtype(ModelDtype.BFLOAT16);
     assertThat(new FineTuneJobValidator().validate(job))
         .singleElement()
         .asString()
-        .startsWith("spec.model.dtype bfloat16 is not supported: the trainer computes in float32");
+        .startsWith("spec.model.dtype bfloat16 is not supported: DJL's PyTorch engine");
     Run run = check(TrainerConfigFactory.create(job, OperatorConfig.defaults()), dir);
     assertThat(run.code()).isEqualTo(78);
     assertThat(run.output())
-        .contains("model.dtype bfloat16 is not supported: the trainer computes in float32");
+        .contains("model.dtype bfloat16 is not supported: DJL's PyTorch engine");
+
+    job.getSpec().getModel().setDtype(ModelDtype.FLOAT16);
+    assertThat(new FineTuneJobValidator().validate(job)).as("float16 is accepted").isEmpty();
+    Run half = check(TrainerConfigFactory.create(job, OperatorConfig.defaults()), dir);
+    assertThat(half.code()).as(half.output()).isZero();
 
     job.getSpec().getModel().setDtype(null);
-    job.getSpec().getResources().setGpus(2);
-    assertThat(new FineTuneJobValidator().validate(job))
-        .singleElement()
-        .asString()
-        .startsWith("spec.resources.gpus 2 asks for more GPUs than the trainer uses");
+    job.getSpec().getResources().setGpus(4);
+    assertThat(new FineTuneJobValidator().validate(job)).as("four GPUs are accepted").isEmpty();
+    Run four = check(TrainerConfigFactory.create(job, OperatorConfig.defaults()), dir);
+    assertThat(four.code()).as(four.output()).isZero();
   }
 
   private static FineTuneJob read(Path example) throws Exception {

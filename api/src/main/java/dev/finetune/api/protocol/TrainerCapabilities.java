@@ -6,7 +6,6 @@ package dev.finetune.api.protocol;
 
 import dev.finetune.api.v1alpha1.FineTuneJobSpec;
 import dev.finetune.api.v1alpha1.ModelDtype;
-import dev.finetune.api.v1alpha1.ResourcesSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -18,19 +17,17 @@ import java.util.Set;
  * What the trainer implements, in one place: the operator's validator refuses a FineTuneJob that
  * asks for anything else, and the trainer refuses a trainer config that does, with the same reason,
  * so nothing the API accepts fails later inside a GPU pod. Every data format, both methods,
- * packing, validationSplit and earlyStopping are implemented; the limits are below.
+ * packing, validationSplit, earlyStopping and any GPU count (data parallel) are implemented; the
+ * limit is the precision below.
  */
 public final class TrainerCapabilities {
   /**
-   * Training precision: float32 only. DJL's PyTorch engine cannot hold bfloat16 tensors, and
-   * float16 mixed precision is not implemented yet. (Checkpoints stored in float16 or bfloat16 are
-   * read: the weights are widened to float32.)
+   * Training precision: float32, or float16 mixed precision (float32 master weights, dynamic loss
+   * scaling). DJL's PyTorch engine cannot hold bfloat16 tensors. (Checkpoints stored in float16 or
+   * bfloat16 are read either way: the weights are widened to float32.)
    */
   public static final Set<ModelDtype> DTYPES =
-      Collections.unmodifiableSet(EnumSet.of(ModelDtype.FLOAT32));
-
-  /** GPUs one trainer uses: data parallel over several is not implemented yet. */
-  public static final int MAX_GPUS = 1;
+      Collections.unmodifiableSet(EnumSet.of(ModelDtype.FLOAT32, ModelDtype.FLOAT16));
 
   private TrainerCapabilities() {}
 
@@ -43,21 +40,9 @@ public final class TrainerCapabilities {
         field
             + " "
             + dtype.name().toLowerCase(java.util.Locale.ROOT)
-            + " is not supported: the trainer computes in float32 (DJL's PyTorch engine cannot"
-            + " hold bfloat16 tensors, and float16 mixed precision is not implemented yet); leave"
-            + " it unset or set float32 (float16 and bfloat16 checkpoints are read either way)");
-  }
-
-  /** Why the trainer cannot use {@code gpus} GPUs (at {@code field}), or empty. */
-  public static Optional<String> gpus(int gpus, String field) {
-    return gpus > MAX_GPUS
-        ? Optional.of(
-            field
-                + " "
-                + gpus
-                + " asks for more GPUs than the trainer uses: it trains on one (data parallel"
-                + " over several is not implemented yet), so the others would idle; set 1")
-        : Optional.empty();
+            + " is not supported: DJL's PyTorch engine, which the trainer runs on, cannot hold"
+            + " bfloat16 tensors; set float16 (mixed precision with loss scaling) or float32"
+            + " (bfloat16 checkpoints are read either way)");
   }
 
   /** Everything in {@code spec} the trainer would refuse, each naming its field. */
@@ -66,10 +51,6 @@ public final class TrainerCapabilities {
     if (spec.getModel() != null) {
       dtype(spec.getModel().getDtype(), "spec.model.dtype").ifPresent(errors::add);
     }
-    Optional.ofNullable(spec.getResources())
-        .map(ResourcesSpec::getGpus)
-        .flatMap(g -> gpus(g, "spec.resources.gpus"))
-        .ifPresent(errors::add);
     return errors;
   }
 

@@ -28,9 +28,11 @@ public class ModelSpec {
   private SecretKeyRef tokenSecretRef;
 
   @JsonPropertyDescription(
-      "Training precision. Default: float32. float16 and bfloat16 are refused at validation:"
-          + " the trainer computes in float32 (checkpoints stored in float16 or bfloat16 are read"
-          + " either way).")
+      "Training precision. float32 (default), or float16: mixed precision, the matrix products"
+          + " in float16 with float32 master weights and optimizer state and dynamic loss scaling"
+          + " (steps whose gradients overflow are skipped and counted); for LoRA the frozen base"
+          + " is held in float16. bfloat16 is refused at validation (the trainer's engine cannot"
+          + " hold bfloat16 tensors). Checkpoints stored in any of the three are read.")
   private ModelDtype dtype;
 
   public String getSource() {

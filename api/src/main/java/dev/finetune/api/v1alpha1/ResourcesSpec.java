@@ -21,8 +21,11 @@ public class ResourcesSpec {
   @Min(0)
   @Max(16)
   @JsonPropertyDescription(
-      "GPUs for the trainer pod. 0 trains on CPU. Default: 1. More than 1 is refused at"
-          + " validation: the trainer trains on one GPU (no data parallel yet).")
+      "GPUs for the trainer pod. 0 trains on CPU. Default: 1. With more, the trainer trains"
+          + " data parallel: one model replica per GPU, each step's micro-batches"
+          + " (gradientAccumulationSteps of batchSize) dealt to them in turn, so the global batch"
+          + " and the result do not depend on the GPU count; make gradientAccumulationSteps a"
+          + " multiple of gpus.")
   private Integer gpus;
 
   @Size(min = 1, max = 253)

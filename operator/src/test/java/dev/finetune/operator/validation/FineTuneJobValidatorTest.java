@@ -54,9 +54,7 @@ class FineTuneJobValidatorTest {
           method: {type: lora, lora: {rank: 0}}       | spec.method.lora.rank must be >= 1
           method: {type: lora, lora: {dropout: 1}}    | spec.method.lora.dropout must be < 1
           method: {type: lora, lora: {targetModules: ["q proj"]}} | spec.method.lora.targetModules[0] is not a module name
-          model: {source: hf://org/m, dtype: bfloat16} | spec.model.dtype bfloat16 is not supported: the trainer computes in float32
-          model: {source: hf://org/m, dtype: float16} | spec.model.dtype float16 is not supported
-          resources: {gpus: 2}                        | spec.resources.gpus 2 asks for more GPUs than the trainer uses
+          model: {source: hf://org/m, dtype: bfloat16} | spec.model.dtype bfloat16 is not supported: DJL's PyTorch engine
           model: {source: s3://bucket/model}          | spec.model.source is not valid
           model: {source: pvc://Bad_Claim/x}          | spec.model.source is not valid
           model: {source: pvc://claim/../etc}         | spec.model.source is not valid

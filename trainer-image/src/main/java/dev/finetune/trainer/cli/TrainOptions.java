@@ -179,6 +179,15 @@ final class TrainOptions {
   String dtype;
 
   @Option(
+      names = "--replicas",
+      description =
+          "Model replicas trained data parallel, one per device (default: one per visible GPU, one"
+              + " on the CPU). Each step's micro-batches are dealt to them in turn; the global"
+              + " batch stays batch size x gradient accumulation steps. More than one on the CPU"
+              + " only tests the code path.")
+  Integer replicas;
+
+  @Option(
       names = "--early-stopping-patience",
       description =
           "Stop after this many evaluations without an improvement of the eval loss; final/ is"
@@ -348,6 +357,7 @@ final class TrainOptions {
     }
     TrainingOptions.Builder t = b.training();
     given(dtype, d -> t.optPrecision(precision(d, "--dtype")));
+    given(replicas, t::optReplicas);
     given(evalEverySteps, t::optEvalEverySteps);
     given(length.epochs, t::optEpochs);
     given(length.maxSteps, t::optMaxSteps);

@@ -91,6 +91,10 @@ public final class LoraAdapter {
     return scaling;
   }
 
+  public double dropout() {
+    return dropout;
+  }
+
   /** Dropout applies only while training. */
   public void setTraining(boolean training) {
     this.training = training;

@@ -23,11 +23,7 @@ public final class ModelLoader {
 
   public static LoadedModel load(Path dir, NDManager manager) {
     ModelConfig config = ModelConfig.read(dir);
-    CausalLmBlock block =
-        switch (config.family()) {
-          case GPT2 -> new Gpt2Block(config);
-          case DECODER -> new DecoderBlock(config);
-        };
+    CausalLmBlock block = newBlock(config);
     ModelWeights weights = ModelWeights.open(dir);
     CheckpointKeys keys = keys(config, weights, dir);
     for (Map.Entry<String, Parameter> e : block.parametersByName().entrySet()) {
@@ -41,6 +37,14 @@ public final class ModelLoader {
           .setArray(manager.create(weights.readDirect(key), new Shape(shape), DataType.FLOAT32));
     }
     return new LoadedModel(block, dir, keys);
+  }
+
+  /** A block of {@code config}'s family with its parameters declared and no arrays yet. */
+  public static CausalLmBlock newBlock(ModelConfig config) {
+    return switch (config.family()) {
+      case GPT2 -> new Gpt2Block(config);
+      case DECODER -> new DecoderBlock(config);
+    };
   }
 
   /** How this checkpoint names the block's tensors, told apart by its embedding's name. */

@@ -4,6 +4,7 @@
  */
 package dev.finetune.trainer.train;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.finetune.api.protocol.TrainerResult;
 import dev.finetune.trainer.TrainerException;
@@ -152,7 +153,7 @@ public final class TrainRunner {
       TrainingRun.DataCounts counts,
       NDManager manager,
       List<TrainingListener> callerListeners) {
-    TrainingLoop loop = new TrainingLoop(model, trained, request.training(), manager);
+    TrainingLoop loop = new TrainingLoop(model, trained, withDevices(manager), manager);
     CheckpointStore checkpoints =
         new CheckpointStore(request.checkpoints(), request.saveTotalLimit());
     List<StepRecord> history = new ArrayList<>();
@@ -200,6 +201,40 @@ public final class TrainRunner {
       closeAll(listeners);
     }
     return finish(run, done, checkpoints, earlyStopping);
+  }
+
+  /**
+   * The training options with the replica count resolved: as given, or one per GPU the process sees
+   * (a pod sees the GPUs it requested), one on the CPU.
+   */
+  private TrainingOptions withDevices(NDManager manager) {
+    TrainingOptions options = request.training();
+    int replicas =
+        options.replicas() > 0
+            ? options.replicas()
+            : manager.getDevice().isGpu() ? Math.max(1, Engine.getInstance().getGpuCount()) : 1;
+    if (replicas > 1) {
+      int micro = options.gradientAccumulationSteps();
+      System.out.println(
+          "data parallel: "
+              + replicas
+              + " replicas on "
+              + (manager.getDevice().isGpu() ? replicas + " GPUs" : "the CPU")
+              + ", "
+              + micro
+              + " micro-batches of "
+              + options.batchSize()
+              + " per step dealt to them in turn");
+      if (micro % replicas != 0) {
+        System.out.println(
+            "note: gradientAccumulationSteps "
+                + micro
+                + " is not a multiple of "
+                + replicas
+                + ": some replicas idle during part of each step");
+      }
+    }
+    return options.withReplicas(replicas);
   }
 
   private TrainerResult finish(

@@ -47,6 +47,7 @@ public final class TrainingLoop {
   private final NDManager manager;
   private final AdamW optimizer;
   private LossScaler scaler;
+  private DataParallel parallel;
 
   /**
    * @param model the forward pass
@@ -153,6 +154,32 @@ public final class TrainingLoop {
     if (stop.getAsBoolean()) {
       return startStep;
     }
+    // Replicas copy the weights as they are now: after a resume restored them.
+    parallel =
+        options.replicas() > 1
+            ? DataParallel.create(model, trainable, options.replicas(), manager)
+            : null;
+    try {
+      return steps(
+          usable, startStep, perEpoch, total, schedule, onStep, onEvalDue, onStepEnd, stop);
+    } finally {
+      if (parallel != null) {
+        parallel.close();
+        parallel = null;
+      }
+    }
+  }
+
+  private long steps(
+      List<Example> usable,
+      long startStep,
+      long perEpoch,
+      long total,
+      LrSchedule schedule,
+      Consumer<StepRecord> onStep,
+      java.util.function.LongConsumer onEvalDue,
+      java.util.function.LongConsumer onStepEnd,
+      java.util.function.BooleanSupplier stop) {
     int perStep = options.batchSize() * options.gradientAccumulationSteps();
     List<Example> order = new ArrayList<>();
     long epochIndex = -1;
@@ -193,27 +220,38 @@ public final class TrainingLoop {
     double lossScale = scaler == null ? 1 : scaler.scale();
     long tokens = 0;
     double lossSum = 0;
+    // What each micro-batch's backward pass starts from: its share of the step's mean loss
+    // (times the loss scale in float16).
+    java.util.function.Function<NDArray, NDArray> objective =
+        nll ->
+            scaler == null
+                ? nll.div(Scalars.of(nll.getManager(), scored))
+                : nll.mul(Scalars.of(nll.getManager(), lossScale / scored));
+    List<List<Example>> micro = new ArrayList<>();
+    for (int i = 0; i < examples.size(); i += options.batchSize()) {
+      micro.add(examples.subList(i, Math.min(examples.size(), i + options.batchSize())));
+    }
     try (NDManager step = manager.newSubManager();
         NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      for (int i = 0; i < examples.size(); i += options.batchSize()) {
-        List<Example> micro =
-            examples.subList(i, Math.min(examples.size(), i + options.batchSize()));
-        TokenBatch batch = TokenBatch.of(micro, step);
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          model.setTraining(true);
-          NDArray nll =
-              CausalLmLoss.nllSum(
-                  model.logits(batch.ids(), batch.positions(), batch.segments()), batch);
-          lossSum += nll.getFloat();
-          collector.backward(
-              scaler == null
-                  ? nll.div(Scalars.of(step, scored))
-                  : nll.mul(Scalars.of(step, lossScale / scored)));
-        } finally {
-          model.setTraining(false);
+      if (parallel != null) {
+        lossSum = parallel.forwardBackward(micro, objective, true);
+        tokens = scored;
+      } else {
+        for (List<Example> batchExamples : micro) {
+          TokenBatch batch = TokenBatch.of(batchExamples, step);
+          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            model.setTraining(true);
+            NDArray nll =
+                CausalLmLoss.nllSum(
+                    model.logits(batch.ids(), batch.positions(), batch.segments()), batch);
+            lossSum += nll.getFloat();
+            collector.backward(objective.apply(nll));
+          } finally {
+            model.setTraining(false);
+          }
+          tokens += batch.scoredCount();
         }
-        tokens += batch.scoredCount();
       }
       double loss = lossSum / scored;
       if (!Double.isFinite(loss)) {
@@ -256,6 +294,9 @@ public final class TrainingLoop {
         optimizer.update(e.getKey(), e.getValue(), g, scalars);
         // The update used the gradient as scratch space; gradients accumulate until zeroed.
         JniUtils.zeroGrad((PtNDArray) e.getValue());
+      }
+      if (parallel != null) {
+        parallel.broadcast();
       }
       if (scaler == null) {
         return StepRecord.train(stepNumber, epoch, loss, lr, norm, tokens);

@@ -21,6 +21,8 @@ import java.util.Locale;
  * @param precision the forward and backward passes' matrix products in float32, or in float16 with
  *     float32 master weights and dynamic loss scaling
  * @param initialLossScale float16 only: the loss scale of the first step ({@link LossScaler})
+ * @param replicas model replicas trained data parallel ({@link DataParallel}), one per device; 0
+ *     (the default) means one per visible GPU, or one on the CPU
  */
 public record TrainingOptions(
     int batchSize,
@@ -40,7 +42,32 @@ public record TrainingOptions(
     boolean shuffle,
     long evalEverySteps,
     Precision precision,
-    double initialLossScale) {
+    double initialLossScale,
+    int replicas) {
+
+  /** These options with {@code replicas} replicas. */
+  public TrainingOptions withReplicas(int replicas) {
+    return new TrainingOptions(
+        batchSize,
+        gradientAccumulationSteps,
+        epochs,
+        maxSteps,
+        learningRate,
+        weightDecay,
+        beta1,
+        beta2,
+        eps,
+        maxGradNorm,
+        scheduler,
+        warmupSteps,
+        warmupRatio,
+        seed,
+        shuffle,
+        evalEverySteps,
+        precision,
+        initialLossScale,
+        replicas);
+  }
 
   public static Builder builder() {
     return new Builder();
@@ -71,6 +98,12 @@ public record TrainingOptions(
     private long evalEverySteps;
     private Precision precision = Precision.FLOAT32;
     private double initialLossScale = LossScaler.INITIAL_SCALE;
+    private int replicas;
+
+    public Builder optReplicas(int replicas) {
+      this.replicas = replicas;
+      return this;
+    }
 
     private Builder() {}
 
@@ -183,7 +216,8 @@ public record TrainingOptions(
           shuffle,
           evalEverySteps,
           precision,
-          initialLossScale);
+          initialLossScale,
+          replicas);
     }
   }
 }
