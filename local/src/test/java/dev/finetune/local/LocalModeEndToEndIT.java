@@ -203,15 +203,16 @@ class LocalModeEndToEndIT {
   }
 
   @Test
-  void aFullFineTuneWithPackingValidationSplitAndEarlyStoppingReportsItsBestStep() {
-    // deploy/examples/full-finetune-pvc.yaml's dataset and early-stopping settings, scaled down.
+  void aFullFineTuneWithPackingValidationSplitEarlyStoppingAndFloat16ReportsItsBestStep() {
+    // deploy/examples/full-finetune-pvc.yaml's precision, dataset and early-stopping settings,
+    // scaled down.
     create(
         """
         apiVersion: finetune.dev/v1alpha1
         kind: FineTuneJob
         metadata: {name: e2e-early, namespace: default}
         spec:
-          model: {source: pvc://fixtures/models/tiny-gpt2}
+          model: {source: pvc://fixtures/models/tiny-gpt2, dtype: float16}
           dataset:
             train: {source: pvc://smalldata/text40.jsonl}
             format: text
@@ -239,6 +240,10 @@ class LocalModeEndToEndIT {
         .isBetween(1L, done.getResult().getSteps());
     assertThat(done.getResult().getStoppedEarly()).isNotNull();
     assertThat(done.getResult().getEvalLoss()).isEqualTo(done.getResult().getBestEvalLoss());
+    assertThat(done.getResult().getSkippedSteps())
+        .as("a float16 run reports its skipped steps (0 or more)")
+        .isNotNull()
+        .isLessThan(done.getResult().getSteps());
     assertThat(Path.of(done.getResult().getLocation()).resolve("model.safetensors")).exists();
   }
 
