@@ -15,6 +15,13 @@ public final class TrainerExitCodes {
   /** A line of the dataset is invalid (sysexits EX_DATAERR). */
   public static final int DATA_ERROR = 65;
 
+  /**
+   * A volume has no room for what the run must write: prepare found the checkpoints or the output
+   * will not fit, or a checkpoint or the output could not be written for lack of space (sysexits
+   * EX_CANTCREAT). Retrying on the same volume cannot help.
+   */
+  public static final int STORAGE_FULL = 73;
+
   /** The configuration is invalid, or the model or data cannot be found (sysexits EX_CONFIG). */
   public static final int CONFIG_ERROR = 78;
 

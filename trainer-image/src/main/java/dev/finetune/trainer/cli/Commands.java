@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     description = "Fine-tunes and evaluates Hugging Face causal language models (DJL, PyTorch).",
     subcommands = {
       TrainCommand.class,
+      PrepareCommand.class,
       EvaluateCommand.class,
       GenerateCommand.class,
       ValidateDataCommand.class,

@@ -179,6 +179,13 @@ final class TrainOptions {
   String dtype;
 
   @Option(
+      names = "--checkpoint-volume-bytes",
+      description =
+          "prepare: the size of the volume whose root is the checkpoint folder's parent (a claim's"
+              + " size), when its filesystem reports more free space than the volume may hold.")
+  Long checkpointVolumeBytes;
+
+  @Option(
       names = "--replicas",
       description =
           "Model replicas trained data parallel, one per device (default: one per visible GPU, one"
@@ -358,6 +365,7 @@ final class TrainOptions {
     TrainingOptions.Builder t = b.training();
     given(dtype, d -> t.optPrecision(precision(d, "--dtype")));
     given(replicas, t::optReplicas);
+    given(checkpointVolumeBytes, b::optCheckpointVolumeBytes);
     given(evalEverySteps, t::optEvalEverySteps);
     given(length.epochs, t::optEpochs);
     given(length.maxSteps, t::optMaxSteps);

@@ -7,6 +7,7 @@ package dev.finetune.trainer.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.model.ModelConfig;
 import dev.finetune.trainer.model.ModelLoader;
 import java.util.Arrays;
 
@@ -28,16 +29,19 @@ public final class ExampleBuilder {
    */
   public static ExampleBuilder forModel(
       TextTokenizer tokenizer, ModelLoader.LoadedModel model, int maxLength) {
-    int positions = model.block().config().maxPositions();
+    return forModel(tokenizer, model.block().config(), model.directory(), maxLength);
+  }
+
+  /** As above, from the model's config and folder alone (nothing loaded but the tokenizer). */
+  public static ExampleBuilder forModel(
+      TextTokenizer tokenizer, ModelConfig config, java.nio.file.Path modelDir, int maxLength) {
+    int positions = config.maxPositions();
     if (maxLength > positions) {
       throw TrainerException.config(
           "--max-length " + maxLength + " is longer than the model's " + positions + " positions");
     }
     return new ExampleBuilder(
-        tokenizer,
-        model.block().config().eosTokenId(),
-        maxLength,
-        ChatRenderer.forModel(model.directory()));
+        tokenizer, config.eosTokenId(), maxLength, ChatRenderer.forModel(modelDir));
   }
 
   public ExampleBuilder(TextTokenizer tokenizer, int eosTokenId, int maxLength, ChatRenderer chat) {

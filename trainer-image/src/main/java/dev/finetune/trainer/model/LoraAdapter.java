@@ -73,12 +73,7 @@ public final class LoraAdapter {
       modules.put(module, new Pair(a, b));
     }
     if (modules.isEmpty()) {
-      throw TrainerException.config(
-          "--lora-target-modules "
-              + String.join(",", config.targetModules())
-              + " matches no linear layer of this model (it has "
-              + String.join(", ", linearNames(model))
-              + ")");
+      throw matchesNothing(model, config);
     }
     return new LoraAdapter(modules, config.scaling(), config.dropout());
   }
@@ -300,6 +295,16 @@ public final class LoraAdapter {
   }
 
   /** Short names of the model's linear layers (h.0.attn.c_attn → c_attn), for error messages. */
+  /** The error for target modules that match no linear layer of {@code model}, naming those. */
+  public static TrainerException matchesNothing(CausalLmBlock model, LoraConfig config) {
+    return TrainerException.config(
+        "--lora-target-modules "
+            + String.join(",", config.targetModules())
+            + " matches no linear layer of this model (it has "
+            + String.join(", ", linearNames(model))
+            + ")");
+  }
+
   private static List<String> linearNames(CausalLmBlock model) {
     List<String> names = new ArrayList<>();
     for (String key : model.parametersByName().keySet()) {

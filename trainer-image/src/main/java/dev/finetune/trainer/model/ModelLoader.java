@@ -48,7 +48,7 @@ public final class ModelLoader {
   }
 
   /** How this checkpoint names the block's tensors, told apart by its embedding's name. */
-  private static CheckpointKeys keys(ModelConfig config, ModelWeights weights, Path dir) {
+  public static CheckpointKeys keys(ModelConfig config, ModelWeights weights, Path dir) {
     if (config.family() == ModelConfig.Family.GPT2) {
       // GPT-2 checkpoints come with keys "wte.weight" (the Hub's gpt2) or "transformer.wte.weight".
       return weights.has("transformer.wte.weight")

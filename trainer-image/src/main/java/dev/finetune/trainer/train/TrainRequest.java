@@ -8,6 +8,7 @@ import dev.finetune.api.protocol.TrainingDefaults;
 import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.model.LoraConfig;
 import dev.finetune.trainer.source.HubLocation;
 import dev.finetune.trainer.source.SourceSettings;
 import java.nio.file.Path;
@@ -30,6 +31,8 @@ import java.util.List;
  *     null
  * @param loraTargetModules the modules LoRA adapts, or null for the model's default
  * @param checkpointDir where checkpoints go and resume comes from (default: {@code output})
+ * @param checkpointVolumeBytes the size of the volume whose root is the checkpoint folder's parent,
+ *     when known (a claim's requested size), or null: prepare's storage check
  * @param saveEverySteps the checkpoint interval, or 0 for none (but one on SIGTERM)
  * @param stopGrace the time SIGTERM leaves to finish the step and save
  * @param progressPort the port of /progress, /metrics and /healthz; 0 any free port, -1 none
@@ -56,6 +59,7 @@ public record TrainRequest(
     TrainingOptions training,
     Path output,
     Path checkpointDir,
+    Long checkpointVolumeBytes,
     long saveEverySteps,
     int saveTotalLimit,
     boolean skipInvalidLines,
@@ -76,6 +80,15 @@ public record TrainRequest(
 
   public boolean lora() {
     return method == MethodType.LORA;
+  }
+
+  /** The LoRA settings, with {@code defaultTargets} (the model's) when none were given. */
+  public LoraConfig loraConfig(List<String> defaultTargets) {
+    return new LoraConfig(
+        loraRank,
+        loraAlpha,
+        loraDropout,
+        loraTargetModules != null ? loraTargetModules : defaultTargets);
   }
 
   /** Where checkpoints go: {@link #checkpointDir()}, or the output folder. */
@@ -112,6 +125,7 @@ public record TrainRequest(
     private Double learningRate;
     private Path output;
     private Path checkpointDir;
+    private Long checkpointVolumeBytes;
     private long saveEverySteps;
     private int saveTotalLimit = TrainingDefaults.CHECKPOINT_KEEP_LAST;
     private boolean skipInvalidLines;
@@ -234,6 +248,11 @@ public record TrainRequest(
       return this;
     }
 
+    public Builder optCheckpointVolumeBytes(long bytes) {
+      this.checkpointVolumeBytes = bytes;
+      return this;
+    }
+
     public Builder optSaveEverySteps(long steps) {
       this.saveEverySteps = steps;
       return this;
@@ -338,6 +357,7 @@ public record TrainRequest(
           options,
           output,
           checkpointDir,
+          checkpointVolumeBytes,
           saveEverySteps,
           saveTotalLimit,
           skipInvalidLines,

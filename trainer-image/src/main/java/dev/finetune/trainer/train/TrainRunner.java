@@ -8,12 +8,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.finetune.api.protocol.TrainerResult;
 import dev.finetune.trainer.TrainerException;
-import dev.finetune.trainer.data.Datasets;
 import dev.finetune.trainer.data.Example;
-import dev.finetune.trainer.data.ExampleBuilder;
-import dev.finetune.trainer.data.SequencePacker;
 import dev.finetune.trainer.data.TextTokenizer;
-import dev.finetune.trainer.data.ValidationSplit;
 import dev.finetune.trainer.model.CausalLmBlock;
 import dev.finetune.trainer.model.LoraAdapter;
 import dev.finetune.trainer.model.LoraConfig;
@@ -56,79 +52,31 @@ public final class TrainRunner {
       if (request.adapter() != null) {
         model.block().setAdapter(LoraAdapter.load(request.adapter(), model.block(), manager));
       }
-      ExampleBuilder builder = ExampleBuilder.forModel(tokenizer, model, request.maxLength());
-      Path dataFile = sources.dataFile(request.data());
-      Datasets.Loaded train =
-          Datasets.load(dataFile, request.format(), builder, request.skipInvalidLines());
-      if (!train.skipped().isEmpty()) {
-        System.err.println(
-            "skipped "
-                + train.skipped().size()
-                + " invalid line(s): "
-                + Datasets.describe(dataFile, train.skipped()));
-      }
-      List<Example> examples = train.examples();
-      List<Example> eval = List.of();
-      if (request.validationSplit() != null) {
-        ValidationSplit.Parts parts =
-            ValidationSplit.split(examples, request.validationSplit(), request.training().seed());
-        examples = parts.train();
-        eval = parts.validation();
-        System.out.println(
-            "validation split "
-                + request.validationSplit()
-                + ": "
-                + examples.size()
-                + " examples train, "
-                + eval.size()
-                + " validate");
-      } else if (request.evalData() != null) {
-        ExampleBuilder evalBuilder =
-            request.evalMaxLength() == null
-                ? builder
-                : ExampleBuilder.forModel(tokenizer, model, request.evalMaxLength());
-        eval =
-            Datasets.load(
-                    sources.dataFile(request.evalData()), request.format(), evalBuilder, false)
-                .examples();
-      }
-      // Counted before packing: how many examples, not sequences, train.
-      TrainingRun.DataCounts counts = new TrainingRun.DataCounts(examples.size(), eval.size());
-      if (request.packing()) {
-        examples = packed(examples);
-      }
+      TrainingData data =
+          TrainingData.load(request, sources, tokenizer, model.block().config(), model.directory());
       TrainedWeights trained = trainedWeights(model, manager);
       if (request.lora() && request.training().precision() == Precision.FLOAT16) {
         // The frozen base in float16: half its memory; outputs take its values from the source.
         model.block().narrowWeights(model.block().parametersByName().keySet());
         System.out.println("mixed precision: the frozen base model is held in float16");
       }
-      return train(model.block(), trained, examples, eval, counts, manager, listeners);
+      return train(
+          model.block(),
+          trained,
+          data.train(),
+          data.validation(),
+          data.counts(),
+          manager,
+          listeners);
     }
-  }
-
-  /** Packs the training examples (after the split: held-out ones are never packed in). */
-  private List<Example> packed(List<Example> examples) {
-    List<Example> sequences = SequencePacker.pack(examples, request.maxLength());
-    long tokens = examples.stream().mapToLong(Example::length).sum();
-    System.out.printf(
-        "packing: %d examples (%d tokens) in %d sequences of at most %d tokens, %.1f%% full%n",
-        examples.size(),
-        tokens,
-        sequences.size(),
-        request.maxLength(),
-        100.0 * tokens / ((long) sequences.size() * request.maxLength()));
-    return sequences;
   }
 
   private TrainedWeights trainedWeights(ModelLoader.LoadedModel model, NDManager manager) {
     if (!request.lora()) {
       return new FullWeights(model);
     }
-    List<String> targets =
-        Optional.ofNullable(request.loraTargetModules()).orElse(model.block().defaultLoraTargets());
-    LoraConfig config =
-        new LoraConfig(request.loraRank(), request.loraAlpha(), request.loraDropout(), targets);
+    LoraConfig config = request.loraConfig(model.block().defaultLoraTargets());
+    List<String> targets = config.targetModules();
     LoraAdapter adapter =
         LoraAdapter.create(model.block(), config, request.training().seed(), manager);
     model.block().setAdapter(adapter);

@@ -78,12 +78,11 @@ public final class TrainingLoop {
 
   /** Optimizer steps one epoch of {@code count} examples takes. */
   public long stepsPerEpoch(int count) {
-    long perStep = (long) options.batchSize() * options.gradientAccumulationSteps();
-    return (count + perStep - 1) / perStep;
+    return options.stepsPerEpoch(count);
   }
 
   public long totalSteps(int count) {
-    return options.maxSteps() > 0 ? options.maxSteps() : options.epochs() * stepsPerEpoch(count);
+    return options.totalSteps(count);
   }
 
   /**

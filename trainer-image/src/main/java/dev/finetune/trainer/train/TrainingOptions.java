@@ -45,6 +45,17 @@ public record TrainingOptions(
     double initialLossScale,
     int replicas) {
 
+  /** Optimizer steps one epoch of {@code count} examples (or packed sequences) takes. */
+  public long stepsPerEpoch(int count) {
+    long perStep = (long) batchSize * gradientAccumulationSteps;
+    return (count + perStep - 1) / perStep;
+  }
+
+  /** Optimizer steps of the whole run over {@code count} examples: maxSteps, or whole epochs. */
+  public long totalSteps(int count) {
+    return maxSteps > 0 ? maxSteps : epochs * stepsPerEpoch(count);
+  }
+
   /** These options with {@code replicas} replicas. */
   public TrainingOptions withReplicas(int replicas) {
     return new TrainingOptions(

@@ -12,12 +12,19 @@ import java.util.List;
  * TrainArgs.train().model(dir).data(file).format("text").maxSteps(3).args()}.
  */
 final class TrainArgs {
-  private final List<String> args = new ArrayList<>(List.of("train"));
+  private final List<String> args = new ArrayList<>();
 
-  private TrainArgs() {}
+  private TrainArgs(String command) {
+    args.add(command);
+  }
 
   static TrainArgs train() {
-    return new TrainArgs();
+    return new TrainArgs("train");
+  }
+
+  /** The prepare command, which takes train's options. */
+  static TrainArgs prepare() {
+    return new TrainArgs("prepare");
   }
 
   TrainArgs model(Object model) {

@@ -1,0 +1,39 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.prepare;
+
+import dev.finetune.trainer.model.ModelConfig;
+import dev.finetune.trainer.model.Precision;
+import dev.finetune.trainer.train.TrainRequest;
+
+/**
+ * An estimate of one device's training memory, for sizing {@code resources}: the weights (float32;
+ * a LoRA base in float16 under mixed precision, plus float16 copies of full fine-tuning's weights
+ * for the passes), float32 gradients and AdamW's two float32 moments of what trains, and the
+ * activations a micro-batch of batchSize × maxLength keeps for the backward pass — per layer {@code
+ * s·b·(34·h + 5·a·s)} bytes at two bytes a value (Korthikanti et al. 2022, no recomputation), twice
+ * that in float32 — plus the logits and their log-softmax in float32. Not a measurement: allocator
+ * overhead and the engine's workspace come on top.
+ */
+final class MemoryEstimate {
+  private MemoryEstimate() {}
+
+  static long bytes(ModelConfig c, ModelSize size, TrainRequest request) {
+    boolean half = request.training().precision() == Precision.FLOAT16;
+    long weights =
+        request.lora()
+            ? (half ? 2 : 4) * size.parameters() + 4 * size.trainable()
+            : (half ? 4 + 2 : 4) * size.parameters();
+    long gradients = 4 * size.trainable();
+    long optimizer = 8 * size.trainable();
+    long b = request.training().batchSize();
+    long s = request.maxLength();
+    long h = c.hiddenSize();
+    long a = c.heads();
+    long perLayer = s * b * (34 * h + 5 * a * s) * (half ? 1 : 2);
+    long logits = 2 * 4 * b * s * c.vocabSize();
+    return weights + gradients + optimizer + c.layers() * perLayer + logits;
+  }
+}

@@ -1,0 +1,60 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.prepare;
+
+import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.model.CausalLmBlock;
+import dev.finetune.trainer.model.CheckpointKeys;
+import dev.finetune.trainer.model.LoraAdapter;
+import dev.finetune.trainer.model.LoraConfig;
+import dev.finetune.trainer.model.ModelConfig;
+import dev.finetune.trainer.model.ModelLoader;
+import dev.finetune.trainer.model.ModelWeights;
+import java.nio.file.Path;
+
+/**
+ * A model's size from the tensors its architecture declares and the shapes in the checkpoint's
+ * safetensors headers — no weight is read — and what a run trains of it: every parameter, or the
+ * LoRA adapter's A and B on the targeted modules (which must exist).
+ *
+ * @param parameters parameters of the model
+ * @param trainable parameters the optimizer updates
+ */
+record ModelSize(long parameters, long trainable) {
+
+  static ModelSize of(ModelConfig config, Path modelDir, LoraConfig lora) {
+    CausalLmBlock block = ModelLoader.newBlock(config);
+    ModelWeights weights = ModelWeights.open(modelDir);
+    CheckpointKeys keys = ModelLoader.keys(config, weights, modelDir);
+    long parameters = 0;
+    long adapter = 0;
+    int adapted = 0;
+    for (String key : block.parametersByName().keySet()) {
+      String stored = keys.toCheckpoint(key);
+      if (!weights.has(stored)) {
+        throw TrainerException.config(modelDir + ": the checkpoint has no tensor " + stored);
+      }
+      long[] shape = weights.shape(stored);
+      long count = 1;
+      for (long d : shape) {
+        count *= d;
+      }
+      parameters += count;
+      if (lora != null && block.isLinearWeight(key) && lora.targets(block.modulePath(key))) {
+        long in = block.storesLinearTransposed() ? shape[0] : shape[1];
+        long out = block.storesLinearTransposed() ? shape[1] : shape[0];
+        adapter += (long) lora.rank() * (in + out);
+        adapted++;
+      }
+    }
+    if (lora == null) {
+      return new ModelSize(parameters, parameters);
+    }
+    if (adapted == 0) {
+      throw LoraAdapter.matchesNothing(block, lora);
+    }
+    return new ModelSize(parameters, adapter);
+  }
+}

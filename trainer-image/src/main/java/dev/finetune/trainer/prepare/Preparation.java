@@ -1,0 +1,143 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.prepare;
+
+import dev.finetune.api.protocol.PrepareResult;
+import dev.finetune.api.protocol.TrainerExitCodes;
+import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.data.Example;
+import dev.finetune.trainer.data.TextTokenizer;
+import dev.finetune.trainer.model.LoraConfig;
+import dev.finetune.trainer.model.ModelConfig;
+import dev.finetune.trainer.model.ModelLoader;
+import dev.finetune.trainer.source.SourceResolver;
+import dev.finetune.trainer.train.TrainRequest;
+import dev.finetune.trainer.train.TrainingData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The prepare step: everything about a run that can be known before a GPU is paid for. It stages
+ * the model and data (downloads into the cache) and pins them, reads the model's config and
+ * tokenizer and the checkpoint's tensor shapes (no weights), checks the LoRA targets and maxLength,
+ * builds every example with the model's tokenizer exactly as training will ({@link TrainingData}),
+ * counts what trains and the steps it takes, estimates the memory, and checks the storage. Each
+ * failure carries the reason the FineTuneJob fails with.
+ */
+public final class Preparation {
+  private final TrainRequest request;
+
+  public Preparation(TrainRequest request) {
+    this.request = request;
+  }
+
+  /** A failed check: the reason (see {@link PrepareResult}) and the trainer's exit code. */
+  public static final class Failure extends TrainerException {
+    private final String reason;
+
+    Failure(String reason, TrainerException cause) {
+      super(cause.getMessage(), cause.exitCode());
+      this.reason = reason;
+    }
+
+    public String reason() {
+      return reason;
+    }
+  }
+
+  public PrepareResult run() {
+    SourceResolver sources = request.sources().resolver();
+    Path modelDir =
+        stage(
+            PrepareResult.CONFIG_ERROR,
+            () -> {
+              Path dir = sources.model(request.model());
+              if (!Files.isRegularFile(dir.resolve("config.json"))) {
+                throw TrainerException.config(request.model() + " has no config.json");
+              }
+              return dir;
+            });
+    ModelConfig config = stage(PrepareResult.MODEL_UNSUPPORTED, () -> ModelConfig.read(modelDir));
+    try (TextTokenizer tokenizer =
+        stage(PrepareResult.MODEL_UNSUPPORTED, () -> TextTokenizer.load(modelDir))) {
+      ModelSize size =
+          stage(
+              PrepareResult.CONFIG_ERROR, () -> ModelSize.of(config, modelDir, loraConfig(config)));
+      TrainingData data =
+          stage(
+              PrepareResult.DATA_ERROR,
+              () -> TrainingData.load(request, sources, tokenizer, config, modelDir));
+      List<PrepareResult.Storage> storage =
+          stage(
+              PrepareResult.INSUFFICIENT_STORAGE, () -> StoragePlan.check(request, size, modelDir));
+      return new PrepareResult(
+          "Succeeded",
+          null,
+          null,
+          new PrepareResult.Model(
+              request.model(),
+              Pins.revision(modelDir),
+              config.modelType(),
+              size.parameters(),
+              size.trainable(),
+              MemoryEstimate.bytes(config, size, request)),
+          dataset(data),
+          request.training().totalSteps(usable(data.train())),
+          storage);
+    }
+  }
+
+  private LoraConfig loraConfig(ModelConfig config) {
+    return request.lora()
+        ? request.loraConfig(ModelLoader.newBlock(config).defaultLoraTargets())
+        : null;
+  }
+
+  private PrepareResult.Dataset dataset(TrainingData data) {
+    List<PrepareResult.DataFile> files = new ArrayList<>();
+    files.add(Pins.dataFile(request.data(), data.trainFile()));
+    if (data.validationFile() != null) {
+      files.add(Pins.dataFile(request.evalData(), data.validationFile()));
+    }
+    long tokens = data.train().stream().mapToLong(Example::length).sum();
+    return new PrepareResult.Dataset(
+        data.counts().train(),
+        data.counts().validation(),
+        tokens,
+        data.truncated(),
+        data.skipped().size(),
+        request.packing() ? (long) data.train().size() : null,
+        files);
+  }
+
+  /** What the loop steps over: examples (or sequences) with a token to learn. */
+  private static int usable(List<Example> train) {
+    return (int) train.stream().filter(e -> e.scoredCount() > 0).count();
+  }
+
+  /**
+   * Runs one check; its failure becomes a {@link Failure} with {@code reason} — or DataError for a
+   * bad line, whatever the stage.
+   */
+  private static <T> T stage(String reason, Supplier<T> check) {
+    try {
+      return check.get();
+    } catch (Failure f) {
+      throw f;
+    } catch (TrainerException e) {
+      String actual =
+          switch (e.exitCode()) {
+            case TrainerExitCodes.DATA_ERROR -> PrepareResult.DATA_ERROR;
+            case TrainerExitCodes.STORAGE_FULL -> PrepareResult.INSUFFICIENT_STORAGE;
+            default ->
+                reason.equals(PrepareResult.DATA_ERROR) ? PrepareResult.CONFIG_ERROR : reason;
+          };
+      throw new Failure(actual, e);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.train;
+
+import dev.finetune.trainer.data.Datasets;
+import dev.finetune.trainer.data.Example;
+import dev.finetune.trainer.data.ExampleBuilder;
+import dev.finetune.trainer.data.LineError;
+import dev.finetune.trainer.data.SequencePacker;
+import dev.finetune.trainer.data.TextTokenizer;
+import dev.finetune.trainer.data.ValidationSplit;
+import dev.finetune.trainer.model.ModelConfig;
+import dev.finetune.trainer.source.SourceResolver;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a run trains and validates on, built from its request with the model's tokenizer: the
+ * training file's examples (split for validation, then packed, as asked), the validation examples,
+ * and the bad lines skipped. Training and the prepare step build it the same way, so the counts
+ * prepare reports are the ones training sees.
+ *
+ * @param train what the loop steps over: examples, or packed sequences
+ * @param validation held-out or validation-file examples (never packed)
+ * @param counts examples (not sequences) that train and validate
+ * @param trainFile the training file as resolved (downloaded) on this machine
+ * @param validationFile the validation file as resolved, or null
+ * @param skipped bad lines of the training file skipped with skipInvalidLines
+ * @param truncated training examples maxLength cut (counted before packing)
+ */
+public record TrainingData(
+    List<Example> train,
+    List<Example> validation,
+    TrainingRun.DataCounts counts,
+    Path trainFile,
+    Path validationFile,
+    List<LineError> skipped,
+    long truncated) {
+
+  /** Loads and builds the data of {@code request}; bad lines stop it (exit 65) unless skipped. */
+  public static TrainingData load(
+      TrainRequest request,
+      SourceResolver sources,
+      TextTokenizer tokenizer,
+      ModelConfig config,
+      Path modelDir) {
+    ExampleBuilder builder =
+        ExampleBuilder.forModel(tokenizer, config, modelDir, request.maxLength());
+    Path trainFile = sources.dataFile(request.data());
+    Datasets.Loaded loaded =
+        Datasets.load(trainFile, request.format(), builder, request.skipInvalidLines());
+    if (!loaded.skipped().isEmpty()) {
+      System.err.println(
+          "skipped "
+              + loaded.skipped().size()
+              + " invalid line(s): "
+              + Datasets.describe(trainFile, loaded.skipped()));
+    }
+    List<Example> examples = loaded.examples();
+    List<Example> validation = List.of();
+    Path validationFile = null;
+    if (request.validationSplit() != null) {
+      ValidationSplit.Parts parts =
+          ValidationSplit.split(examples, request.validationSplit(), request.training().seed());
+      examples = parts.train();
+      validation = parts.validation();
+      System.out.println(
+          "validation split "
+              + request.validationSplit()
+              + ": "
+              + examples.size()
+              + " examples train, "
+              + validation.size()
+              + " validate");
+    } else if (request.evalData() != null) {
+      ExampleBuilder evalBuilder =
+          request.evalMaxLength() == null
+              ? builder
+              : ExampleBuilder.forModel(tokenizer, config, modelDir, request.evalMaxLength());
+      validationFile = sources.dataFile(request.evalData());
+      validation = Datasets.load(validationFile, request.format(), evalBuilder, false).examples();
+    }
+    // Counted before packing: how many examples, not sequences, train.
+    TrainingRun.DataCounts counts = new TrainingRun.DataCounts(examples.size(), validation.size());
+    long truncated = examples.stream().filter(Example::truncated).count();
+    if (request.packing()) {
+      examples = packed(examples, request.maxLength());
+    }
+    return new TrainingData(
+        examples, validation, counts, trainFile, validationFile, loaded.skipped(), truncated);
+  }
+
+  /** Packs the training examples (after the split: held-out ones are never packed in). */
+  private static List<Example> packed(List<Example> examples, int maxLength) {
+    List<Example> sequences = SequencePacker.pack(examples, maxLength);
+    long tokens = examples.stream().mapToLong(Example::length).sum();
+    System.out.printf(
+        "packing: %d examples (%d tokens) in %d sequences of at most %d tokens, %.1f%% full%n",
+        examples.size(),
+        tokens,
+        sequences.size(),
+        maxLength,
+        100.0 * tokens / ((long) sequences.size() * maxLength));
+    return sequences;
+  }
+}
