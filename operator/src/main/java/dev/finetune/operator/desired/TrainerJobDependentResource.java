@@ -147,9 +147,9 @@ public class TrainerJobDependentResource extends FineTuneJobChildResource<Job>
   }
 
   /**
-   * Configuration and data errors fail the Job at once (a retry cannot fix them); an eviction or
-   * preemption (DisruptionTarget) is retried without counting against backoffLimit; any other
-   * failure, such as a crash or OOM kill, counts.
+   * Configuration and data errors and a full volume fail the Job at once (a retry cannot fix them);
+   * an eviction or preemption (DisruptionTarget) is retried without counting against backoffLimit;
+   * any other failure, such as a crash or OOM kill, counts.
    */
   static PodFailurePolicy podFailurePolicy() {
     return new PodFailurePolicyBuilder()
@@ -158,7 +158,10 @@ public class TrainerJobDependentResource extends FineTuneJobChildResource<Job>
         .withNewOnExitCodes()
         .withContainerName(CONTAINER)
         .withOperator("In")
-        .withValues(TrainerExitCodes.DATA_ERROR, TrainerExitCodes.CONFIG_ERROR)
+        .withValues(
+            TrainerExitCodes.DATA_ERROR,
+            TrainerExitCodes.CONFIG_ERROR,
+            TrainerExitCodes.STORAGE_FULL)
         .endOnExitCodes()
         .endRule()
         .addNewRule()

@@ -23,6 +23,7 @@ public final class Reasons {
   public static final String OOM_KILLED = "OOMKilled";
   public static final String CONFIG_ERROR = "ConfigError";
   public static final String DATA_ERROR = "DataError";
+  public static final String STORAGE_FULL = "StorageFull";
   public static final String TRAINER_CRASHED = "TrainerCrashed";
   public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
   public static final String BACKOFF_LIMIT_EXCEEDED = "BackoffLimitExceeded";

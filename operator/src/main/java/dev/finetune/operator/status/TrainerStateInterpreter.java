@@ -222,6 +222,12 @@ public final class TrainerStateInterpreter {
           Reasons.CONFIG_ERROR,
           "the trainer stopped on a configuration error (exit code " + code + ")" + detail);
     }
+    if (code == TrainerExitCodes.STORAGE_FULL) {
+      return new PhaseDecision(
+          Phase.Failed,
+          Reasons.STORAGE_FULL,
+          "the trainer ran out of space on a volume (exit code " + code + ")" + detail);
+    }
     if (code == TrainerExitCodes.DATA_ERROR) {
       return new PhaseDecision(
           Phase.Failed,

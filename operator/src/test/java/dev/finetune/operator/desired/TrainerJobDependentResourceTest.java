@@ -118,7 +118,10 @@ class TrainerJobDependentResourceTest {
     assertThat(failJob.getOnExitCodes().getContainerName()).isEqualTo("trainer");
     assertThat(failJob.getOnExitCodes().getOperator()).isEqualTo("In");
     assertThat(failJob.getOnExitCodes().getValues())
-        .containsExactlyInAnyOrder(TrainerExitCodes.CONFIG_ERROR, TrainerExitCodes.DATA_ERROR);
+        .containsExactlyInAnyOrder(
+            TrainerExitCodes.CONFIG_ERROR,
+            TrainerExitCodes.DATA_ERROR,
+            TrainerExitCodes.STORAGE_FULL);
     var ignore = policy.getRules().get(1);
     assertThat(ignore.getAction()).isEqualTo("Ignore");
     assertThat(ignore.getOnPodConditions())

@@ -80,6 +80,20 @@ class TrainerStateInterpreterTest {
   }
 
   @Test
+  void aFullVolumeIsStorageFullWithTheTrainersLine() {
+    Job failed = failedJob("PodFailurePolicy");
+    String line =
+        "checkpoint-40 could not be written: the volume holding /workspace/checkpoints is full";
+    Pod pod = terminated("p1", 73, "Error", "{\"status\":\"Failed\",\"error\":\"" + line + "\"}");
+    PhaseDecision d =
+        TrainerStateInterpreter.decide(
+            TestJobs.minimal(), new TrainerObservation(failed, List.of(pod)));
+    assertThat(d.phase()).isEqualTo(Phase.Failed);
+    assertThat(d.reason()).isEqualTo("StorageFull");
+    assertThat(d.message()).startsWith("the trainer ran out of space").endsWith(line);
+  }
+
+  @Test
   void crashWithoutResultKeepsTheLastLogLineBounded() {
     Job failed = failedJob("BackoffLimitExceeded");
     Pod pod = terminated("p1", 134, "Error", "line one\n" + "x".repeat(2000) + "\n\n");

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.io.SafetensorsFile;
 import dev.finetune.trainer.io.SafetensorsWriter;
+import dev.finetune.trainer.io.StorageFull;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -67,9 +68,16 @@ public final class CheckpointStore {
       deleteTree(target);
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       prune();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint " + target, e);
+    } catch (IOException | UncheckedIOException e) {
+      // A full volume: the partial checkpoint goes, the previous complete one stays.
+      throw StorageFull.of(e, "checkpoint-" + step, temp, latest().map(StorageFull::size))
+          .<RuntimeException>map(full -> full)
+          .orElseGet(() -> new UncheckedIOException("cannot write checkpoint " + target, io(e)));
     }
+  }
+
+  private static IOException io(Exception e) {
+    return e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
   }
 
   /** Keeps checkpoint-{@code step} beyond {@code keepLast} (the best model); one at a time. */

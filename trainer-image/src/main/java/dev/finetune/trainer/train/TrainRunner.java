@@ -10,12 +10,14 @@ import dev.finetune.api.protocol.TrainerResult;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.TextTokenizer;
+import dev.finetune.trainer.io.StorageFull;
 import dev.finetune.trainer.model.CausalLmBlock;
 import dev.finetune.trainer.model.LoraAdapter;
 import dev.finetune.trainer.model.LoraConfig;
 import dev.finetune.trainer.model.ModelLoader;
 import dev.finetune.trainer.model.Precision;
 import dev.finetune.trainer.source.SourceResolver;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -209,12 +211,12 @@ public final class TrainRunner {
           "final/ is the best model: step " + best.bestStep() + ", eval loss " + best.bestLoss());
     }
     Path finalDir = request.output().resolve("final");
-    run.trained().write(finalDir);
+    writeOutput("final/", finalDir, () -> run.trained().write(finalDir));
     run.state(done).write(request.output().resolve("trainer_state.json"));
     System.out.println("saved the " + run.trained().layout() + " to " + finalDir);
     if (request.mergeAdapter() && run.trained() instanceof LoraWeights loraWeights) {
       Path merged = request.output().resolve("merged");
-      loraWeights.writeMerged(merged);
+      writeOutput("merged/", merged, () -> loraWeights.writeMerged(merged));
       System.out.println("saved the merged model to " + merged);
     }
     return TerminationMessage.success(
@@ -224,6 +226,15 @@ public final class TrainRunner {
         best == null ? null : best,
         stoppedEarly,
         run.state(done));
+  }
+
+  /** Writes an output folder; on a full volume the partial folder goes and the run fails (73). */
+  private static void writeOutput(String what, Path dir, Runnable write) {
+    try {
+      write.run();
+    } catch (UncheckedIOException e) {
+      throw StorageFull.of(e, what, dir, java.util.Optional.empty()).orElseThrow(() -> e);
+    }
   }
 
   private static void closeAll(List<TrainingListener> listeners) {
