@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
       "Exit 0, or 65 (bad data), 78 (configuration or unsupported model), 73 (not enough storage)."
     })
 final class PrepareCommand implements Callable<Integer> {
-  static final String REPORT = "prepare-report.json";
+  static final String REPORT = Preparation.REPORT;
 
   /** A pod's termination message holds at most 4 KiB. */
   static final int MAX_MESSAGE = 4096;

@@ -5,6 +5,7 @@
 package dev.finetune.trainer.cli;
 
 import dev.finetune.api.protocol.TrainerResult;
+import dev.finetune.trainer.prepare.PreparedInputs;
 import dev.finetune.trainer.progress.ConsoleListener;
 import dev.finetune.trainer.progress.ProgressEndpoint;
 import dev.finetune.trainer.progress.ProgressListener;
@@ -62,7 +63,9 @@ final class TrainCommand implements Callable<Integer> {
       if (config != null) {
         builder = TrainerConfigRequest.builder(TrainerConfigRequest.read(config));
       }
-      TrainRequest request = options.applyTo(builder).build();
+      options.applyTo(builder);
+      PreparedInputs.pin(builder);
+      TrainRequest request = builder.build();
       if (check) {
         System.out.println("configuration ok");
         return 0;

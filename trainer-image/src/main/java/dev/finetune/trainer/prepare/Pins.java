@@ -6,14 +6,9 @@ package dev.finetune.trainer.prepare;
 
 import dev.finetune.api.protocol.PrepareResult;
 import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.io.FileDigest;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * What pins a run's inputs: the Hub commit a source resolved to (the cache keeps each download
@@ -35,16 +30,11 @@ final class Pins {
   }
 
   static PrepareResult.DataFile dataFile(String source, Path file) {
-    try (InputStream in = Files.newInputStream(file);
-        DigestInputStream digest =
-            new DigestInputStream(in, MessageDigest.getInstance("SHA-256"))) {
-      long bytes = digest.transferTo(java.io.OutputStream.nullOutputStream());
-      String sha = HexFormat.of().formatHex(digest.getMessageDigest().digest());
-      return new PrepareResult.DataFile(source, revision(file), sha, bytes);
+    try {
+      FileDigest.Digest digest = FileDigest.of(file);
+      return new PrepareResult.DataFile(source, revision(file), digest.sha256(), digest.bytes());
     } catch (IOException e) {
       throw TrainerException.config("cannot read " + file + ": " + e.getMessage());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

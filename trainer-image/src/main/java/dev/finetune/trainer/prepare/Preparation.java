@@ -30,6 +30,9 @@ import java.util.function.Supplier;
  * failure carries the reason the FineTuneJob fails with.
  */
 public final class Preparation {
+  /** The report's file name, in the output folder. */
+  public static final String REPORT = "prepare-report.json";
+
   private final TrainRequest request;
 
   public Preparation(TrainRequest request) {

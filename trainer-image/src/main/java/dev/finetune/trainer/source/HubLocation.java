@@ -65,6 +65,16 @@ public record HubLocation(boolean dataset, String repo, String revision, String 
     return revision == null ? "main" : revision;
   }
 
+  /** Whether the revision is a full commit id: what it names never changes. */
+  public boolean pinned() {
+    return revision.matches("[0-9a-f]{40}");
+  }
+
+  /** This location at {@code commit}. */
+  public HubLocation at(String commit) {
+    return new HubLocation(dataset, repo, commit, path);
+  }
+
   /** The API path of the repository listing: {@code api/models/org/name/revision/main}. */
   String listingPath() {
     return "api/" + (dataset ? "datasets" : "models") + "/" + repo + "/revision/" + revision;

@@ -11,9 +11,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +36,9 @@ public final class SourceResolver {
           "config\\.json|generation_config\\.json|tokenizer\\.json|tokenizer_config\\.json"
               + "|special_tokens_map\\.json|vocab\\.json|merges\\.txt|chat_template\\.jinja"
               + "|model\\.safetensors\\.index\\.json|[^/]+\\.safetensors");
+
+  /** Every file of a complete model snapshot with its size, one {@code path<TAB>size} a line. */
+  static final String MANIFEST = ".finetune-manifest";
 
   private final Path cache;
   private final HubClient hub;
@@ -81,6 +86,13 @@ public final class SourceResolver {
         throw TrainerException.config(
             source + ": data comes from hf://datasets/org/name[@revision]/path/file.jsonl");
       }
+      if (location.pinned()) {
+        // A file gets its name in the cache only once verified: present means complete.
+        Path cached = snapshot(location, location.revision()).resolve(location.path());
+        if (Files.isRegularFile(cached)) {
+          return cached;
+        }
+      }
       HubClient.Listing listing = hub.listing(location);
       RemoteFile file =
           listing.files().stream()
@@ -107,6 +119,11 @@ public final class SourceResolver {
   }
 
   private Path hubModel(HubLocation location) {
+    Optional<Path> staged = staged(location);
+    if (staged.isPresent()) {
+      System.out.println("model " + location + ": staged in the cache, no download");
+      return staged.get();
+    }
     HubClient.Listing listing = hub.listing(location);
     List<RemoteFile> wanted =
         listing.files().stream().filter(f -> MODEL_FILE.matcher(f.path()).matches()).toList();
@@ -131,7 +148,53 @@ public final class SourceResolver {
     for (RemoteFile file : wanted) {
       fetch(location, listing.commit(), file, dir);
     }
+    writeManifest(dir, wanted);
     return dir;
+  }
+
+  /**
+   * A model snapshot already complete in the cache at a pinned commit (a commit's files never
+   * change): its manifest lists every file with its size, written once all were fetched and
+   * verified. Then no request is made — what a trainer pod after the prepare step relies on.
+   */
+  private Optional<Path> staged(HubLocation location) {
+    if (!location.pinned()) {
+      return Optional.empty();
+    }
+    Path dir = snapshot(location, location.revision());
+    Path manifest = dir.resolve(MANIFEST);
+    if (!Files.isRegularFile(manifest)) {
+      return Optional.empty();
+    }
+    try {
+      for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+        int tab = line.lastIndexOf('\t');
+        Path file =
+            dir.resolve(HubClient.safeRelative(line.substring(0, tab), location.toString()));
+        long size = Long.parseLong(line.substring(tab + 1));
+        if (!Files.isRegularFile(file) || (size >= 0 && Files.size(file) != size)) {
+          return Optional.empty();
+        }
+      }
+      return Optional.of(dir);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void writeManifest(Path dir, List<RemoteFile> files) {
+    StringBuilder lines = new StringBuilder();
+    for (RemoteFile f : files) {
+      lines.append(f.path()).append('\t').append(f.size()).append('\n');
+    }
+    try {
+      Path temp = dir.resolve(MANIFEST + ".tmp");
+      Files.writeString(temp, lines, StandardCharsets.UTF_8);
+      Files.move(temp, dir.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      // Without a manifest the next start lists the repository again: slower, not wrong.
+      System.err.println("warning: cannot write " + dir.resolve(MANIFEST) + ": " + e.getMessage());
+    }
   }
 
   private void fetch(HubLocation location, String commit, RemoteFile file, Path dir) {

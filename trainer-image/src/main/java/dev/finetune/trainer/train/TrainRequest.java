@@ -14,6 +14,7 @@ import dev.finetune.trainer.source.SourceSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything one training run needs, typed: built from the operator's trainer config in a pod, or
@@ -37,6 +38,7 @@ import java.util.List;
  * @param stopGrace the time SIGTERM leaves to finish the step and save
  * @param progressPort the port of /progress, /metrics and /healthz; 0 any free port, -1 none
  * @param terminationMessagePath where the result JSON goes (a pod's /dev/termination-log), or null
+ * @param dataDigests the SHA-256 each data source must have (what the prepare step read), by source
  */
 public record TrainRequest(
     String model,
@@ -67,7 +69,8 @@ public record TrainRequest(
     int progressPort,
     Path terminationMessagePath,
     int logEverySteps,
-    boolean progressBar) {
+    boolean progressBar,
+    Map<String, String> dataDigests) {
 
   /** Below a pod's default 120 s grace period, with room for the JVM to exit. */
   public static final long STOP_GRACE_SECONDS = 110;
@@ -126,6 +129,7 @@ public record TrainRequest(
     private Path output;
     private Path checkpointDir;
     private Long checkpointVolumeBytes;
+    private Map<String, String> dataDigests = Map.of();
     private long saveEverySteps;
     private int saveTotalLimit = TrainingDefaults.CHECKPOINT_KEEP_LAST;
     private boolean skipInvalidLines;
@@ -293,6 +297,24 @@ public record TrainRequest(
       return this;
     }
 
+    /** Data sources must have these SHA-256 digests (what the prepare step read). */
+    public Builder optDataDigests(Map<String, String> digests) {
+      this.dataDigests = Map.copyOf(digests);
+      return this;
+    }
+
+    public String model() {
+      return model;
+    }
+
+    public String data() {
+      return data;
+    }
+
+    public String evalData() {
+      return evalData;
+    }
+
     /** The output folder so far (a failure before build() still names it). */
     public Path output() {
       return output;
@@ -365,7 +387,8 @@ public record TrainRequest(
           progressPort,
           terminationMessagePath,
           logEverySteps,
-          progressBar);
+          progressBar,
+          dataDigests);
     }
 
     private static void required(Object value, String flag) {

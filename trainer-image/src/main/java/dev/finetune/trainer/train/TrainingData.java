@@ -4,6 +4,7 @@
  */
 package dev.finetune.trainer.train;
 
+import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.Datasets;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.ExampleBuilder;
@@ -11,8 +12,10 @@ import dev.finetune.trainer.data.LineError;
 import dev.finetune.trainer.data.SequencePacker;
 import dev.finetune.trainer.data.TextTokenizer;
 import dev.finetune.trainer.data.ValidationSplit;
+import dev.finetune.trainer.io.FileDigest;
 import dev.finetune.trainer.model.ModelConfig;
 import dev.finetune.trainer.source.SourceResolver;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -48,7 +51,7 @@ public record TrainingData(
       Path modelDir) {
     ExampleBuilder builder =
         ExampleBuilder.forModel(tokenizer, config, modelDir, request.maxLength());
-    Path trainFile = sources.dataFile(request.data());
+    Path trainFile = checked(request, request.data(), sources.dataFile(request.data()));
     Datasets.Loaded loaded =
         Datasets.load(trainFile, request.format(), builder, request.skipInvalidLines());
     if (!loaded.skipped().isEmpty()) {
@@ -79,7 +82,7 @@ public record TrainingData(
           request.evalMaxLength() == null
               ? builder
               : ExampleBuilder.forModel(tokenizer, config, modelDir, request.evalMaxLength());
-      validationFile = sources.dataFile(request.evalData());
+      validationFile = checked(request, request.evalData(), sources.dataFile(request.evalData()));
       validation = Datasets.load(validationFile, request.format(), evalBuilder, false).examples();
     }
     // Counted before packing: how many examples, not sequences, train.
@@ -90,6 +93,32 @@ public record TrainingData(
     }
     return new TrainingData(
         examples, validation, counts, trainFile, validationFile, loaded.skipped(), truncated);
+  }
+
+  /**
+   * {@code file} (resolved from {@code source}) after checking it has the digest the prepare step
+   * saw, when there was one: a file edited since then would train on other bytes than were checked.
+   */
+  private static Path checked(TrainRequest request, String source, Path file) {
+    String expected = request.dataDigests().get(source);
+    if (expected == null) {
+      return file;
+    }
+    try {
+      String actual = FileDigest.of(file).sha256();
+      if (!actual.equals(expected)) {
+        throw TrainerException.config(
+            file
+                + " changed since the prepare step checked it (SHA-256 "
+                + actual
+                + ", prepare saw "
+                + expected
+                + "); run prepare again");
+      }
+      return file;
+    } catch (IOException e) {
+      throw TrainerException.config("cannot read " + file + ": " + e.getMessage());
+    }
   }
 
   /** Packs the training examples (after the split: held-out ones are never packed in). */

@@ -14,6 +14,7 @@ import dev.finetune.trainer.io.SafetensorsFile;
 import dev.finetune.trainer.source.FakeHub;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -177,6 +178,67 @@ class PrepareCommandFixtureTest {
           .filteredOn(seen -> seen.path().startsWith("/cdn/"))
           .hasSize(1);
     }
+  }
+
+  /**
+   * Training after prepare uses the staged model and data at the pinned commit: the Hub sees no
+   * request from it (what a trainer pod relies on).
+   */
+  @Test
+  void trainingAfterPrepareMakesNoHubRequest(@TempDir Path dir) throws Exception {
+    Path dataDir = Fixtures.data("text.jsonl").getParent();
+    try (FakeHub hub =
+        new FakeHub()
+            .model("org/tiny-llama", Fixtures.model("tiny-llama"))
+            .dataset("org/data", dataDir)) {
+      Path out = dir.resolve("out");
+      TrainArgs hubSources =
+          TrainArgs.prepare()
+              .model("hf://org/tiny-llama")
+              .data("hf://datasets/org/data/text.jsonl")
+              .format("text")
+              .maxLength(32)
+              .maxSteps(2)
+              .lora(4)
+              .output(out)
+              .with("--hf-endpoint", hub.endpoint())
+              .with("--cache-dir", dir.resolve("cache"));
+      CliRun prepared = CliRun.of(hubSources.args());
+      assertThat(prepared.code()).as(prepared.err()).isZero();
+      JsonNode file =
+          JSON.readTree(out.resolve("prepare-report.json").toFile())
+              .get("dataset")
+              .get("files")
+              .get(0);
+      assertThat(file.get("revision").asText()).isEqualTo(FakeHub.COMMIT);
+      int before = hub.requests.size();
+
+      String[] train = hubSources.args().clone();
+      train[0] = "train";
+      CliRun trained = CliRun.of(train);
+      assertThat(trained.code()).as(trained.err()).isZero();
+      assertThat(trained.out())
+          .contains("model hf://org/tiny-llama@" + FakeHub.COMMIT + ": staged in the cache");
+      assertThat(hub.requests.subList(before, hub.requests.size()))
+          .as("requests made by training")
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void aDataFileEditedAfterPrepareIsRefused(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("train.jsonl");
+    Files.copy(Fixtures.data("text.jsonl"), data);
+    Path out = dir.resolve("out");
+    TrainArgs args = settings(TrainArgs.prepare(), out, Fixtures.model("tiny-llama"), data);
+    assertThat(CliRun.of(args.args()).code()).isZero();
+    Files.writeString(data, "{\"text\": \"one more line\"}\n", StandardOpenOption.APPEND);
+
+    String[] train = args.args().clone();
+    train[0] = "train";
+    CliRun run = CliRun.of(train);
+    assertThat(run.code()).isEqualTo(78);
+    assertThat(run.err()).contains("changed since the prepare step checked it");
   }
 
   private static JsonNode failed(Path dir, TrainArgs args) throws Exception {
