@@ -52,6 +52,21 @@ public final class OperatorMain implements Callable<Integer> {
   String imagePullPolicy;
 
   @Option(
+      names = "--prepare-cpu",
+      defaultValue = "${env:FTO_PREPARE_CPU:-" + OperatorConfig.DEFAULT_PREPARE_CPU + "}",
+      description =
+          "CPU of the prepare pod that checks a job before its trainer (env FTO_PREPARE_CPU)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String prepareCpu;
+
+  @Option(
+      names = "--prepare-memory",
+      defaultValue = "${env:FTO_PREPARE_MEMORY:-" + OperatorConfig.DEFAULT_PREPARE_MEMORY + "}",
+      description =
+          "Memory of the prepare pod (env FTO_PREPARE_MEMORY). Default: ${DEFAULT-VALUE}.")
+  String prepareMemory;
+
+  @Option(
       names = "--gpu-resource-name",
       defaultValue = "${env:FTO_GPU_RESOURCE_NAME:-" + OperatorConfig.DEFAULT_GPU_RESOURCE + "}",
       description =
@@ -142,7 +157,9 @@ public final class OperatorMain implements Callable<Integer> {
         leaseName,
         leaseNamespace == null || leaseNamespace.isBlank() ? null : leaseNamespace,
         leaseDuration,
-        identity);
+        identity,
+        prepareCpu,
+        prepareMemory);
   }
 
   @Override

@@ -27,7 +27,9 @@ public final class TestConfigs {
         "lease",
         null,
         Duration.ofSeconds(15),
-        "test-operator");
+        "test-operator",
+        OperatorConfig.DEFAULT_PREPARE_CPU,
+        OperatorConfig.DEFAULT_PREPARE_MEMORY);
   }
 
   /** Polling trainers at {@code port} every {@code poll}, writing progress at most every 0.5 s. */
@@ -47,7 +49,9 @@ public final class TestConfigs {
         base.leaseName(),
         null,
         base.leaseDuration(),
-        base.identity());
+        base.identity(),
+        base.prepareCpu(),
+        base.prepareMemory());
   }
 
   /** With leader election on a short lease in {@code namespace}, as replica {@code identity}. */
@@ -67,6 +71,8 @@ public final class TestConfigs {
         "finetune-operator-leader",
         namespace,
         Duration.ofSeconds(3),
-        identity);
+        identity,
+        base.prepareCpu(),
+        base.prepareMemory());
   }
 }

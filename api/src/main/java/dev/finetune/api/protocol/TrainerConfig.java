@@ -74,6 +74,8 @@ public record TrainerConfig(
    * @param dir directory holding checkpoint-STEP/ folders
    * @param everySteps checkpoint interval in optimizer steps
    * @param keepLast how many to keep
+   * @param volumeBytes the size of the claim holding {@code dir} (its parent is the claim's root)
+   *     when the operator created it with a size, else null: the prepare step's storage check
    */
-  public record Checkpoints(String dir, long everySteps, int keepLast) {}
+  public record Checkpoints(String dir, long everySteps, int keepLast, Long volumeBytes) {}
 }

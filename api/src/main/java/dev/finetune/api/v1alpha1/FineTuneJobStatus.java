@@ -37,6 +37,16 @@ public class FineTuneJobStatus {
   @JsonPropertyDescription("Where the trained model or adapter is, and its final numbers.")
   private ResultStatus result;
 
+  @JsonPropertyDescription(
+      "The model as the prepare step staged it: architecture, resolved revision, parameters,"
+          + " trainable parameters, estimated training memory.")
+  private ModelStatus model;
+
+  @JsonPropertyDescription(
+      "The data as the prepare step checked it: examples, tokens, truncated examples, skipped"
+          + " lines, file digests.")
+  private DatasetStatus dataset;
+
   @JsonPropertyDescription("Name of the trainer Job.")
   private String trainerJob;
 
@@ -67,6 +77,8 @@ public class FineTuneJobStatus {
         && Objects.equals(checkpoints, other.checkpoints)
         && Objects.equals(latestCheckpoint, other.latestCheckpoint)
         && Objects.equals(result, other.result)
+        && Objects.equals(model, other.model)
+        && Objects.equals(dataset, other.dataset)
         && Objects.equals(trainerJob, other.trainerJob)
         && Objects.equals(startTime, other.startTime)
         && Objects.equals(completionTime, other.completionTime)
@@ -173,5 +185,21 @@ public class FineTuneJobStatus {
 
   public void setConditions(List<Condition> conditions) {
     this.conditions = conditions;
+  }
+
+  public ModelStatus getModel() {
+    return model;
+  }
+
+  public void setModel(ModelStatus model) {
+    this.model = model;
+  }
+
+  public DatasetStatus getDataset() {
+    return dataset;
+  }
+
+  public void setDataset(DatasetStatus dataset) {
+    this.dataset = dataset;
   }
 }

@@ -12,6 +12,7 @@ import dev.finetune.local.kubelet.JobEmulator;
 import dev.finetune.operator.FineTuneOperator;
 import dev.finetune.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -179,6 +180,34 @@ public final class OperatorOnMockApi
   public Job awaitJob(String name) {
     await().atMost(WAIT).until(() -> emulator.job(namespace, name) != null);
     return emulator.job(namespace, name);
+  }
+
+  /** A prepare step's result as its pod reports it: 30 + 10 examples, 7 steps. */
+  public static final String PREPARED =
+      "{\"status\":\"Succeeded\",\"model\":{\"source\":\"/mnt/pvc/models/m\","
+          + "\"architecture\":\"llama\",\"parameters\":1000,\"trainableParameters\":100,"
+          + "\"estimatedTrainingMemoryBytes\":2147483648},\"dataset\":{\"trainExamples\":30,"
+          + "\"validationExamples\":10,\"tokens\":3000,\"truncated\":2,\"skippedLines\":0,"
+          + "\"files\":[{\"source\":\"/workspace/train.jsonl\",\"sha256\":\"ab12\","
+          + "\"bytes\":100}]},\"totalSteps\":7}";
+
+  /**
+   * Plays the prepare step of FineTuneJob {@code name}: its Job's pod runs and ends with {@code
+   * exitCode} and {@code message}, and the Job completes (0) or fails.
+   */
+  public Job finishPrepare(String name, int exitCode, String message) {
+    Job job = awaitJob(name + "-prepare");
+    Pod pod = emulator.createPod(job);
+    emulator.running(pod);
+    emulator.jobStatus(job, 1, 0, null, null);
+    emulator.podExited(job, pod, exitCode, message);
+    return emulator.job(namespace, job.getMetadata().getName());
+  }
+
+  /** The trainer Job of FineTuneJob {@code name}, once its prepare step passed. */
+  public Job awaitTrainerAfterPrepare(String name) {
+    finishPrepare(name, 0, PREPARED);
+    return awaitJob(name + "-trainer");
   }
 
   /**

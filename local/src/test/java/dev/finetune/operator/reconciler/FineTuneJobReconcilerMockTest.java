@@ -32,6 +32,8 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The operator in-process against fabric8's mock API server in CRUD mode. The mock runs no Job
@@ -73,6 +75,15 @@ class FineTuneJobReconcilerMockTest {
     assertThat(pending.getTrainerJob()).isEqualTo("demo-trainer");
     assertThat(pending.getObservedGeneration()).isEqualTo(1L);
     assertCondition(pending, "Validated", "True", "SpecValid");
+    // The prepare step's report, before any trainer pod.
+    assertThat(pending.getDataset().getTrainExamples()).isEqualTo(30);
+    assertThat(pending.getDataset().getValidationExamples()).isEqualTo(10);
+    assertThat(pending.getDataset().getTruncated()).isEqualTo(2);
+    assertThat(pending.getDataset().getFiles().get(0).getSha256()).isEqualTo("ab12");
+    assertThat(pending.getModel().getArchitecture()).isEqualTo("llama");
+    assertThat(pending.getModel().getTrainableParameters()).isEqualTo(100);
+    assertThat(pending.getModel().getEstimatedTrainingMemory()).isEqualTo("2.0Gi");
+    assertThat(pending.getProgress().getTotalSteps()).isEqualTo(7);
 
     Pod pod = kube.createPod(job);
     kube.jobStatus(job, 1, 0, null, null);
@@ -95,8 +106,27 @@ class FineTuneJobReconcilerMockTest {
         .untilAsserted(
             () ->
                 assertThat(eventReasons("demo"))
-                    .contains("TrainerJobCreated", "TrainerRunning", "TrainingSucceeded"));
+                    .contains(
+                        "Preparing",
+                        "DataValidated",
+                        "TrainerJobCreated",
+                        "TrainerRunning",
+                        "TrainingSucceeded"));
     // One Event names everything the first reconcile created, and what happens next.
+    assertThat(events("demo"))
+        .filteredOn(e -> "Preparing".equals(e.getReason()))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .startsWith(
+                        "created ConfigMap demo-trainer-config, PersistentVolumeClaim"
+                            + " demo-workspace and prepare Job demo-prepare; the prepare step is"
+                            + " staging"));
+    assertThat(events("demo"))
+        .filteredOn(e -> "DataValidated".equals(e.getReason()))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("30 examples train, 10 validate"));
     assertThat(events("demo"))
         .filteredOn(e -> "TrainerJobCreated".equals(e.getReason()))
         .singleElement()
@@ -104,9 +134,44 @@ class FineTuneJobReconcilerMockTest {
             e ->
                 assertThat(e.getMessage())
                     .isEqualTo(
-                        "created ConfigMap demo-trainer-config, PersistentVolumeClaim"
-                            + " demo-workspace and trainer Job demo-trainer; waiting for the"
-                            + " trainer pod to be created"));
+                        "created trainer Job demo-trainer; waiting for the trainer pod to be"
+                            + " created"));
+  }
+
+  /**
+   * A failed prepare step fails the FineTuneJob with the reason and words of its termination
+   * message, and no trainer Job — no GPU — is ever created.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          65 | DataError           | train.jsonl line 3: missing "text"
+          78 | ModelUnsupported    | config.json: model_type "mixtral" is not supported
+          73 | InsufficientStorage | not enough storage: /workspace/checkpoints needs 40.0 GiB, the volume has 9.5 GiB free
+          """)
+  void aFailedPrepareStepFailsTheJobWithItsReasonAndNoTrainerJob(
+      int exitCode, String reason, String error) {
+    create(TestJobs.MINIMAL);
+    FineTuneJobStatus validating = awaitStatus(s -> s.getPhase() == Phase.Validating);
+    assertCondition(validating, "Running", "False", "Preparing");
+
+    String message =
+        "{\"status\":\"Failed\",\"reason\":\""
+            + reason
+            + "\",\"error\":"
+            + new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(error).toString()
+            + "}";
+    API.finishPrepare("demo", exitCode, message);
+    FineTuneJobStatus failed = awaitStatus(s -> s.getPhase() == Phase.Failed);
+    assertCondition(failed, "Failed", "True", reason);
+    assertThat(failed.getMessage()).contains("no GPU was requested").endsWith(error);
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .untilAsserted(() -> assertThat(kube.job(namespace, "demo-trainer")).isNull());
+    assertThat(warnings("demo")).contains(reason);
   }
 
   @Test
@@ -332,7 +397,9 @@ class FineTuneJobReconcilerMockTest {
               assertThat(ftj().get().getMetadata().getResourceVersion()).isEqualTo(touched);
             });
     assertThat(touched).isNotEqualTo(version);
-    assertThat(client.batch().v1().jobs().inNamespace(namespace).list().getItems()).hasSize(1);
+    assertThat(client.batch().v1().jobs().inNamespace(namespace).list().getItems())
+        .as("the prepare Job and the trainer Job, once each")
+        .hasSize(2);
     assertThat(client.v1().events().inNamespace(namespace).list().getItems()).hasSize(events);
   }
 
@@ -355,7 +422,9 @@ class FineTuneJobReconcilerMockTest {
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(
             () -> assertThat(ftj().get().getMetadata().getResourceVersion()).isEqualTo(version));
-    assertThat(client.batch().v1().jobs().inNamespace(namespace).list().getItems()).hasSize(1);
+    assertThat(client.batch().v1().jobs().inNamespace(namespace).list().getItems())
+        .as("the prepare Job and the trainer Job, once each")
+        .hasSize(2);
     assertThat(kube.job(namespace, "demo-trainer").getMetadata().getUid())
         .isEqualTo(job.getMetadata().getUid());
     assertThat(client.configMaps().inNamespace(namespace).list().getItems()).hasSize(1);
@@ -377,8 +446,9 @@ class FineTuneJobReconcilerMockTest {
     kube.jobStatus(job, 0, 0, "Complete", null);
     awaitStatus(s -> s.getPhase() == Phase.Succeeded);
 
-    // ttlSecondsAfterFinished: the TTL controller deletes the finished Job.
+    // ttlSecondsAfterFinished: the TTL controller deletes the finished Jobs.
     client.batch().v1().jobs().inNamespace(namespace).withName("demo-trainer").delete();
+    client.batch().v1().jobs().inNamespace(namespace).withName("demo-prepare").delete();
     ftj()
         .edit(
             f -> {
@@ -480,7 +550,11 @@ class FineTuneJobReconcilerMockTest {
     return client.resources(FineTuneJob.class).inNamespace(namespace).withName("demo");
   }
 
+  /** The Job {@code name}; a trainer Job after its prepare step is played to success. */
   private Job awaitJob(String name) {
+    if (name.endsWith("-trainer") && kube.job(namespace, name) == null) {
+      return API.awaitTrainerAfterPrepare(name.substring(0, name.length() - "-trainer".length()));
+    }
     return API.awaitJob(name);
   }
 

@@ -41,11 +41,18 @@ public record OperatorConfig(
     String leaseName,
     String leaseNamespace,
     Duration leaseDuration,
-    String identity) {
+    String identity,
+    String prepareCpu,
+    String prepareMemory) {
 
   public static final String DEFAULT_TRAINER_IMAGE = "ghcr.io/finetune-operator/trainer:0.1.0";
   public static final String DEFAULT_GPU_RESOURCE = "nvidia.com/gpu";
   public static final int DEFAULT_TRAINER_PORT = 8000;
+
+  /** CPU and memory of a prepare pod: tokenizing the data needs a core and a few GiB. */
+  public static final String DEFAULT_PREPARE_CPU = "1";
+
+  public static final String DEFAULT_PREPARE_MEMORY = "4Gi";
 
   public OperatorConfig {
     namespaces = Set.copyOf(namespaces);
@@ -76,7 +83,9 @@ public record OperatorConfig(
         d.leaseName(),
         null,
         d.leaseDuration(),
-        identity);
+        identity,
+        d.prepareCpu(),
+        d.prepareMemory());
   }
 
   /** Defaults for tests and local runs: all namespaces, no leader election. */
@@ -95,6 +104,8 @@ public record OperatorConfig(
         "finetune-operator-leader",
         null,
         Duration.ofSeconds(15),
-        "finetune-operator");
+        "finetune-operator",
+        DEFAULT_PREPARE_CPU,
+        DEFAULT_PREPARE_MEMORY);
   }
 }

@@ -20,6 +20,11 @@ public final class ChildNames {
     return job.getMetadata().getName() + JOB_SUFFIX;
   }
 
+  /** The prepare Job: as long as the trainer's ({@code -prepare} has the length of -trainer). */
+  public static String prepareJob(FineTuneJob job) {
+    return job.getMetadata().getName() + "-prepare";
+  }
+
   public static String trainerConfigMap(FineTuneJob job) {
     return job.getMetadata().getName() + "-trainer-config";
   }

@@ -9,10 +9,24 @@ import dev.finetune.api.v1alpha1.DatasetSpec;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobSpec;
 import dev.finetune.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.Quantity;
 
 /** Builds the trainer's configuration from a FineTuneJob: defaults resolved, paths local. */
 public final class TrainerConfigFactory {
   private TrainerConfigFactory() {}
+
+  /**
+   * The workspace claim's requested size when the operator creates it (the prepare step checks the
+   * checkpoints fit; a volume's filesystem may report more, e.g. a hostPath or local volume), or
+   * null for an existing claim.
+   */
+  static Long workspaceBytes(FineTuneJob job) {
+    if (!WorkspaceClaimDependentResource.isNeeded(job)) {
+      return null;
+    }
+    return Quantity.getAmountInBytes(new Quantity(SpecDefaults.storageSize(job.getSpec())))
+        .longValueExact();
+  }
 
   public static TrainerConfig create(FineTuneJob job, OperatorConfig config) {
     FineTuneJobSpec spec = job.getSpec();
@@ -40,7 +54,8 @@ public final class TrainerConfigFactory {
         new TrainerConfig.Checkpoints(
             volumes.checkpointDir(),
             SpecDefaults.checkpointEverySteps(spec),
-            SpecDefaults.checkpointKeepLast(spec)),
+            SpecDefaults.checkpointKeepLast(spec),
+            workspaceBytes(job)),
         volumes.outputDir(),
         config.trainerPort(),
         TrainerJobDependentResource.TERMINATION_MESSAGE_PATH);

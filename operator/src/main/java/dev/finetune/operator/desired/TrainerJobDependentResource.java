@@ -47,6 +47,33 @@ public class TrainerJobDependentResource extends FineTuneJobChildResource<Job>
     implements Creator<Job, FineTuneJob>, Updater<Job, FineTuneJob> {
 
   public static final String CONTAINER = "trainer";
+  public static final String PREPARE_CONTAINER = "prepare";
+
+  /**
+   * What a Job of this FineTuneJob does: the prepare step on a CPU node (no GPU, no placement of
+   * the trainer's, no progress port), then the trainer with everything the spec asks for.
+   */
+  public enum Role {
+    PREPARE("prepare", PREPARE_CONTAINER),
+    TRAIN("trainer", CONTAINER);
+
+    private final String component;
+    private final String container;
+
+    Role(String component, String container) {
+      this.component = component;
+      this.container = container;
+    }
+
+    public String component() {
+      return component;
+    }
+
+    public String container() {
+      return container;
+    }
+  }
+
   public static final String TERMINATION_MESSAGE_PATH = "/dev/termination-log";
   public static final String PORT_NAME = "progress";
   public static final long RUN_AS_USER = 1000;
@@ -113,15 +140,27 @@ public class TrainerJobDependentResource extends FineTuneJobChildResource<Job>
 
   /** Pure: the trainer Job for {@code job}. */
   public static Job desired(FineTuneJob job, OperatorConfig config) {
+    return desired(job, config, Role.TRAIN);
+  }
+
+  /**
+   * Pure: the Job of {@code role}. The prepare Job takes no Kueue queue (it holds no GPU, and the
+   * quota Kueue guards is the trainer's) and is suspended only when the user suspends.
+   */
+  static Job desired(FineTuneJob job, OperatorConfig config, Role role) {
     FineTuneJobSpec spec = job.getSpec();
     RunPolicy runPolicy = Optional.ofNullable(spec.getRunPolicy()).orElseGet(RunPolicy::new);
-    Map<String, String> labels = ChildLabels.forChild(job, "trainer");
-    queueName(job).ifPresent(queue -> labels.put(ChildLabels.KUEUE_QUEUE, queue));
-    Map<String, String> podLabels = new LinkedHashMap<>(ChildLabels.forChild(job, "trainer"));
+    Map<String, String> labels = ChildLabels.forChild(job, role.component());
+    boolean train = role == Role.TRAIN;
+    if (train) {
+      queueName(job).ifPresent(queue -> labels.put(ChildLabels.KUEUE_QUEUE, queue));
+    }
+    Map<String, String> podLabels =
+        new LinkedHashMap<>(ChildLabels.forChild(job, role.component()));
 
     return new JobBuilder()
         .withNewMetadata()
-        .withName(ChildNames.trainerJob(job))
+        .withName(train ? ChildNames.trainerJob(job) : ChildNames.prepareJob(job))
         .withNamespace(job.getMetadata().getNamespace())
         .withLabels(labels)
         .addToAnnotations(AppliedSpec.ANNOTATION, AppliedSpec.of(job))
@@ -134,13 +173,13 @@ public class TrainerJobDependentResource extends FineTuneJobChildResource<Job>
         .withActiveDeadlineSeconds(runPolicy.getActiveDeadlineSeconds())
         .withTtlSecondsAfterFinished(runPolicy.getTtlSecondsAfterFinished())
         // Queued jobs start suspended; Kueue un-suspends them on admission.
-        .withSuspend(SpecDefaults.suspend(spec) || queueName(job).isPresent())
-        .withPodFailurePolicy(podFailurePolicy())
+        .withSuspend(SpecDefaults.suspend(spec) || (train && queueName(job).isPresent()))
+        .withPodFailurePolicy(podFailurePolicy(role.container()))
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(podLabels)
         .endMetadata()
-        .withSpec(podSpec(job, config))
+        .withSpec(podSpec(job, config, role))
         .endTemplate()
         .endSpec()
         .build();
@@ -152,11 +191,15 @@ public class TrainerJobDependentResource extends FineTuneJobChildResource<Job>
    * any other failure, such as a crash or OOM kill, counts.
    */
   static PodFailurePolicy podFailurePolicy() {
+    return podFailurePolicy(CONTAINER);
+  }
+
+  static PodFailurePolicy podFailurePolicy(String container) {
     return new PodFailurePolicyBuilder()
         .addNewRule()
         .withAction("FailJob")
         .withNewOnExitCodes()
-        .withContainerName(CONTAINER)
+        .withContainerName(container)
         .withOperator("In")
         .withValues(
             TrainerExitCodes.DATA_ERROR,
@@ -174,19 +217,21 @@ public class TrainerJobDependentResource extends FineTuneJobChildResource<Job>
         .build();
   }
 
-  private static PodSpec podSpec(FineTuneJob job, OperatorConfig config) {
+  private static PodSpec podSpec(FineTuneJob job, OperatorConfig config, Role role) {
     FineTuneJobSpec spec = job.getSpec();
     ResourcesSpec resources =
         Optional.ofNullable(spec.getResources()).orElseGet(ResourcesSpec::new);
     TrainerVolumes volumes = TrainerVolumes.plan(job);
+    boolean train = role == Role.TRAIN;
+    // The trainer's placement (GPU nodes, their taints) is not the prepare pod's: any CPU node.
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
-        .withTerminationGracePeriodSeconds(config.trainerGracePeriod().toSeconds())
-        .withNodeSelector(resources.getNodeSelector())
-        .withTolerations(resources.getTolerations())
-        .withAffinity(resources.getAffinity())
+        .withTerminationGracePeriodSeconds(train ? config.trainerGracePeriod().toSeconds() : 30L)
+        .withNodeSelector(train ? resources.getNodeSelector() : null)
+        .withTolerations(train ? resources.getTolerations() : null)
+        .withAffinity(train ? resources.getAffinity() : null)
         .withPriorityClassName(resources.getPriorityClassName())
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
@@ -197,7 +242,7 @@ public class TrainerJobDependentResource extends FineTuneJobChildResource<Job>
         .withType("RuntimeDefault")
         .endSeccompProfile()
         .endSecurityContext()
-        .withContainers(container(job, config, resources, volumes))
+        .withContainers(container(job, config, resources, volumes, role))
         .withVolumes(volumes(job, volumes))
         .build();
   }
@@ -216,12 +261,37 @@ public class TrainerJobDependentResource extends FineTuneJobChildResource<Job>
           new EnvVar("MALLOC_TRIM_THRESHOLD_", "4294967296", null));
 
   private static Container container(
-      FineTuneJob job, OperatorConfig config, ResourcesSpec resources, TrainerVolumes volumes) {
-    return new ContainerBuilder()
-        .withName(CONTAINER)
-        .withImage(Objects.requireNonNullElse(job.getSpec().getImage(), config.trainerImage()))
-        .withImagePullPolicy(config.imagePullPolicy())
-        .withArgs("train", "--config", TrainerVolumes.CONFIG_DIR + "/" + TrainerVolumes.CONFIG_FILE)
+      FineTuneJob job,
+      OperatorConfig config,
+      ResourcesSpec resources,
+      TrainerVolumes volumes,
+      Role role) {
+    boolean train = role == Role.TRAIN;
+    ContainerBuilder container =
+        new ContainerBuilder()
+            .withName(role.container())
+            .withImage(Objects.requireNonNullElse(job.getSpec().getImage(), config.trainerImage()))
+            .withImagePullPolicy(config.imagePullPolicy())
+            .withArgs(
+                train ? "train" : "prepare",
+                "--config",
+                TrainerVolumes.CONFIG_DIR + "/" + TrainerVolumes.CONFIG_FILE);
+    if (train) {
+      container
+          .addNewPort()
+          .withName(PORT_NAME)
+          .withContainerPort(config.trainerPort())
+          .withProtocol("TCP")
+          .endPort()
+          .withNewReadinessProbe()
+          .withNewHttpGet()
+          .withPath("/healthz")
+          .withNewPort(PORT_NAME)
+          .endHttpGet()
+          .withPeriodSeconds(10)
+          .endReadinessProbe();
+    }
+    return container
         .addNewEnv()
         .withName("HF_HOME")
         .withValue(volumes.cacheDir())
@@ -231,19 +301,15 @@ public class TrainerJobDependentResource extends FineTuneJobChildResource<Job>
         .withValue("/tmp")
         .endEnv()
         .addAllToEnv(ALLOCATOR_ENV)
-        .addNewPort()
-        .withName(PORT_NAME)
-        .withContainerPort(config.trainerPort())
-        .withProtocol("TCP")
-        .endPort()
-        .withNewReadinessProbe()
-        .withNewHttpGet()
-        .withPath("/healthz")
-        .withNewPort(PORT_NAME)
-        .endHttpGet()
-        .withPeriodSeconds(10)
-        .endReadinessProbe()
-        .withResources(resourceRequirements(job, config, resources))
+        .withResources(
+            train
+                ? resourceRequirements(job, config, resources)
+                : new ResourceRequirementsBuilder()
+                    .addToRequests("cpu", new Quantity(config.prepareCpu()))
+                    .addToRequests("memory", new Quantity(config.prepareMemory()))
+                    .addToLimits("cpu", new Quantity(config.prepareCpu()))
+                    .addToLimits("memory", new Quantity(config.prepareMemory()))
+                    .build())
         .withTerminationMessagePath(TERMINATION_MESSAGE_PATH)
         // A crash without a result file still leaves the log tail as its message.
         .withTerminationMessagePolicy("FallbackToLogsOnError")

@@ -89,11 +89,20 @@ public final class ProgressPoller
   /** The newest trainer pod that runs and has an address. */
   Optional<Pod> runningTrainer(FineTuneJob job) {
     return pods.apply(job).stream()
+        // The prepare pod serves no progress.
+        .filter(ProgressPoller::isTrainerPod)
         .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
         .filter(p -> p.getStatus().getPodIP() != null && !p.getStatus().getPodIP().isBlank())
         .max(
             Comparator.comparing(
                 (Pod p) -> Optional.ofNullable(p.getMetadata().getCreationTimestamp()).orElse("")));
+  }
+
+  private static boolean isTrainerPod(Pod pod) {
+    return pod.getSpec() != null
+        && pod.getSpec().getContainers() != null
+        && pod.getSpec().getContainers().stream()
+            .anyMatch(c -> TrainerJobDependentResource.CONTAINER.equals(c.getName()));
   }
 
   /** The trainer container's port named "progress"; the configured port if it has none. */

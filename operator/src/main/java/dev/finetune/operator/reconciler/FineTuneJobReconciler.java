@@ -4,6 +4,7 @@
  */
 package dev.finetune.operator.reconciler;
 
+import dev.finetune.api.protocol.PrepareResult;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
@@ -11,6 +12,7 @@ import dev.finetune.operator.config.OperatorConfig;
 import dev.finetune.operator.desired.AppliedSpec;
 import dev.finetune.operator.desired.ChildLabels;
 import dev.finetune.operator.desired.ChildNames;
+import dev.finetune.operator.desired.PrepareJobDependentResource;
 import dev.finetune.operator.desired.TrainerConfigMapDependentResource;
 import dev.finetune.operator.desired.TrainerJobDependentResource;
 import dev.finetune.operator.desired.TrainerVolumes;
@@ -24,6 +26,8 @@ import dev.finetune.operator.observe.TrainerReport;
 import dev.finetune.operator.status.ConditionTypes;
 import dev.finetune.operator.status.EventRecorder;
 import dev.finetune.operator.status.PhaseDecision;
+import dev.finetune.operator.status.PrepareInterpreter;
+import dev.finetune.operator.status.PrepareReports;
 import dev.finetune.operator.status.ProgressReports;
 import dev.finetune.operator.status.Reasons;
 import dev.finetune.operator.status.StatusAggregator;
@@ -64,6 +68,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
   private final FineTuneJobValidator validator = new FineTuneJobValidator();
   private final TrainerConfigMapDependentResource configMap;
   private final WorkspaceClaimDependentResource workspace;
+  private final PrepareJobDependentResource prepareJob;
   private final TrainerJobDependentResource trainerJob;
   private final StatusAggregator statusAggregator;
   private final EventRecorder events;
@@ -77,6 +82,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     this.limiter = new StatusWriteLimiter(config.minStatusInterval(), clock);
     this.configMap = new TrainerConfigMapDependentResource(config);
     this.workspace = new WorkspaceClaimDependentResource();
+    this.prepareJob = new PrepareJobDependentResource(config);
     this.trainerJob = new TrainerJobDependentResource(config);
     this.statusAggregator = new StatusAggregator(clock);
     this.events = events;
@@ -101,6 +107,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     return List.of(
         configMap.eventSource(context).orElseThrow(),
         workspace.eventSource(context).orElseThrow(),
+        prepareJob.eventSource(context).orElseThrow(),
         trainerJob.eventSource(context).orElseThrow(),
         pods,
         ProgressPoller.eventSource(poller, context));
@@ -116,6 +123,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     TrainerReport report = TrainerReport.none();
     List<String> created = new ArrayList<>();
     boolean jobCreated = false;
+    Optional<PrepareResult> prepared = Optional.empty();
 
     if (isSettled(job)) {
       // Succeeded and Failed are final: a Job removed by its TTL must not be re-created.
@@ -133,11 +141,27 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
             new PhaseDecision(
                 Phase.Failed, Reasons.INVALID_SPEC, "invalid spec: " + String.join("; ", errors));
       } else {
-        ReconcileResult<Job> trainer = createChildren(job, context, created);
-        jobCreated = trainer.getSingleOperation() == ReconcileResult.Operation.CREATED;
-        observed = observe(job, context, trainer.getSingleResource().orElse(null));
-        decision = TrainerStateInterpreter.decide(job, observed);
-        report = report(job, context, observed);
+        createInputs(job, context, created);
+        Optional<PhaseDecision> preparing = Optional.empty();
+        if (!preparedBefore(job, context)) {
+          TrainerObservation prepare = prepare(job, context, created);
+          preparing = PrepareInterpreter.decide(job, prepare);
+          prepared = PrepareInterpreter.result(prepare);
+        }
+        if (preparing.isPresent()) {
+          // No trainer Job, so no GPU, until the prepare step has passed.
+          observed = TrainerObservation.none();
+          decision = preparing.get();
+        } else {
+          ReconcileResult<Job> trainer = trainerJob.reconcile(job, context);
+          if (trainer.getSingleOperation() == ReconcileResult.Operation.CREATED) {
+            created.add("trainer Job " + ChildNames.trainerJob(job));
+            jobCreated = true;
+          }
+          observed = observe(job, context, trainer.getSingleResource().orElse(null));
+          decision = TrainerStateInterpreter.decide(job, observed);
+          report = report(job, context, observed);
+        }
       }
     }
 
@@ -152,6 +176,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
             observed.job() == null ? null : observed.job().getMetadata().getName(),
             restarts != null ? restarts : TrainerStateInterpreter.restarts(observed),
             report);
+    PrepareReports.apply(next, previous, prepared, TrainerVolumes.plan(job)::sourceOf);
     String uid = job.getMetadata().getUid();
     TransitionEvents.Created children = new TransitionEvents.Created(created, jobCreated);
     if (Objects.equals(previous, next)) {
@@ -164,6 +189,10 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
       return UpdateControl.<FineTuneJob>noUpdate().rescheduleAfter(wait.get());
     }
     TransitionEvents.record(events, job, previous, next, children);
+    if ((previous == null || previous.getDataset() == null) && next.getDataset() != null) {
+      events.record(
+          job, EventRecorder.Type.Normal, Reasons.DATA_VALIDATED, PrepareReports.summary(next));
+    }
     job.setStatus(next);
     if (next.getPhase() != null && next.getPhase().isFinal()) {
       limiter.forget(uid);
@@ -183,12 +212,10 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
   }
 
   /**
-   * Creates what is missing, adding what it created to {@code created} (named in one Event with the
-   * status change); returns the trainer Job's result (created or found).
+   * Creates the ConfigMap and the claim the pods mount when missing, adding what it created to
+   * {@code created} (named in one Event with the status change).
    */
-  private ReconcileResult<Job> createChildren(
-      FineTuneJob job, Context<FineTuneJob> context, List<String> created) {
-    // The pod mounts the ConfigMap and the claim: they come first.
+  private void createInputs(FineTuneJob job, Context<FineTuneJob> context, List<String> created) {
     if (configMap.reconcile(job, context).getSingleOperation()
         == ReconcileResult.Operation.CREATED) {
       created.add("ConfigMap " + ChildNames.trainerConfigMap(job));
@@ -198,11 +225,31 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
             == ReconcileResult.Operation.CREATED) {
       created.add("PersistentVolumeClaim " + ChildNames.workspaceClaim(job));
     }
-    ReconcileResult<Job> result = trainerJob.reconcile(job, context);
+  }
+
+  /**
+   * Whether the prepare step passed earlier: the trainer Job exists, or the status holds the
+   * prepare step's dataset. Its Job may be gone by then (ttlSecondsAfterFinished) and must not be
+   * created again.
+   */
+  private boolean preparedBefore(FineTuneJob job, Context<FineTuneJob> context) {
+    return trainerJob.getSecondaryResource(job, context).isPresent()
+        || (job.getStatus() != null && job.getStatus().getDataset() != null);
+  }
+
+  /** Creates the prepare Job when missing (or follows its suspension); observes it. */
+  private TrainerObservation prepare(
+      FineTuneJob job, Context<FineTuneJob> context, List<String> created) {
+    ReconcileResult<Job> result = prepareJob.reconcile(job, context);
     if (result.getSingleOperation() == ReconcileResult.Operation.CREATED) {
-      created.add("trainer Job " + ChildNames.trainerJob(job));
+      created.add("prepare Job " + ChildNames.prepareJob(job));
     }
-    return result;
+    Job current =
+        result
+            .getSingleResource()
+            .or(() -> prepareJob.getSecondaryResource(job, context))
+            .orElse(null);
+    return withPods(current, context);
   }
 
   /**
@@ -215,6 +262,11 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
         Optional.ofNullable(reconciled)
             .or(() -> trainerJob.getSecondaryResource(job, context))
             .orElse(null);
+    return withPods(current, context);
+  }
+
+  /** {@code current} and the pods it owns (by the Job's uid). */
+  private static TrainerObservation withPods(Job current, Context<FineTuneJob> context) {
     if (current == null) {
       return TrainerObservation.none();
     }

@@ -4,6 +4,7 @@
  */
 package dev.finetune.operator.status;
 
+import dev.finetune.api.protocol.PrepareResult;
 import dev.finetune.operator.observe.ProgressObservation;
 
 /** Reasons (CamelCase) used in conditions and events. */
@@ -24,6 +25,11 @@ public final class Reasons {
   public static final String CONFIG_ERROR = "ConfigError";
   public static final String DATA_ERROR = "DataError";
   public static final String STORAGE_FULL = "StorageFull";
+  public static final String PREPARING = "Preparing";
+  public static final String PREPARE_FAILED = "PrepareFailed";
+  public static final String MODEL_UNSUPPORTED = PrepareResult.MODEL_UNSUPPORTED;
+  public static final String INSUFFICIENT_STORAGE = PrepareResult.INSUFFICIENT_STORAGE;
+  public static final String DATA_VALIDATED = "DataValidated";
   public static final String TRAINER_CRASHED = "TrainerCrashed";
   public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
   public static final String BACKOFF_LIMIT_EXCEEDED = "BackoffLimitExceeded";

@@ -268,8 +268,13 @@ public final class TrainerStateInterpreter {
   }
 
   static Optional<ContainerStateTerminated> trainerTermination(Pod pod) {
+    return termination(pod, TrainerJobDependentResource.CONTAINER);
+  }
+
+  /** How the container {@code container} of {@code pod} ended, if it has. */
+  static Optional<ContainerStateTerminated> termination(Pod pod, String container) {
     return containerStatuses(pod).stream()
-        .filter(s -> TrainerJobDependentResource.CONTAINER.equals(s.getName()))
+        .filter(s -> container.equals(s.getName()))
         .map(s -> s.getState() == null ? null : s.getState().getTerminated())
         .filter(t -> t != null)
         .findFirst();

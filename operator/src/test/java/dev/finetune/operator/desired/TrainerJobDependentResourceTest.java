@@ -244,7 +244,9 @@ class TrainerJobDependentResourceTest {
             "lease",
             null,
             java.time.Duration.ofSeconds(15),
-            "me");
+            "me",
+            "1",
+            "4Gi");
     Container c =
         TrainerJobDependentResource.desired(TestJobs.minimal(), amd)
             .getSpec()

@@ -118,6 +118,7 @@ final class TrainerConfigRequest {
       b.optCheckpointDir(Path.of(c.checkpoints().dir()));
       b.optSaveEverySteps(c.checkpoints().everySteps());
       b.optSaveTotalLimit(c.checkpoints().keepLast());
+      given(c.checkpoints().volumeBytes(), b::optCheckpointVolumeBytes);
     }
     return b;
   }

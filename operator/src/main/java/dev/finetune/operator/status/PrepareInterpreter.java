@@ -1,0 +1,129 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.operator.status;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.protocol.PrepareResult;
+import dev.finetune.api.protocol.TrainerExitCodes;
+import dev.finetune.api.v1alpha1.FineTuneJob;
+import dev.finetune.api.v1alpha1.Phase;
+import dev.finetune.operator.desired.SpecDefaults;
+import dev.finetune.operator.desired.TrainerJobDependentResource;
+import dev.finetune.operator.observe.TrainerObservation;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the prepare Job: while it runs the FineTuneJob is Validating; when it fails, the job fails
+ * with the reason its termination message names (DataError, ConfigError, ModelUnsupported,
+ * InsufficientStorage) and its words; when it completes, its result fills the status and the
+ * trainer Job may be created.
+ */
+public final class PrepareInterpreter {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private PrepareInterpreter() {}
+
+  /** The phase while the prepare step has not succeeded; empty once it has. */
+  public static Optional<PhaseDecision> decide(FineTuneJob ftj, TrainerObservation prepare) {
+    Job job = prepare.job();
+    if (job != null && TrainerStateInterpreter.hasCondition(job, "Complete")) {
+      return Optional.empty();
+    }
+    if (job != null && TrainerStateInterpreter.hasCondition(job, "Failed")) {
+      return Optional.of(failure(prepare.pods()));
+    }
+    if (SpecDefaults.suspend(ftj.getSpec())) {
+      return Optional.of(
+          new PhaseDecision(
+              Phase.Suspended,
+              Reasons.SUSPENDED_BY_USER,
+              "suspended by runPolicy.suspend before the prepare step finished"));
+    }
+    return Optional.of(
+        new PhaseDecision(
+            Phase.Validating,
+            Reasons.PREPARING,
+            "the prepare step is staging the model and data and checking them, the storage and"
+                + " the configuration before a GPU is requested"));
+  }
+
+  /** The prepare step's result once it succeeded (from its pod's termination message). */
+  public static Optional<PrepareResult> result(TrainerObservation prepare) {
+    if (prepare.job() == null || !TrainerStateInterpreter.hasCondition(prepare.job(), "Complete")) {
+      return Optional.empty();
+    }
+    return newestFirst(prepare.pods()).stream()
+        .map(PrepareInterpreter::message)
+        .flatMap(Optional::stream)
+        .filter(r -> "Succeeded".equals(r.status()))
+        .findFirst();
+  }
+
+  private static PhaseDecision failure(List<Pod> pods) {
+    for (Pod pod : newestFirst(pods)) {
+      Optional<ContainerStateTerminated> t = terminated(pod);
+      if (t.isEmpty() || t.get().getExitCode() == null || t.get().getExitCode() == 0) {
+        continue;
+      }
+      Optional<PrepareResult> result = message(pod);
+      if (result.isPresent() && result.get().reason() != null) {
+        return new PhaseDecision(
+            Phase.Failed,
+            result.get().reason(),
+            "the prepare step failed, no GPU was requested: " + result.get().error());
+      }
+      int code = t.get().getExitCode();
+      String reason =
+          switch (code) {
+            case TrainerExitCodes.DATA_ERROR -> Reasons.DATA_ERROR;
+            case TrainerExitCodes.CONFIG_ERROR -> Reasons.CONFIG_ERROR;
+            case TrainerExitCodes.STORAGE_FULL -> Reasons.INSUFFICIENT_STORAGE;
+            default -> Reasons.PREPARE_FAILED;
+          };
+      return new PhaseDecision(
+          Phase.Failed,
+          reason,
+          "the prepare step exited with code "
+              + code
+              + ", no GPU was requested"
+              + Optional.ofNullable(TrainerStateInterpreter.terminationDetail(t.get().getMessage()))
+                  .filter(d -> !d.isBlank())
+                  .map(d -> ": " + d)
+                  .orElse(""));
+    }
+    return new PhaseDecision(
+        Phase.Failed, Reasons.PREPARE_FAILED, "the prepare Job failed; no GPU was requested");
+  }
+
+  private static List<Pod> newestFirst(List<Pod> pods) {
+    List<Pod> copy = new java.util.ArrayList<>(pods);
+    java.util.Collections.reverse(copy);
+    return copy;
+  }
+
+  private static Optional<ContainerStateTerminated> terminated(Pod pod) {
+    return TrainerStateInterpreter.termination(pod, TrainerJobDependentResource.PREPARE_CONTAINER);
+  }
+
+  private static Optional<PrepareResult> message(Pod pod) {
+    return terminated(pod)
+        .map(ContainerStateTerminated::getMessage)
+        .filter(m -> m.strip().startsWith("{"))
+        .flatMap(
+            m -> {
+              try {
+                return Optional.of(JSON.readValue(m, PrepareResult.class));
+              } catch (Exception e) {
+                return Optional.empty();
+              }
+            });
+  }
+}
