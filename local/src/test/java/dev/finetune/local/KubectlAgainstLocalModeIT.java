@@ -111,7 +111,10 @@ class KubectlAgainstLocalModeIT {
         .contains("Events:")
         .contains("SuspendedByUser");
 
-    assertThat(kubectl("get", "jobs").output()).contains("nightly-refresh-trainer");
+    // Suspended from the start: its prepare Job waits suspended, and no trainer Job exists yet.
+    assertThat(kubectl("get", "jobs").output())
+        .contains("nightly-refresh-prepare")
+        .doesNotContain("nightly-refresh-trainer");
     DeploymentTools.Result delete = kubectl("delete", "ftj", "nightly-refresh");
     assertThat(delete.exitCode()).as(delete.output()).isZero();
     assertThat(kubectl("get", "ftj").output()).contains("No resources found");

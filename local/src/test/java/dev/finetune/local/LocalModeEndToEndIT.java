@@ -100,7 +100,17 @@ class LocalModeEndToEndIT {
 
     assertThat(done.getPhase()).as(done.getMessage()).isEqualTo(Phase.Succeeded);
     List<Phase> phases = phases();
-    assertThat(phases).containsSubsequence(Phase.Pending, Phase.Running, Phase.Succeeded);
+    assertThat(phases)
+        .containsSubsequence(Phase.Validating, Phase.Pending, Phase.Running, Phase.Succeeded);
+    // The prepare step's report, in status before the trainer started.
+    long lines = Files.readAllLines(Fixtures.data("text.jsonl")).size();
+    assertThat(done.getDataset().getTrainExamples()).isEqualTo(lines);
+    assertThat(done.getDataset().getFiles().get(0).getSha256()).hasSize(64);
+    assertThat(done.getModel().getArchitecture()).isEqualTo("gpt2");
+    assertThat(done.getModel().getTrainableParameters())
+        .isPositive()
+        .isLessThan(done.getModel().getParameters());
+    assertThat(eventReasons("e2e-lora")).contains("Preparing", "DataValidated");
     Set<Long> steps = new LinkedHashSet<>();
     seen.stream()
         .filter(s -> s.getPhase() == Phase.Running && s.getProgress() != null)
@@ -188,7 +198,9 @@ class LocalModeEndToEndIT {
             .orElse(null);
     assertThat(resumed).as("status showed the step the retry resumed from").isNotNull();
     assertThat(resumed % 5).isZero();
-    assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(2);
+    assertThat(client.pods().inNamespace(NS).list().getItems())
+        .as("the prepare pod and two trainer pods")
+        .hasSize(3);
   }
 
   @Test
@@ -197,9 +209,30 @@ class LocalModeEndToEndIT {
     FineTuneJobStatus done = awaitFinal("e2e-bad");
     assertThat(done.getPhase()).isEqualTo(Phase.Failed);
     assertThat(FineTuneJobStatusAssert.reason(done, "Failed")).isEqualTo("DataError");
-    assertThat(done.getMessage()).contains("bad.jsonl").contains("line");
+    assertThat(done.getMessage())
+        .contains("the prepare step failed, no GPU was requested")
+        .contains("bad.jsonl")
+        .contains("line");
     assertThat(done.getRestarts()).isZero();
-    assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(1);
+    assertThat(client.pods().inNamespace(NS).list().getItems())
+        .as("one prepare pod, not retried")
+        .hasSize(1);
+    assertThat(client.batch().v1().jobs().inNamespace(NS).withName("e2e-bad-trainer").get())
+        .as("no trainer Job: no GPU")
+        .isNull();
+  }
+
+  @Test
+  void aClaimTooSmallFailsWithInsufficientStorageBeforeAnyTrainerJob() {
+    create(
+        job("e2e-small", "pvc://fixtures/data/text.jsonl", 10)
+            .replace("storage: {size: 1Gi}", "storage: {size: 1Mi}"));
+    FineTuneJobStatus done = awaitFinal("e2e-small");
+    assertThat(done.getPhase()).isEqualTo(Phase.Failed);
+    assertThat(FineTuneJobStatusAssert.reason(done, "Failed")).isEqualTo("InsufficientStorage");
+    assertThat(done.getMessage()).contains("not enough storage").contains("MiB");
+    assertThat(client.batch().v1().jobs().inNamespace(NS).withName("e2e-small-trainer").get())
+        .isNull();
   }
 
   @Test

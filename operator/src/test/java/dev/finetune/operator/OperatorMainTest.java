@@ -54,6 +54,8 @@ class OperatorMainTest {
             "FTO_NAMESPACES",
             "FTO_TRAINER_IMAGE",
             "FTO_GPU_RESOURCE_NAME",
+            "FTO_PREPARE_CPU",
+            "FTO_PREPARE_MEMORY",
             "FTO_HTTP_PORT",
             "FTO_LEADER_ELECTION",
             "FTO_PROGRESS_POLL_INTERVAL");

@@ -67,7 +67,7 @@ class LeaderElectionMockTest {
     second = API.startOperator(TestConfigs.electing(NAMESPACE, "replica-b"));
 
     create("one");
-    await().atMost(Duration.ofSeconds(20)).until(() -> job("one-trainer") != null);
+    await().atMost(Duration.ofSeconds(20)).until(() -> job("one-prepare") != null);
     assertThat(holder()).isEqualTo("replica-a");
     assertThat(reconciliationsStarted(first)).isPositive();
     assertThat(reconciliationsStarted(second)).as("the follower reconciles nothing").isZero();
@@ -76,8 +76,10 @@ class LeaderElectionMockTest {
     first = null;
     await().atMost(Duration.ofSeconds(30)).until(() -> "replica-b".equals(holder()));
     create("two");
-    await().atMost(Duration.ofSeconds(20)).until(() -> job("two-trainer") != null);
-    assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).hasSize(2);
+    await().atMost(Duration.ofSeconds(20)).until(() -> job("two-prepare") != null);
+    assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems())
+        .as("each job's first child Job (its prepare step), once")
+        .hasSize(2);
     assertThat(reconciliationsStarted(second)).isPositive();
   }
 

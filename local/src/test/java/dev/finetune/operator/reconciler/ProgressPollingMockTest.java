@@ -89,7 +89,9 @@ class ProgressPollingMockTest {
     kube.jobStatus(job, 1, 0, null, null);
     kube.runningAt(pod, "127.0.0.1");
 
-    FineTuneJobStatus first = awaitStatus(s -> s.getProgress() != null);
+    // Before the first poll, progress holds the prepare step's totalSteps at step 0.
+    FineTuneJobStatus first =
+        awaitStatus(s -> s.getProgress() != null && s.getProgress().getStep() > 0);
     assertThat(first.getPhase()).isEqualTo(Phase.Running);
     assertThat(first.getProgress().getStep()).isEqualTo(40);
     assertThat(first.getProgress().getPercent()).isEqualTo("20%");
@@ -145,7 +147,8 @@ class ProgressPollingMockTest {
     Job job = awaitJob();
     Pod pod = kube.createPod(job);
     kube.runningAt(pod, "127.0.0.1");
-    awaitStatus(s -> s.getProgress() != null);
+    // The first poll's step (the prepare step already set progress.totalSteps).
+    awaitStatus(s -> s.getProgress() != null && Long.valueOf(40).equals(s.getProgress().getStep()));
     String version = ftj().getMetadata().getResourceVersion();
     int before = polls.get();
     await().atMost(Duration.ofSeconds(10)).until(() -> polls.get() >= before + 5);
@@ -186,7 +189,7 @@ class ProgressPollingMockTest {
   }
 
   private Job awaitJob() {
-    return API.awaitJob("demo-trainer");
+    return API.awaitTrainerAfterPrepare("demo");
   }
 
   private FineTuneJobStatus awaitStatus(Predicate<FineTuneJobStatus> condition) {
