@@ -19,6 +19,11 @@ public class TrainerException extends RuntimeException {
     return new TrainerException(message, TrainerExitCodes.CONFIG_ERROR);
   }
 
+  /** A failure that may pass (a network error after the retries): the pod is run again. */
+  public static TrainerException temporary(String message) {
+    return new TrainerException(message, TrainerExitCodes.TEMPORARY_FAILURE);
+  }
+
   public static TrainerException data(String message) {
     return new TrainerException(message, TrainerExitCodes.DATA_ERROR);
   }

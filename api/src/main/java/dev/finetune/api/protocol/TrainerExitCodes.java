@@ -22,6 +22,12 @@ public final class TrainerExitCodes {
    */
   public static final int STORAGE_FULL = 73;
 
+  /**
+   * A download failed for a reason that may pass (the connection, a 5xx or 429 answer) after the
+   * trainer's own retries (sysexits EX_TEMPFAIL): the Job runs the pod again, within backoffLimit.
+   */
+  public static final int TEMPORARY_FAILURE = 75;
+
   /** The configuration is invalid, or the model or data cannot be found (sysexits EX_CONFIG). */
   public static final int CONFIG_ERROR = 78;
 

@@ -7,7 +7,6 @@ package dev.finetune.operator.desired;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -68,15 +67,9 @@ public class PrepareJobDependentResource extends FineTuneJobChildResource<Job>
 
   @Override
   public Job update(Job actual, Job desired, FineTuneJob job, Context<FineTuneJob> context) {
-    boolean suspend = SpecDefaults.suspend(job.getSpec());
     Job updated =
-        context
-            .getClient()
-            .batch()
-            .v1()
-            .jobs()
-            .resource(actual)
-            .edit(j -> new JobBuilder(j).editSpec().withSuspend(suspend).endSpec().build());
+        TrainerJobDependentResource.withSuspend(
+            actual, SpecDefaults.suspend(job.getSpec()), context);
     onUpdated(job, updated, actual, context);
     return updated;
   }

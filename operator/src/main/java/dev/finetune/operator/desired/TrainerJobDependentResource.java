@@ -105,17 +105,20 @@ public class TrainerJobDependentResource extends FineTuneJobChildResource<Job>
 
   @Override
   public Job update(Job actual, Job desired, FineTuneJob job, Context<FineTuneJob> context) {
-    boolean suspend = wantedSuspend(job).orElse(false);
-    Job updated =
-        context
-            .getClient()
-            .batch()
-            .v1()
-            .jobs()
-            .resource(actual)
-            .edit(j -> new JobBuilder(j).editSpec().withSuspend(suspend).endSpec().build());
+    Job updated = withSuspend(actual, wantedSuspend(job).orElse(false), context);
     onUpdated(job, updated, actual, context);
     return updated;
+  }
+
+  /** Sets {@code spec.suspend} of a started Job: the one field the operator changes on it. */
+  static Job withSuspend(Job actual, boolean suspend, Context<FineTuneJob> context) {
+    return context
+        .getClient()
+        .batch()
+        .v1()
+        .jobs()
+        .resource(actual)
+        .edit(j -> new JobBuilder(j).editSpec().withSuspend(suspend).endSpec().build());
   }
 
   /**

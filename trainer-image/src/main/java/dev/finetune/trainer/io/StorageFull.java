@@ -109,7 +109,8 @@ public final class StorageFull {
     }
   }
 
-  static String human(long bytes) {
+  /** Bytes as a person reads them: 812.0 KiB, 40.3 MiB, 12.50 GiB. */
+  public static String human(long bytes) {
     if (bytes < 1 << 20) {
       return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
     }

@@ -65,8 +65,7 @@ public abstract class CausalLmBlock extends AbstractBlock {
 
   /**
    * Holds every weight the optimizer does not train in float16 (a LoRA base under mixed precision:
-   * half the memory). The source checkpoint keeps the float32 values (see {@link
-   * #holdsNarrowedWeights()}).
+   * half the memory). The source checkpoint keeps the values: outputs copy them from there.
    */
   public void narrowWeights(java.util.Set<String> keys) {
     for (String key : keys) {
@@ -78,11 +77,6 @@ public abstract class CausalLmBlock extends AbstractBlock {
       byName.put(key, narrow);
       parameters.put(key, narrow);
     }
-  }
-
-  /** Whether some weights are held in float16 (their float32 values are the checkpoint's). */
-  public boolean holdsNarrowedWeights() {
-    return byName.values().stream().anyMatch(p -> p.getArray().getDataType() == DataType.FLOAT16);
   }
 
   /** Training mode turns on the adapter's dropout; the base model has none. */

@@ -129,15 +129,9 @@ public final class LoraAdapter {
 
   /**
    * The base weight of every adapted module with the update folded in, by Hugging Face weight key:
-   * {@code W + scaling · B·A} for [out, in] weights, its transpose for GPT-2's [in, out].
-   */
-  public Map<String, NDArray> mergedWeights(CausalLmBlock model) {
-    return mergedWeights(model, key -> model.parametersByName().get(key).getArray());
-  }
-
-  /**
-   * As {@link #mergedWeights(CausalLmBlock)}, with the base weights from {@code base} (by Hugging
-   * Face key): the checkpoint's float32 values when the model holds its base in float16.
+   * {@code W + scaling · B·A} for [out, in] weights, its transpose for GPT-2's [in, out], with W
+   * from {@code base} (by Hugging Face key): the model's own array, or the checkpoint's float32
+   * values when the model holds its base in float16.
    */
   public Map<String, NDArray> mergedWeights(
       CausalLmBlock model, java.util.function.Function<String, NDArray> base) {

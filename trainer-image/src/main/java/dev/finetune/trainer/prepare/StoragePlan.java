@@ -7,6 +7,7 @@ package dev.finetune.trainer.prepare;
 import dev.finetune.api.protocol.PrepareResult;
 import dev.finetune.api.protocol.TrainerExitCodes;
 import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.io.StorageFull;
 import dev.finetune.trainer.train.ModelSaver;
 import dev.finetune.trainer.train.TrainRequest;
 import java.io.IOException;
@@ -150,12 +151,6 @@ final class StoragePlan {
   }
 
   static String human(long bytes) {
-    if (bytes < 1 << 20) {
-      return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
-    }
-    if (bytes < 1L << 30) {
-      return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
-    }
-    return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
+    return StorageFull.human(bytes);
   }
 }

@@ -40,9 +40,9 @@ public final class HubClient {
     try {
       root = JSON.readTree(http.getSmall(uri));
     } catch (HttpFetcher.HttpStatusException e) {
-      throw TrainerException.config(explain(location, e));
+      throw failure(explain(location, e), e);
     } catch (IOException e) {
-      throw TrainerException.config(
+      throw TrainerException.temporary(
           "cannot list "
               + location
               + " on "
@@ -77,11 +77,21 @@ public final class HubClient {
     try {
       http.download(uri, target, file);
     } catch (HttpFetcher.HttpStatusException e) {
-      throw TrainerException.config(explain(location, e));
+      throw failure(explain(location, e), e);
     } catch (IOException e) {
-      throw TrainerException.config(
+      throw TrainerException.temporary(
           "cannot download " + file.path() + " of " + location + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * A server error or rate limit may pass (the pod runs again); any other status (401, 403, 404)
+   * will not.
+   */
+  private static TrainerException failure(String message, HttpFetcher.HttpStatusException e) {
+    return e.status() >= 500 || e.status() == 429
+        ? TrainerException.temporary(message)
+        : TrainerException.config(message);
   }
 
   private static String explain(HubLocation location, HttpFetcher.HttpStatusException e) {

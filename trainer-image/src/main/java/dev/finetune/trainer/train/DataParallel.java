@@ -7,6 +7,7 @@ package dev.finetune.trainer.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -132,7 +133,11 @@ public final class DataParallel implements AutoCloseable {
     // Grad mode is per thread in PyTorch: on for this replica's passes, off again afterwards.
     JniUtils.setGradMode(true);
     replica.model().setTraining(training);
-    try (NDManager step = replica.manager().newSubManager()) {
+    // The scope frees what the pass makes outside the step's manager too (a weight's transpose or
+    // float16 copy belongs to the weight's manager), as the loop's own scope does on its thread.
+    try (NDManager step = replica.manager().newSubManager();
+        NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       for (int i = index; i < micro.size(); i += replicas.size()) {
         TokenBatch batch = TokenBatch.of(micro.get(i), step);
         NDArray nll =

@@ -158,6 +158,17 @@ class HubDownloadTest {
     }
   }
 
+  /** A Hub that cannot be reached may come back: exit 75, which the Job retries; 401 is 78. */
+  @Test
+  void anUnreachableHubIsATemporaryFailure(@TempDir Path cache) throws Exception {
+    FakeHub gone = new FakeHub().model("org/tiny-gpt2", MODEL);
+    gone.close();
+    assertThatThrownBy(() -> resolver(gone, cache, null).model("hf://org/tiny-gpt2"))
+        .isInstanceOf(TrainerException.class)
+        .hasMessageContaining("cannot list hf://org/tiny-gpt2")
+        .satisfies(e -> assertThat(((TrainerException) e).exitCode()).isEqualTo(75));
+  }
+
   @Test
   void aListingThatPointsOutsideTheCacheIsRefused(@TempDir Path cache) throws Exception {
     try (FakeHub hub =
