@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.testing.FakeHub;
 import dev.finetune.api.testing.Fixtures;
 import dev.finetune.api.v1alpha1.CheckpointStatus;
 import dev.finetune.api.v1alpha1.FineTuneJob;
@@ -220,6 +221,34 @@ class LocalModeEndToEndIT {
     assertThat(client.batch().v1().jobs().inNamespace(NS).withName("e2e-bad-trainer").get())
         .as("no trainer Job: no GPU")
         .isNull();
+  }
+
+  /**
+   * An hf:// model from a Hub on loopback: the prepare pod downloads it once and pins its commit;
+   * the trainer pod trains that snapshot from the workspace cache without a single Hub request.
+   */
+  @Test
+  void anHfModelIsDownloadedOnceByPrepareAndTheTrainerMakesNoHubRequest() throws Exception {
+    try (FakeHub hub = new FakeHub().model("org/tiny-gpt2", Fixtures.model("tiny-gpt2"))) {
+      kubelet.withEnvironment(Map.of("HF_ENDPOINT", hub.endpoint().toString()));
+      create(
+          job("e2e-hub", "pvc://fixtures/data/text.jsonl", 6)
+              .replace("pvc://fixtures/models/tiny-gpt2", "hf://org/tiny-gpt2"));
+      FineTuneJobStatus done = awaitFinal("e2e-hub");
+
+      assertThat(done.getPhase()).as(done.getMessage()).isEqualTo(Phase.Succeeded);
+      assertThat(done.getModel().getRevision()).isEqualTo(FakeHub.COMMIT);
+      assertThat(hub.requests)
+          .as("one listing of the repository: the prepare pod's")
+          .filteredOn(r -> r.path().startsWith("/api/models/org/tiny-gpt2"))
+          .hasSize(1);
+      assertThat(hub.downloadsOf("model.safetensors"))
+          .as("the weights fetched once (from the CDN the Hub redirects to)")
+          .filteredOn(r -> r.path().startsWith("/cdn/"))
+          .hasSize(1);
+      String trainerLog = Files.readString(kubelet.logFile(NS, "e2e-hub-trainer-1").orElseThrow());
+      assertThat(trainerLog).contains("staged in the cache, no download");
+    }
   }
 
   @Test

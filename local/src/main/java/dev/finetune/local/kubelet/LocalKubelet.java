@@ -63,6 +63,7 @@ public final class LocalKubelet implements AutoCloseable, PodLogs {
   private final ExecutorService events =
       Executors.newSingleThreadExecutor(r -> new Thread(r, "local-kubelet"));
   private final Map<String, Process> processes = new ConcurrentHashMap<>();
+  private final Map<String, String> environment = new ConcurrentHashMap<>();
   private SharedIndexInformer<Job> informer;
 
   /**
@@ -81,6 +82,15 @@ public final class LocalKubelet implements AutoCloseable, PodLogs {
     this.boundClaims = Map.copyOf(boundClaims);
     this.trainerCommand = List.copyOf(trainerCommand);
     this.emulator = new JobEmulator(client, "localhost", "127.0.0.1");
+  }
+
+  /**
+   * Environment every pod process gets besides its container's (a node's settings, e.g. {@code
+   * HF_ENDPOINT} for a Hub mirror); the container's own variables win.
+   */
+  public LocalKubelet withEnvironment(Map<String, String> variables) {
+    environment.putAll(variables);
+    return this;
   }
 
   public LocalKubelet start() {
@@ -200,6 +210,7 @@ public final class LocalKubelet implements AutoCloseable, PodLogs {
               .directory(podDir.toFile())
               .redirectErrorStream(true)
               .redirectOutput(podDir.resolve(LOG_FILE).toFile());
+      builder.environment().putAll(environment);
       for (EnvVar env : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
         if (env.getValue() != null) {
           builder

@@ -5,6 +5,7 @@
 package dev.finetune.trainer.source;
 
 import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.io.StorageFull;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -118,6 +119,11 @@ public final class HttpFetcher {
         }
         last = e;
       } catch (IOException e) {
+        if (StorageFull.isCause(e)) {
+          // A full disk stays full: another attempt only fills it again.
+          Files.deleteIfExists(partial);
+          throw e;
+        }
         last = e;
       }
       if (attempt < attempts) {

@@ -6,7 +6,9 @@ package dev.finetune.trainer.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.protocol.TrainerExitCodes;
 import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.io.StorageFull;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -79,6 +81,19 @@ public final class HubClient {
     } catch (HttpFetcher.HttpStatusException e) {
       throw failure(explain(location, e), e);
     } catch (IOException e) {
+      if (StorageFull.isCause(e)) {
+        throw new TrainerException(
+            "cannot download "
+                + file.path()
+                + " of "
+                + location
+                + ": the volume holding the cache ("
+                + target.getParent()
+                + ") is full; the file needs "
+                + StorageFull.human(Math.max(0, file.size()))
+                + ". Give the claim more space",
+            TrainerExitCodes.STORAGE_FULL);
+      }
       throw TrainerException.temporary(
           "cannot download " + file.path() + " of " + location + ": " + e.getMessage());
     }

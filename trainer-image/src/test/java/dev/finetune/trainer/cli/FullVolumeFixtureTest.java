@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.testing.FakeHub;
 import dev.finetune.api.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +85,44 @@ class FullVolumeFixtureTest {
     assertThat(resumed.out()).contains("resuming from " + checkpoints.resolve("checkpoint-1"));
     JsonNode state = JSON.readTree(dir.resolve("out/trainer_state.json").toFile());
     assertThat(state.get("global_step").asLong()).isEqualTo(4);
+  }
+
+  /** A cache volume too small for the model: prepare stops with InsufficientStorage (73). */
+  @Test
+  void aCacheTooSmallForTheModelIsInsufficientStorage(@TempDir Path dir) throws Exception {
+    Path volume = dir.resolve("cache");
+    Files.createDirectories(volume);
+    assumeTrue(
+        run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", volume.toString()) == 0,
+        "mounting a size-limited tmpfs needs root");
+    mounted = volume;
+    Path message = dir.resolve("termination-log");
+    try (FakeHub hub = new FakeHub().model("org/tiny-gpt2", Fixtures.model("tiny-gpt2"))) {
+      CliRun run =
+          CliRun.of(
+              TrainArgs.prepare()
+                  .model("hf://org/tiny-gpt2")
+                  .data(Fixtures.data("text.jsonl"))
+                  .format("text")
+                  .maxLength(32)
+                  .output(dir.resolve("out"))
+                  .with("--hf-endpoint", hub.endpoint())
+                  .with("--cache-dir", volume)
+                  .with("--termination-message-path", message)
+                  .args());
+      assertThat(run.code()).as(run.err()).isEqualTo(73);
+      JsonNode result = JSON.readTree(message.toFile());
+      assertThat(result.get("reason").asText()).isEqualTo("InsufficientStorage");
+      assertThat(result.get("error").asText())
+          .contains("cannot download model.safetensors")
+          .contains("the volume holding the cache")
+          .contains("is full");
+      try (Stream<Path> files = Files.walk(volume)) {
+        assertThat(files.filter(f -> f.toString().endsWith(".incomplete")))
+            .as("no partial download takes the space")
+            .isEmpty();
+      }
+    }
   }
 
   private static int run(String... command) throws Exception {

@@ -7,8 +7,8 @@ package dev.finetune.trainer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.testing.FakeHub;
 import dev.finetune.api.testing.Fixtures;
-import dev.finetune.trainer.source.FakeHub;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -7,6 +7,7 @@ package dev.finetune.trainer.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.finetune.api.testing.FakeHub;
 import dev.finetune.api.testing.Fixtures;
 import dev.finetune.trainer.TrainerException;
 import java.nio.file.Files;

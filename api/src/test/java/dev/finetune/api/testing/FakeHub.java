@@ -2,7 +2,7 @@
  * Copyright 2026 The finetune-operator Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.finetune.trainer.source;
+package dev.finetune.api.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -183,7 +183,7 @@ public final class FakeHub implements AutoCloseable {
         s.put("rfilename", f.getFileName().toString());
         s.put("size", Files.size(f));
         if (f.toString().endsWith(".safetensors")) {
-          s.putObject("lfs").put("size", Files.size(f)).put("sha256", HttpFetcher.sha256(f));
+          s.putObject("lfs").put("size", Files.size(f)).put("sha256", sha256(f));
         }
       }
     }
@@ -259,5 +259,15 @@ public final class FakeHub implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
