@@ -25,9 +25,9 @@ import java.util.stream.Stream;
  * The most a run writes, against the room its volumes have: (keepLast + 1) checkpoints — the newest
  * keepLast and the one being written; one more with early stopping, whose best checkpoint is kept
  * beyond keepLast — each the trained weights (all of them for full fine-tuning, the adapter for
- * LoRA) in float32 plus AdamW's two moments and the tokenizer and config files; and the output:
- * {@code final/} and, for a merged LoRA run, {@code merged/}. Checkpoints and output on one
- * filesystem are counted together.
+ * LoRA) in float32 plus AdamW's two moments, and a model folder's tokenizer and config files; and
+ * the output: {@code final/} and, for a merged LoRA run, {@code merged/}. Checkpoints and output on
+ * one filesystem are counted together.
  *
  * <p>A volume's room is what its filesystem reports free and, when the volume's size is known (a
  * claim the operator created with {@code storage.size}: a local or hostPath volume reports the
@@ -42,10 +42,12 @@ final class StoragePlan {
   static List<PrepareResult.Storage> check(TrainRequest request, ModelSize size, Path modelDir) {
     long sideFiles = sideFiles(modelDir);
     long weights = 4 * (request.lora() ? size.trainable() : size.parameters());
-    long checkpoint = weights + 8 * size.trainable() + sideFiles + SMALL_FILES;
+    // A model folder carries the config and tokenizer files; an adapter folder does not.
+    long carried = request.lora() ? 0 : sideFiles;
+    long checkpoint = weights + 8 * size.trainable() + carried + SMALL_FILES;
     int kept =
         Math.max(1, request.saveTotalLimit()) + 1 + (request.earlyStopping() != null ? 1 : 0);
-    long output = weights + sideFiles + SMALL_FILES;
+    long output = weights + carried + SMALL_FILES;
     if (request.lora() && request.mergeAdapter()) {
       output += 4 * size.parameters() + sideFiles;
     }
