@@ -9,8 +9,8 @@ import dev.finetune.local.LocalCluster;
 import dev.finetune.operator.FineTuneOperator;
 import dev.finetune.operator.config.OperatorConfig;
 import dev.finetune.operator.desired.ChildLabels;
+import dev.finetune.operator.desired.PrepareJobDependentResource;
 import dev.finetune.operator.desired.TrainerConfigMapDependentResource;
-import dev.finetune.operator.desired.TrainerJobDependentResource;
 import dev.finetune.operator.desired.WorkspaceClaimDependentResource;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,9 +28,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The scale benchmark (not a test): N FineTuneJobs created against the embedded API with the
- * operator running (no trainer runs), until every trainer Job exists; then, on a fresh API, the
- * floor: the same client creating the same FineTuneJobs and their children itself, no operator.
- * Both runs in one process, one after the other; the numbers are compared as ratios.
+ * operator running (no pod runs), until every job's first Job — its prepare Job — exists; then, on
+ * a fresh API, the floor: the same client creating the same FineTuneJobs and their ConfigMap, claim
+ * and prepare Job itself, no operator. Both runs in one process, one after the other; the numbers
+ * are compared as ratios.
  *
  * <p>{@code java -cp local/target/finetune-local.jar dev.finetune.local.bench.ScaleBenchmark [N]}
  * (or local/bench/run.sh).
@@ -144,7 +145,7 @@ public final class ScaleBenchmark {
             client.resources(FineTuneJob.class).inNamespace(NS).resource(job(i)).create();
         client.resource(TrainerConfigMapDependentResource.desired(job, config)).create();
         client.resource(WorkspaceClaimDependentResource.desired(job)).create();
-        client.resource(TrainerJobDependentResource.desired(job, config)).create();
+        client.resource(PrepareJobDependentResource.desired(job, config)).create();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       Thread.sleep(5000);
