@@ -81,10 +81,6 @@ public final class DataParallel implements AutoCloseable {
     return new DataParallel(replicas);
   }
 
-  public int size() {
-    return replicas.size();
-  }
-
   /**
    * Forward and backward passes of {@code micro} micro-batches, micro-batch i on replica i mod N,
    * each replica's own on its own thread; {@code objective} turns a micro-batch's NLL sum into what
@@ -93,15 +89,13 @@ public final class DataParallel implements AutoCloseable {
    *
    * @return the NLL sum over all micro-batches
    */
-  public double forwardBackward(
-      List<List<Example>> micro, Function<NDArray, NDArray> objective, boolean training) {
+  public double forwardBackward(List<List<Example>> micro, Function<NDArray, NDArray> objective) {
     List<Future<Double>> results = new ArrayList<>();
     for (int r = 1; r < replicas.size() && r < micro.size(); r++) {
       int index = r;
-      results.add(
-          workers.submit(() -> run(replicas.get(index), index, micro, objective, training)));
+      results.add(workers.submit(() -> run(replicas.get(index), index, micro, objective)));
     }
-    double lossSum = run(replicas.get(0), 0, micro, objective, training);
+    double lossSum = run(replicas.get(0), 0, micro, objective);
     for (Future<Double> result : results) {
       lossSum += await(result);
     }
@@ -124,15 +118,11 @@ public final class DataParallel implements AutoCloseable {
   }
 
   private double run(
-      Replica replica,
-      int index,
-      List<List<Example>> micro,
-      Function<NDArray, NDArray> objective,
-      boolean training) {
+      Replica replica, int index, List<List<Example>> micro, Function<NDArray, NDArray> objective) {
     double lossSum = 0;
     // Grad mode is per thread in PyTorch: on for this replica's passes, off again afterwards.
     JniUtils.setGradMode(true);
-    replica.model().setTraining(training);
+    replica.model().setTraining(true);
     // The scope frees what the pass makes outside the step's manager too (a weight's transpose or
     // float16 copy belongs to the weight's manager), as the loop's own scope does on its thread.
     try (NDManager step = replica.manager().newSubManager();

@@ -24,7 +24,6 @@ public final class LossScaler {
   private final int growthInterval;
   private double scale;
   private int stepsWithoutOverflow;
-  private long skipped;
 
   public LossScaler(double initialScale, int growthInterval) {
     this.scale = initialScale;
@@ -48,15 +47,9 @@ public final class LossScaler {
     return scale;
   }
 
-  /** Steps skipped so far for overflowing gradients. */
-  public long skipped() {
-    return skipped;
-  }
-
   /** After a step: halves the scale on overflow, doubles it after a run of good steps. */
   public void update(boolean overflowed) {
     if (overflowed) {
-      skipped++;
       scale /= 2;
       stepsWithoutOverflow = 0;
     } else if (++stepsWithoutOverflow == growthInterval) {

@@ -217,7 +217,8 @@ public final class TrainingLoop {
   private StepRecord step(List<Example> examples, double lr, long stepNumber, double epoch) {
     int scored = examples.stream().mapToInt(Example::scoredCount).sum();
     double lossScale = scaler == null ? 1 : scaler.scale();
-    long tokens = 0;
+    // The tokens the step learns from: every micro-batch's scored positions.
+    long tokens = scored;
     double lossSum = 0;
     // What each micro-batch's backward pass starts from: its share of the step's mean loss
     // (times the loss scale in float16).
@@ -234,8 +235,7 @@ public final class TrainingLoop {
         NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       if (parallel != null) {
-        lossSum = parallel.forwardBackward(micro, objective, true);
-        tokens = scored;
+        lossSum = parallel.forwardBackward(micro, objective);
       } else {
         for (List<Example> batchExamples : micro) {
           TokenBatch batch = TokenBatch.of(batchExamples, step);
@@ -249,7 +249,6 @@ public final class TrainingLoop {
           } finally {
             model.setTraining(false);
           }
-          tokens += batch.scoredCount();
         }
       }
       double loss = lossSum / scored;
