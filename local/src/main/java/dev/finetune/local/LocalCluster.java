@@ -15,6 +15,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Kubernetes API on loopback for local mode: fabric8's mock server in CRUD mode (objects are
@@ -82,6 +84,14 @@ public final class LocalCluster implements AutoCloseable {
   /** Requests the API has answered so far. */
   public int requestCount() {
     return server.getRequestCount();
+  }
+
+  /**
+   * The oldest request the API answered and nobody has taken yet, waiting up to {@code millis};
+   * null if none came. The server keeps every request until it is taken.
+   */
+  public RecordedRequest takeRequest(long millis) throws InterruptedException {
+    return server.takeRequest(millis, TimeUnit.MILLISECONDS);
   }
 
   public KubernetesClient client() {

@@ -8,11 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import dev.finetune.local.store.NameIndexedCrudDispatcher;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.CustomResourceAware;
+import io.fabric8.kubernetes.client.server.mock.Resetable;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.internal.MockDispatcher;
+import io.fabric8.mockwebserver.internal.SimpleRequest;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +28,10 @@ import java.util.Queue;
  * What kubectl needs from an API server that fabric8's CRUD mock does not answer: legacy discovery
  * ({@code /api}, {@code /apis}, resource lists per group version) and server-side printing (a
  * {@code meta.k8s.io/v1} Table, with the CRD's printer columns for FineTuneJobs). Everything else
- * goes to the CRUD store unchanged.
+ * goes, as in fabric8's mixed dispatcher, to a stubbed answer if one is queued for it, else to the
+ * CRUD store — here the store indexed by name ({@link NameIndexedCrudDispatcher}).
  */
-public final class KubectlSupport extends KubernetesMixedDispatcher {
+public final class KubectlSupport extends Dispatcher implements Resetable, CustomResourceAware {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A resource kubectl may name: plural, kind, namespaced, short names, verbs. */
@@ -77,10 +84,34 @@ public final class KubectlSupport extends KubernetesMixedDispatcher {
                   List.of("all", "finetune"))));
 
   private final ObjectNode crd;
+  private final Map<ServerRequest, Queue<ServerResponse>> responses;
+  private final MockDispatcher stubs;
+  private final NameIndexedCrudDispatcher store = new NameIndexedCrudDispatcher();
 
   public KubectlSupport(Map<ServerRequest, Queue<ServerResponse>> responses, ObjectNode crd) {
-    super(responses);
     this.crd = crd;
+    this.responses = responses;
+    this.stubs = new MockDispatcher(responses);
+  }
+
+  /** A stubbed answer queued for the request, else the store's. */
+  private MockResponse base(RecordedRequest request) {
+    Queue<ServerResponse> queued =
+        responses.get(
+            new SimpleRequest(
+                io.fabric8.mockwebserver.dsl.HttpMethod.valueOf(request.getMethod()),
+                request.getPath()));
+    return queued != null && !queued.isEmpty() ? stubs.dispatch(request) : store.dispatch(request);
+  }
+
+  @Override
+  public void reset() {
+    store.reset();
+  }
+
+  @Override
+  public void expectCustomResource(CustomResourceDefinitionContext context) {
+    store.expectCustomResource(context);
   }
 
   @Override
@@ -108,11 +139,11 @@ public final class KubectlSupport extends KubernetesMixedDispatcher {
       response = filtered(request, bare, fieldSelector);
     } else if (("POST".equals(request.getMethod()) && JOBS.matcher(bare).matches())
         || ("PUT".equals(request.getMethod()) && JOB.matcher(bare).matches())) {
-      response = super.dispatch(JobDefaults.apply(request));
+      response = base(JobDefaults.apply(request));
     } else if ("GET".equals(request.getMethod()) && !watch) {
-      response = typedList(super.dispatch(request), bare);
+      response = typedList(base(request), bare);
     } else {
-      response = super.dispatch(request);
+      response = base(request);
     }
     if (response.header("Content-Type") == null && looksLikeJson(response)) {
       // kubectl asks for protobuf first for built-in kinds and trusts the content type.
@@ -196,7 +227,7 @@ public final class KubectlSupport extends KubernetesMixedDispatcher {
   /** The list at {@code bare} with only the items the field selector selects. */
   private MockResponse filtered(RecordedRequest request, String bare, String fieldSelector) {
     MockResponse all =
-        super.dispatch(
+        base(
             new RecordedRequest(
                 request.getHttpVersion(),
                 request.method(),

@@ -40,6 +40,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
@@ -193,13 +194,23 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
       events.record(
           job, EventRecorder.Type.Normal, Reasons.DATA_VALIDATED, PrepareReports.summary(next));
     }
-    job.setStatus(next);
+    // Patched here rather than through UpdateControl.patchStatus: the utility keeps the patched
+    // FineTuneJob in the controller's cache until the watch delivers it, so a reconcile that the
+    // children just created wake (their informer events come within milliseconds) reads this
+    // status instead of the stale one, and does not write the same status and Event again.
+    PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
+        job,
+        context,
+        fresh -> {
+          fresh.setStatus(next);
+          return fresh;
+        });
     if (next.getPhase() != null && next.getPhase().isFinal()) {
       limiter.forget(uid);
     } else {
       limiter.written(uid);
     }
-    return UpdateControl.patchStatus(job);
+    return UpdateControl.noUpdate();
   }
 
   /** The latest progress poll and, once the trainer ended, its termination message's result. */
