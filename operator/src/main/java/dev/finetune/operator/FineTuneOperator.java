@@ -30,6 +30,8 @@ import java.time.Clock;
  * for probes and metrics.
  */
 public final class FineTuneOperator implements AutoCloseable {
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final Operator operator;
   private final PrometheusMeterRegistry registry;
   private final OperatorConfig config;
@@ -109,8 +111,12 @@ public final class FineTuneOperator implements AutoCloseable {
     return http.port();
   }
 
+  /** Stops the operator; a second call does nothing. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     operator.stop();
     if (http != null) {
       http.close();

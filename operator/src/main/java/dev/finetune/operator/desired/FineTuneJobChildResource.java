@@ -8,6 +8,7 @@ import dev.finetune.api.v1alpha1.FineTuneJob;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -35,7 +36,14 @@ abstract class FineTuneJobChildResource<R extends HasMetadata>
   @Override
   protected InformerEventSourceConfiguration.Builder<R> informerConfigurationBuilder(
       EventSourceContext<FineTuneJob> context) {
-    return super.informerConfigurationBuilder(context).withLabelSelector(ChildLabels.SELECTOR);
+    return super.informerConfigurationBuilder(context)
+        .withLabelSelector(ChildLabels.SELECTOR)
+        .withItemStore(cache());
+  }
+
+  /** The informer's cache: what is kept of each child (see {@link PrunedItemStore}). */
+  ItemStore<R> cache() {
+    return PrunedItemStore.withoutManagedFields();
   }
 
   @Override

@@ -7,6 +7,7 @@ package dev.finetune.operator.desired;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -56,6 +57,11 @@ public class PrepareJobDependentResource extends FineTuneJobChildResource<Job>
                 + ChildLabels.COMPONENT
                 + "="
                 + TrainerJobDependentResource.Role.PREPARE.component());
+  }
+
+  @Override
+  ItemStore<Job> cache() {
+    return PrunedItemStore.jobs();
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 
@@ -57,5 +58,10 @@ public class TrainerConfigMapDependentResource extends FineTuneJobChildResource<
         .endMetadata()
         .addToData(TrainerVolumes.CONFIG_FILE, json)
         .build();
+  }
+
+  @Override
+  ItemStore<ConfigMap> cache() {
+    return PrunedItemStore.configMaps();
   }
 }

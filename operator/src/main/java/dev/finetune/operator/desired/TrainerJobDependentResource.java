@@ -26,7 +26,10 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.Updater;
@@ -96,6 +99,21 @@ public class TrainerJobDependentResource extends FineTuneJobChildResource<Job>
   }
 
   /** Matches as long as suspension is as wanted: nothing else of a started Job is managed. */
+  @Override
+  protected InformerEventSourceConfiguration.Builder<Job> informerConfigurationBuilder(
+      EventSourceContext<FineTuneJob> context) {
+    // Trainer Jobs only: the prepare Jobs have their own informer (and trainer Jobs have carried
+    // this label since the first release).
+    return super.informerConfigurationBuilder(context)
+        .withLabelSelector(
+            ChildLabels.SELECTOR + "," + ChildLabels.COMPONENT + "=" + Role.TRAIN.component());
+  }
+
+  @Override
+  ItemStore<Job> cache() {
+    return PrunedItemStore.jobs();
+  }
+
   @Override
   public Matcher.Result<Job> match(Job actual, FineTuneJob job, Context<FineTuneJob> context) {
     boolean actualSuspend = Boolean.TRUE.equals(actual.getSpec().getSuspend());
