@@ -130,13 +130,10 @@ public final class DataParallel implements AutoCloseable {
       scope.suppressNotUsedWarning();
       for (int i = index; i < micro.size(); i += replicas.size()) {
         TokenBatch batch = TokenBatch.of(micro.get(i), step);
-        NDArray nll =
-            CausalLmLoss.nllSum(
-                replica.model().logits(batch.ids(), batch.positions(), batch.segments()), batch);
-        lossSum += nll.getFloat();
-        NDArray target = objective.apply(nll);
-        try (NDArray seed = target.onesLike()) {
-          JniUtils.backward((PtNDArray) target, (PtNDArray) seed, false, false);
+        try (LossPass pass = LossPass.forward(replica.model(), batch, objective);
+            NDArray seed = pass.root().onesLike()) {
+          lossSum += pass.nll();
+          JniUtils.backward((PtNDArray) pass.root(), (PtNDArray) seed, false, false);
         }
       }
     } finally {

@@ -241,11 +241,10 @@ public final class TrainingLoop {
           TokenBatch batch = TokenBatch.of(batchExamples, step);
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             model.setTraining(true);
-            NDArray nll =
-                CausalLmLoss.nllSum(
-                    model.logits(batch.ids(), batch.positions(), batch.segments()), batch);
-            lossSum += nll.getFloat();
-            collector.backward(objective.apply(nll));
+            try (LossPass pass = LossPass.forward(model, batch, objective)) {
+              lossSum += pass.nll();
+              collector.backward(pass.root());
+            }
           } finally {
             model.setTraining(false);
           }
