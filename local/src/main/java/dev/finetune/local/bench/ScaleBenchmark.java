@@ -171,20 +171,13 @@ public final class ScaleBenchmark {
       FineTuneOperator operator =
           new FineTuneOperator(client, config(), Clock.systemUTC(), false).start();
       try (JobWatch jobs = new JobWatch(client, n)) {
-        int before = cluster.requestCount();
-        tally.snapshotAndReset();
-        double cpuBefore = cpuSeconds();
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-          FineTuneJob job = job(i);
-          jobs.creating(job);
-          client.resources(FineTuneJob.class).inNamespace(NS).resource(job).create();
-        }
-        jobs.awaitAll();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double cpu = cpuSeconds() - cpuBefore;
-        Thread.sleep(5000); // settle: status writes, events
-        int requests = cluster.requestCount() - before - n; // the benchmark's own creates excluded
+        Timing timing =
+            timed(
+                cluster,
+                tally,
+                jobs,
+                n,
+                job -> client.resources(FineTuneJob.class).inNamespace(NS).resource(job).create());
         double heap = heapMiB();
         // What the operator holds (informer caches, metrics): the heap with it, less the heap
         // without it (closed and unreachable) over the same stored objects.
@@ -192,13 +185,13 @@ public final class ScaleBenchmark {
         operator = null;
         double operatorHeap = heap - heapMiB();
         return new Result(
-            seconds,
+            timing.seconds(),
             jobs.latencyMillis(0.50),
             jobs.latencyMillis(0.99),
-            requests,
+            timing.requests(),
             heap,
             operatorHeap,
-            cpu,
+            timing.cpuSeconds(),
             tally.snapshotAndReset());
       } finally {
         if (operator != null) {
@@ -215,34 +208,62 @@ public final class ScaleBenchmark {
       client.namespaces().resource(namespace()).create();
       OperatorConfig config = config();
       try (JobWatch jobs = new JobWatch(client, n)) {
-        int before = cluster.requestCount();
-        tally.snapshotAndReset();
-        double cpuBefore = cpuSeconds();
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-          FineTuneJob job = job(i);
-          jobs.creating(job);
-          job = client.resources(FineTuneJob.class).inNamespace(NS).resource(job).create();
-          client.resource(TrainerConfigMapDependentResource.desired(job, config)).create();
-          client.resource(WorkspaceClaimDependentResource.desired(job)).create();
-          client.resource(PrepareJobDependentResource.desired(job, config)).create();
-        }
-        jobs.awaitAll();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double cpu = cpuSeconds() - cpuBefore;
-        Thread.sleep(5000);
-        int requests = cluster.requestCount() - before - n;
+        Timing timing =
+            timed(
+                cluster,
+                tally,
+                jobs,
+                n,
+                job -> {
+                  FineTuneJob created =
+                      client.resources(FineTuneJob.class).inNamespace(NS).resource(job).create();
+                  client
+                      .resource(TrainerConfigMapDependentResource.desired(created, config))
+                      .create();
+                  client.resource(WorkspaceClaimDependentResource.desired(created)).create();
+                  client.resource(PrepareJobDependentResource.desired(created, config)).create();
+                });
         return new Result(
-            seconds,
+            timing.seconds(),
             jobs.latencyMillis(0.50),
             jobs.latencyMillis(0.99),
-            requests,
+            timing.requests(),
             heapMiB(),
             Double.NaN,
-            cpu,
+            timing.cpuSeconds(),
             tally.snapshotAndReset());
       }
     }
+  }
+
+  record Timing(double seconds, double cpuSeconds, int requests) {}
+
+  /**
+   * Creates N FineTuneJobs with {@code create} and waits until the watch has seen every Job, then
+   * lets status writes and Events settle: seconds and CPU until the last Job, and the API requests
+   * besides the N FineTuneJob creates.
+   */
+  private static Timing timed(
+      LocalCluster cluster,
+      RequestTally tally,
+      JobWatch jobs,
+      int n,
+      java.util.function.Consumer<FineTuneJob> create)
+      throws InterruptedException {
+    int before = cluster.requestCount();
+    tally.snapshotAndReset();
+    double cpuBefore = cpuSeconds();
+    long start = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      FineTuneJob job = job(i);
+      jobs.creating(job);
+      create.accept(job);
+    }
+    jobs.awaitAll();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double cpu = cpuSeconds() - cpuBefore;
+    Thread.sleep(5000); // settle: status writes, events
+    return new Timing(seconds, cpu, cluster.requestCount() - before - n);
   }
 
   /**
