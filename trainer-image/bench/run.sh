@@ -25,8 +25,9 @@ ALLOCATOR="MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRE
 HF_ENV="X_BENCH=1"
 [ "${BENCH_HF_ALLOCATOR:-}" = tuned ] && HF_ENV=$ALLOCATOR
 # BENCH_TRAINER_ALLOCATOR=default runs the trainer with glibc's defaults (as before it set them).
+# -Xms64m as in the image: the default initial heap (1/64 of the memory) ends up resident.
 [ "${BENCH_TRAINER_ALLOCATOR:-}" = default ] && ALLOCATOR="X_BENCH=1"
-JAVA="env $ALLOCATOR java -Xmx2g -XX:MaxDirectMemorySize=64g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $CP dev.finetune.trainer.bench.TrainBenchmark"
+JAVA="env $ALLOCATOR java -Xmx2g -Xms64m -XX:MaxDirectMemorySize=64g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $CP dev.finetune.trainer.bench.TrainBenchmark"
 [ -f "$WORK/gpt2-124m/model.safetensors" ] || $JAVA --make-gpt2 "$WORK/gpt2-124m" 12 768 12
 if [[ ",$SHAPES," == *",lora,"* && ! -f "$WORK/qwen2.5-0.5b-shape/model.safetensors" ]]; then
   "$PY" trainer-image/bench/hf_train.py --make-qwen2 "$WORK/qwen2.5-0.5b-shape"
