@@ -8,7 +8,7 @@ import dev.finetune.api.protocol.PrepareResult;
 import dev.finetune.api.protocol.TrainerExitCodes;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.io.StorageFull;
-import dev.finetune.trainer.train.ModelSaver;
+import dev.finetune.trainer.model.ModelFiles;
 import dev.finetune.trainer.train.TrainRequest;
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -141,7 +141,7 @@ final class StoragePlan {
   /** The config and tokenizer files every saved model folder carries. */
   private static long sideFiles(Path modelDir) {
     long bytes = 0;
-    for (String name : ModelSaver.SIDE_FILES) {
+    for (String name : ModelFiles.SIDE_FILES) {
       Path file = modelDir.resolve(name);
       try {
         bytes += Files.isRegularFile(file) ? Files.size(file) : 0;

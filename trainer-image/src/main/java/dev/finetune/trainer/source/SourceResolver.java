@@ -5,7 +5,7 @@
 package dev.finetune.trainer.source;
 
 import dev.finetune.trainer.TrainerException;
-import dev.finetune.trainer.train.ModelSaver;
+import dev.finetune.trainer.model.ModelFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -213,7 +213,7 @@ public final class SourceResolver {
   private Path httpsModel(String source) {
     String base = source.endsWith("/") ? source : source + "/";
     Path dir = urlFolder(base);
-    for (String name : ModelSaver.SIDE_FILES) {
+    for (String name : ModelFiles.SIDE_FILES) {
       optional(uri(base + name), dir.resolve(name), name.equals("config.json"));
     }
     boolean sharded =

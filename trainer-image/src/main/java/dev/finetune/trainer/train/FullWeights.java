@@ -5,6 +5,7 @@
 package dev.finetune.trainer.train;
 
 import ai.djl.ndarray.NDArray;
+import dev.finetune.trainer.model.ModelFiles;
 import dev.finetune.trainer.model.ModelLoader;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -31,7 +32,7 @@ public final class FullWeights implements TrainedWeights {
 
   @Override
   public String weightsFile() {
-    return ModelSaver.WEIGHTS_FILE;
+    return ModelFiles.WEIGHTS_FILE;
   }
 
   @Override

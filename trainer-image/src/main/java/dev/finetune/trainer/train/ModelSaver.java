@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import dev.finetune.trainer.io.SafetensorsWriter;
+import dev.finetune.trainer.model.ModelFiles;
 import dev.finetune.trainer.model.ModelLoader;
 import dev.finetune.trainer.model.ModelWeights;
 import java.io.IOException;
@@ -23,25 +24,6 @@ import java.util.Map;
  * used, and the source's config, generation config and tokenizer files.
  */
 public final class ModelSaver {
-  public static final String WEIGHTS_FILE = "model.safetensors";
-
-  /** Everything besides the weights that makes a model folder usable: config and tokenizer. */
-  public static final java.util.List<String> SIDE_FILES =
-      java.util.List.of(
-          "config.json",
-          "generation_config.json",
-          "tokenizer.json",
-          "tokenizer_config.json",
-          "special_tokens_map.json",
-          "vocab.json",
-          "merges.txt",
-          "tokenizer.model",
-          "added_tokens.json",
-          "chat_template.jinja",
-          "chat_template.json",
-          "preprocessor_config.json",
-          "processor_config.json");
-
   private ModelSaver() {}
 
   /**
@@ -92,8 +74,8 @@ public final class ModelSaver {
             key, new SafetensorsWriter.Tensor(array.getShape().getShape(), array.toFloatArray()));
       }
       addUntouched(model, tensors, copied);
-      SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), tensors, copied);
-      for (String name : SIDE_FILES) {
+      SafetensorsWriter.write(dir.resolve(ModelFiles.WEIGHTS_FILE), tensors, copied);
+      for (String name : ModelFiles.SIDE_FILES) {
         Path source = model.directory().resolve(name);
         if (Files.isRegularFile(source)) {
           Path target = dir.resolve(name);
