@@ -6,6 +6,7 @@ package dev.finetune.api.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The trainer's answer to {@code GET /progress}.
@@ -24,6 +25,9 @@ import java.util.List;
  * @param resumedFromStep the step this process resumed from, or null for a fresh start
  * @param skippedSteps float16 mixed precision: steps skipped so far because their gradients
  *     overflowed (null in float32)
+ * @param metrics the latest value of every metric the run logs, under Hugging Face's names ({@link
+ *     MetricNames}): the latest step's and, prefixed {@code eval_}, the latest evaluation's; {@code
+ *     loss} and {@code evalLoss} above are two of them
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerProgress(
@@ -39,7 +43,8 @@ public record TrainerProgress(
     Long etaSeconds,
     List<CheckpointInfo> checkpoints,
     Long resumedFromStep,
-    Long skippedSteps) {
+    Long skippedSteps,
+    Map<String, Double> metrics) {
 
   /**
    * @param step optimizer step

@@ -5,6 +5,7 @@
 package dev.finetune.api.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
 
 /**
  * The final result, written by the trainer as JSON to its termination-message file (at most a few
@@ -24,6 +25,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     output
  * @param bestEvalLoss with early stopping: that loss
  * @param stoppedEarly with early stopping: whether it ended the run before its last step
+ * @param skippedSteps float16 mixed precision: steps skipped because their gradients overflowed
+ * @param metrics the final value of every metric, under Hugging Face's names ({@link MetricNames}):
+ *     the last step's and, prefixed {@code eval_}, the evaluation of the model that was written
+ *     (the best one with early stopping); {@code trainLoss} and {@code evalLoss} are two of them
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerResult(
@@ -40,4 +45,5 @@ public record TrainerResult(
     Long bestStep,
     Double bestEvalLoss,
     Boolean stoppedEarly,
-    Long skippedSteps) {}
+    Long skippedSteps,
+    Map<String, Double> metrics) {}

@@ -6,6 +6,7 @@ package dev.finetune.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Map;
 import java.util.Objects;
 
 /** Training progress, copied from the trainer's /progress. */
@@ -49,6 +50,10 @@ public class ProgressStatus {
       "With dtype float16: steps skipped so far because their gradients overflowed float16.")
   private Long skippedSteps;
 
+  @JsonPropertyDescription(
+      "The latest value of every metric the run logs, under Hugging Face Trainer's names: the latest step's (loss, grad_norm, ...) and the latest evaluation's (eval_loss, ...). loss and evalLoss above are two of them; an objective with metrics of its own adds names here.")
+  private Map<String, Double> metrics;
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ProgressStatus p
@@ -63,7 +68,8 @@ public class ProgressStatus {
         && Objects.equals(trainedTokens, p.trainedTokens)
         && Objects.equals(eta, p.eta)
         && Objects.equals(resumedFromStep, p.resumedFromStep)
-        && Objects.equals(skippedSteps, p.skippedSteps);
+        && Objects.equals(skippedSteps, p.skippedSteps)
+        && Objects.equals(metrics, p.metrics);
   }
 
   @Override
@@ -165,5 +171,13 @@ public class ProgressStatus {
 
   public void setSkippedSteps(Long skippedSteps) {
     this.skippedSteps = skippedSteps;
+  }
+
+  public Map<String, Double> getMetrics() {
+    return metrics;
+  }
+
+  public void setMetrics(Map<String, Double> metrics) {
+    this.metrics = metrics;
   }
 }

@@ -6,6 +6,7 @@ package dev.finetune.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Map;
 import java.util.Objects;
 
 /** The outcome of a successful run. */
@@ -51,6 +52,10 @@ public class ResultStatus {
           + " (the loss scale then halves). A few at the start are normal.")
   private Long skippedSteps;
 
+  @JsonPropertyDescription(
+      "The final value of every metric, under Hugging Face Trainer's names: the last step's (loss, grad_norm, ...) and the evaluation of the model that was written, the best one with early stopping (eval_loss, ...). trainLoss and evalLoss above are two of them.")
+  private Map<String, Double> metrics;
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ResultStatus r
@@ -65,7 +70,8 @@ public class ResultStatus {
         && Objects.equals(bestStep, r.bestStep)
         && Objects.equals(bestEvalLoss, r.bestEvalLoss)
         && Objects.equals(stoppedEarly, r.stoppedEarly)
-        && Objects.equals(skippedSteps, r.skippedSteps);
+        && Objects.equals(skippedSteps, r.skippedSteps)
+        && Objects.equals(metrics, r.metrics);
   }
 
   @Override
@@ -167,5 +173,13 @@ public class ResultStatus {
 
   public void setSkippedSteps(Long skippedSteps) {
     this.skippedSteps = skippedSteps;
+  }
+
+  public Map<String, Double> getMetrics() {
+    return metrics;
+  }
+
+  public void setMetrics(Map<String, Double> metrics) {
+    this.metrics = metrics;
   }
 }

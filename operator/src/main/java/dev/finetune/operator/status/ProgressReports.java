@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -50,6 +51,7 @@ public final class ProgressReports {
     s.setEta(p.etaSeconds() == null ? null : eta(p.etaSeconds()));
     s.setResumedFromStep(p.resumedFromStep());
     s.setSkippedSteps(p.skippedSteps());
+    s.setMetrics(metrics(p.metrics()));
     return s;
   }
 
@@ -74,6 +76,9 @@ public final class ProgressReports {
     }
     if (result.getSkippedSteps() != null) {
       s.setSkippedSteps(result.getSkippedSteps());
+    }
+    if (result.getMetrics() != null) {
+      s.setMetrics(result.getMetrics());
     }
     return s;
   }
@@ -139,12 +144,32 @@ public final class ProgressReports {
         s.setBestEvalLoss(r.bestEvalLoss());
         s.setStoppedEarly(r.stoppedEarly());
         s.setSkippedSteps(r.skippedSteps());
+        s.setMetrics(metrics(r.metrics()));
         return Optional.of(s);
       } catch (Exception notAResult) {
         // a log tail (FallbackToLogsOnError): no result to take
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * A reported metrics map for status: four significant digits (noise in the last digits costs no
+   * status write), sorted by name; a value that is not finite is left out (the schema's numbers
+   * cannot hold it), and an empty map is no map.
+   */
+  static Map<String, Double> metrics(Map<String, Double> reported) {
+    if (reported == null) {
+      return null;
+    }
+    Map<String, Double> metrics = new TreeMap<>();
+    reported.forEach(
+        (name, value) -> {
+          if (value != null && Double.isFinite(value)) {
+            metrics.put(name, significant(value, 4));
+          }
+        });
+    return metrics.isEmpty() ? null : metrics;
   }
 
   static String percent(long step, long total) {

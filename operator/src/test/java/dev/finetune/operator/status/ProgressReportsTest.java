@@ -5,6 +5,7 @@
 package dev.finetune.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.finetune.api.protocol.TrainerProgress;
 import dev.finetune.api.v1alpha1.CheckpointStatus;
@@ -15,7 +16,9 @@ import dev.finetune.operator.desired.TrainerVolumes;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -46,7 +49,8 @@ class ProgressReportsTest {
                     null,
                     "2026-11-27T22:40:12Z")),
             100L,
-            3L);
+            3L,
+            metrics());
     ProgressStatus s = ProgressReports.progress(p);
     assertThat(s.getPercent()).isEqualTo("30%");
     assertThat(s.getEta()).isEqualTo("1h20m5s");
@@ -59,6 +63,24 @@ class ProgressReportsTest {
     assertThat(c.get(0).getPath()).isEqualTo("pvc://demo-workspace/checkpoints/checkpoint-100");
     assertThat(ProgressReports.eta(59)).isEqualTo("59s");
     assertThat(ProgressReports.eta(240)).isEqualTo("4m0s");
+    assertThat(s.getMetrics())
+        .as("every reported metric, four significant digits, sorted, a NaN left out")
+        .containsExactly(
+            entry("eval_loss", 2.45),
+            entry("grad_norm", 0.8124),
+            entry("loss", 2.315),
+            entry("rewards/accuracies", 0.625));
+  }
+
+  /** What a trainer reports: its objective's own names beside the loss, one of them not finite. */
+  private static Map<String, Double> metrics() {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("loss", 2.314567);
+    metrics.put("grad_norm", 0.812449);
+    metrics.put("rewards/accuracies", 0.625);
+    metrics.put("rewards/margins", Double.NaN);
+    metrics.put("eval_loss", 2.45);
+    return metrics;
   }
 
   @Test
@@ -91,7 +113,8 @@ class ProgressReportsTest {
             "{\"status\":\"Succeeded\",\"outputDir\":\"/workspace/output/final\",\"layout\":\"peft-lora\","
                 + "\"trainLoss\":1.25,\"evalLoss\":1.5,\"trainedTokens\":4096,\"steps\":20,"
                 + "\"trainExamples\":90,\"validationExamples\":10,\"bestStep\":15,"
-                + "\"bestEvalLoss\":1.5,\"stoppedEarly\":true}");
+                + "\"bestEvalLoss\":1.5,\"stoppedEarly\":true,"
+                + "\"metrics\":{\"loss\":1.25,\"grad_norm\":0.51234,\"eval_loss\":1.5}}");
     ResultStatus r = ProgressReports.result(List.of(failed, succeeded), LOCATE).orElseThrow();
     assertThat(r.getLocation()).isEqualTo("pvc://demo-workspace/output/final");
     assertThat(r.getLayout()).isEqualTo("peft-lora");
@@ -101,11 +124,14 @@ class ProgressReportsTest {
     assertThat(r.getBestStep()).isEqualTo(15);
     assertThat(r.getBestEvalLoss()).isEqualTo(1.5);
     assertThat(r.getStoppedEarly()).isTrue();
+    assertThat(r.getMetrics())
+        .containsExactly(entry("eval_loss", 1.5), entry("grad_norm", 0.5123), entry("loss", 1.25));
     assertThat(ProgressReports.result(List.of(pod(0, "last log line")), LOCATE)).isEmpty();
     ProgressStatus done = ProgressReports.finished(null, r);
     assertThat(done.getPercent()).isEqualTo("100%");
     assertThat(done.getStep()).isEqualTo(20);
     assertThat(done.getEta()).isNull();
+    assertThat(done.getMetrics()).as("the final metrics").isEqualTo(r.getMetrics());
   }
 
   private static Pod pod(int exitCode, String message) {

@@ -10,6 +10,7 @@ import dev.finetune.trainer.data.SequencePacker;
 import dev.finetune.trainer.model.ModelLoader;
 import dev.finetune.trainer.train.FullWeights;
 import dev.finetune.trainer.train.LrSchedule;
+import dev.finetune.trainer.train.SftObjective;
 import dev.finetune.trainer.train.TrainingLoop;
 import dev.finetune.trainer.train.TrainingOptions;
 import java.nio.file.Path;
@@ -125,7 +126,7 @@ public final class PackingBenchmark {
             .optShuffle(false)
             .optEvalEverySteps(0)
             .build();
-    new TrainingLoop(loaded.block(), new FullWeights(loaded), options, manager)
+    new TrainingLoop(loaded.block(), new SftObjective(), new FullWeights(loaded), options, manager)
         .run(data, 0, record -> {}, step -> {});
   }
 }

@@ -15,6 +15,7 @@ import dev.finetune.trainer.model.ModelLoader;
 import dev.finetune.trainer.train.FullWeights;
 import dev.finetune.trainer.train.LoraWeights;
 import dev.finetune.trainer.train.LrSchedule;
+import dev.finetune.trainer.train.SftObjective;
 import dev.finetune.trainer.train.TrainedWeights;
 import dev.finetune.trainer.train.TrainingLoop;
 import dev.finetune.trainer.train.TrainingOptions;
@@ -103,7 +104,7 @@ public final class TrainBenchmark {
         trained = new LoraWeights(loaded, adapter, lora, model.toString());
       }
       long trainable = trained.arrays().values().stream().mapToLong(a -> a.size()).sum();
-      new TrainingLoop(loaded.block(), trained, options, manager)
+      new TrainingLoop(loaded.block(), new SftObjective(), trained, options, manager)
           .run(
               examples,
               record -> {

@@ -9,6 +9,7 @@ import dev.finetune.trainer.data.Datasets;
 import dev.finetune.trainer.data.TextTokenizer;
 import dev.finetune.trainer.model.ModelLoader;
 import dev.finetune.trainer.train.Evaluator;
+import dev.finetune.trainer.train.SftObjective;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,7 +43,8 @@ final class EvaluateCommand implements Callable<Integer> {
           Datasets.load(
                   options.dataFile(), options.format, options.examples(tokenizer, model), false)
               .examples();
-      Evaluator.Score score = new Evaluator(batchSize).evaluate(model.block(), examples, manager);
+      Evaluator.Score score =
+          new Evaluator(new SftObjective(), batchSize).evaluate(model.block(), examples, manager);
       System.out.println(
           String.format(
               Locale.ROOT, "{\"loss\": %s, \"tokens\": %d}", score.loss(), score.tokens()));

@@ -4,6 +4,7 @@
  */
 package dev.finetune.trainer.progress;
 
+import dev.finetune.api.protocol.MetricNames;
 import dev.finetune.api.protocol.TrainerProgress;
 import dev.finetune.trainer.train.StepRecord;
 import dev.finetune.trainer.train.TrainingListener;
@@ -45,9 +46,16 @@ public final class ConsoleListener implements TrainingListener, AutoCloseable {
 
   @Override
   public void onEvaluation(TrainingRun run, StepRecord evaluation) {
-    reporter.note(
-        String.format(
-            Locale.ROOT, "step %d eval_loss %.4f", evaluation.step(), evaluation.evalLoss()));
+    StringBuilder line = new StringBuilder("step " + evaluation.step());
+    evaluation
+        .metricValues()
+        .forEach(
+            (name, value) -> {
+              if (!name.equals(MetricNames.EVAL_TOKENS)) {
+                line.append(String.format(Locale.ROOT, " %s %.4f", name, value));
+              }
+            });
+    reporter.note(line.toString());
   }
 
   @Override

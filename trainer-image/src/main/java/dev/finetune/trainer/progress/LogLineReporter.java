@@ -4,16 +4,22 @@
  */
 package dev.finetune.trainer.progress;
 
+import dev.finetune.api.protocol.MetricNames;
 import dev.finetune.api.protocol.TrainerProgress;
 import dev.finetune.trainer.train.StepRecord;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * One line every N steps (and at the last step): {@code step 40/200 loss 2.3456 lr 1.96e-04
  * grad_norm 0.812 tokens/s 5120 eta 0:12:31}.
  */
 public final class LogLineReporter implements StepReporter {
+  /** The metrics the line shows in its own words. */
+  private static final Set<String> SHOWN =
+      Set.of(MetricNames.LOSS, MetricNames.GRAD_NORM, MetricNames.LOSS_SCALE);
+
   private final int every;
   private final long total;
   private final PrintStream out;
@@ -22,6 +28,19 @@ public final class LogLineReporter implements StepReporter {
     this.every = Math.max(1, every);
     this.total = total;
     this.out = out;
+  }
+
+  /** The metrics an objective logs besides the loss, e.g. DPO's rewards: " name value" each. */
+  private static String objectiveMetrics(StepRecord r) {
+    StringBuilder more = new StringBuilder();
+    r.metricValues()
+        .forEach(
+            (name, value) -> {
+              if (!SHOWN.contains(name)) {
+                more.append(String.format(Locale.ROOT, " %s %.4g", name, value));
+              }
+            });
+    return more.toString();
   }
 
   @Override
@@ -42,6 +61,7 @@ public final class LogLineReporter implements StepReporter {
                     + String.format(Locale.ROOT, "%.0f", r.lossScale())
                     + ")"
                 : String.format(Locale.ROOT, "grad_norm %.3f", r.gradNorm()))
+            + objectiveMetrics(r)
             + (p.tokensPerSecond() == null
                 ? ""
                 : String.format(Locale.ROOT, " tokens/s %.0f", p.tokensPerSecond()))

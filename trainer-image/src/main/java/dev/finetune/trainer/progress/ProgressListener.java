@@ -33,7 +33,7 @@ public final class ProgressListener implements TrainingListener {
 
   @Override
   public void onEvaluation(TrainingRun run, StepRecord evaluation) {
-    tracker.evaluated(evaluation.evalLoss());
+    tracker.evaluated(evaluation);
   }
 
   @Override

@@ -4,6 +4,7 @@
  */
 package dev.finetune.trainer.progress;
 
+import dev.finetune.api.protocol.MetricNames;
 import dev.finetune.api.protocol.TrainerProgress;
 import dev.finetune.trainer.train.StepRecord;
 import io.micrometer.core.instrument.Counter;
@@ -14,7 +15,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -39,7 +43,20 @@ public final class ProgressTracker {
     this.snapshot =
         new AtomicReference<>(
             new TrainerProgress(
-                "Starting", 0, 0, 0, null, null, null, null, 0, null, List.of(), null, null));
+                "Starting",
+                0,
+                0,
+                0,
+                null,
+                null,
+                null,
+                null,
+                0,
+                null,
+                List.of(),
+                null,
+                null,
+                Map.of()));
     Gauge.builder("finetune_trainer_step", () -> snapshot.get().step())
         .description("Optimizer steps done")
         .register(registry);
@@ -92,7 +109,8 @@ public final class ProgressTracker {
             null,
             p.checkpoints(),
             resumedFrom,
-            skippedSteps));
+            skippedSteps,
+            p.metrics()));
   }
 
   public void step(StepRecord record) {
@@ -106,6 +124,7 @@ public final class ProgressTracker {
     double elapsed = Duration.between(startedAt, now).toMillis() / 1000.0;
     Long eta = done > 0 ? Math.round(elapsed / done * (p.totalSteps() - record.step())) : null;
     Double tokensPerSecond = took.isZero() ? null : record.tokens() / (took.toNanos() / 1e9);
+    Map<String, Double> metrics = replaced(p.metrics(), false, record.metricValues());
     snapshot.set(
         new TrainerProgress(
             "Training",
@@ -120,12 +139,15 @@ public final class ProgressTracker {
             eta,
             p.checkpoints(),
             p.resumedFromStep(),
-            skippedSteps(p.skippedSteps(), record)));
+            skippedSteps(p.skippedSteps(), record),
+            metrics));
   }
 
-  public void evaluated(double evalLoss) {
+  public void evaluated(StepRecord evaluation) {
     TrainerProgress p = snapshot.get();
-    snapshot.set(with(p, p.phase(), evalLoss, p.etaSeconds(), p.checkpoints()));
+    Map<String, Double> metrics = replaced(p.metrics(), true, evaluation.metricValues());
+    snapshot.set(
+        with(p, p.phase(), evaluation.evalLoss(), p.etaSeconds(), p.checkpoints(), metrics));
   }
 
   public void checkpointed(long step, String path) {
@@ -137,12 +159,12 @@ public final class ProgressTracker {
     while (list.size() > MAX_CHECKPOINTS) {
       list.remove(0);
     }
-    snapshot.set(with(p, p.phase(), p.evalLoss(), p.etaSeconds(), List.copyOf(list)));
+    snapshot.set(with(p, p.phase(), p.evalLoss(), p.etaSeconds(), List.copyOf(list), p.metrics()));
   }
 
   public void finished(String phase) {
     TrainerProgress p = snapshot.get();
-    snapshot.set(with(p, phase, p.evalLoss(), 0L, p.checkpoints()));
+    snapshot.set(with(p, phase, p.evalLoss(), 0L, p.checkpoints(), p.metrics()));
   }
 
   /** {@code p} with the fields that change outside a training step replaced. */
@@ -151,7 +173,8 @@ public final class ProgressTracker {
       String phase,
       Double evalLoss,
       Long etaSeconds,
-      List<TrainerProgress.CheckpointInfo> checkpoints) {
+      List<TrainerProgress.CheckpointInfo> checkpoints,
+      Map<String, Double> metrics) {
     return new TrainerProgress(
         phase,
         p.step(),
@@ -165,7 +188,20 @@ public final class ProgressTracker {
         etaSeconds,
         checkpoints,
         p.resumedFromStep(),
-        p.skippedSteps());
+        p.skippedSteps(),
+        metrics);
+  }
+
+  /**
+   * The metrics with one kind replaced by the latest: a step's replace the training metrics ({@code
+   * evaluation} false), an evaluation's the {@code eval_} ones; the other kind stays as it was.
+   */
+  private static Map<String, Double> replaced(
+      Map<String, Double> before, boolean evaluation, Map<String, Double> latest) {
+    Map<String, Double> metrics = new TreeMap<>(before);
+    metrics.keySet().removeIf(name -> name.startsWith(MetricNames.EVAL_PREFIX) == evaluation);
+    metrics.putAll(latest);
+    return Collections.unmodifiableMap(metrics);
   }
 
   /**

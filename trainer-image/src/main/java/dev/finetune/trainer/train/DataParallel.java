@@ -25,7 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Data parallel inside one trainer process, over the devices of its pod (what torch.nn.DataParallel
@@ -45,10 +45,12 @@ public final class DataParallel implements AutoCloseable {
   private record Replica(CausalLmBlock model, List<NDArray> trainable, NDManager manager) {}
 
   private final List<Replica> replicas;
+  private final Objective objective;
   private final ExecutorService workers;
 
-  private DataParallel(List<Replica> replicas) {
+  private DataParallel(List<Replica> replicas, Objective objective) {
     this.replicas = replicas;
+    this.objective = objective;
     this.workers = Executors.newFixedThreadPool(replicas.size() - 1, DataParallel::workerThread);
   }
 
@@ -58,7 +60,11 @@ public final class DataParallel implements AutoCloseable {
    * CPU (what the tests run).
    */
   public static DataParallel create(
-      CausalLmBlock primary, Map<String, NDArray> trainable, int count, NDManager manager) {
+      CausalLmBlock primary,
+      Objective objective,
+      Map<String, NDArray> trainable,
+      int count,
+      NDManager manager) {
     if (count < 2) {
       throw new IllegalArgumentException("data parallel needs at least two replicas");
     }
@@ -78,29 +84,28 @@ public final class DataParallel implements AutoCloseable {
       }
       replicas.add(new Replica(copy, arrays, on));
     }
-    return new DataParallel(replicas);
+    return new DataParallel(replicas, objective);
   }
 
   /**
    * Forward and backward passes of {@code micro} micro-batches, micro-batch i on replica i mod N,
-   * each replica's own on its own thread; {@code objective} turns a micro-batch's NLL sum into what
-   * its backward pass starts from. Afterwards the summed gradients are on the primary's arrays and
-   * the other replicas' are zero.
-   *
-   * @return the NLL sum over all micro-batches
+   * each replica's own on its own thread; {@code toRoot} turns a micro-batch's summed loss into
+   * what its backward pass starts from. Afterwards the summed gradients are on the primary's arrays
+   * and the other replicas' are zero, and {@code sums} holds every micro-batch's loss and
+   * statistics, added replica by replica in order (the same sums whatever thread finished first).
    */
-  public double forwardBackward(List<List<Example>> micro, Function<NDArray, NDArray> objective) {
-    List<Future<Double>> results = new ArrayList<>();
+  public void forwardBackward(
+      List<List<Example>> micro, UnaryOperator<NDArray> toRoot, TrainingLoop.Sums sums) {
+    List<Future<TrainingLoop.Sums>> results = new ArrayList<>();
     for (int r = 1; r < replicas.size() && r < micro.size(); r++) {
       int index = r;
-      results.add(workers.submit(() -> run(replicas.get(index), index, micro, objective)));
+      results.add(workers.submit(() -> run(replicas.get(index), index, micro, toRoot)));
     }
-    double lossSum = run(replicas.get(0), 0, micro, objective);
-    for (Future<Double> result : results) {
-      lossSum += await(result);
+    sums.add(run(replicas.get(0), 0, micro, toRoot));
+    for (Future<TrainingLoop.Sums> result : results) {
+      sums.add(await(result));
     }
     reduce(Math.min(replicas.size(), micro.size()));
-    return lossSum;
   }
 
   /** Copies the primary's trainable arrays (just updated) to every other replica. */
@@ -117,9 +122,9 @@ public final class DataParallel implements AutoCloseable {
     }
   }
 
-  private double run(
-      Replica replica, int index, List<List<Example>> micro, Function<NDArray, NDArray> objective) {
-    double lossSum = 0;
+  private TrainingLoop.Sums run(
+      Replica replica, int index, List<List<Example>> micro, UnaryOperator<NDArray> toRoot) {
+    TrainingLoop.Sums sums = new TrainingLoop.Sums();
     // Grad mode is per thread in PyTorch: on for this replica's passes, off again afterwards.
     JniUtils.setGradMode(true);
     replica.model().setTraining(true);
@@ -129,10 +134,10 @@ public final class DataParallel implements AutoCloseable {
         NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       for (int i = index; i < micro.size(); i += replicas.size()) {
-        TokenBatch batch = TokenBatch.of(micro.get(i), step);
-        try (LossPass pass = LossPass.forward(replica.model(), batch, objective);
+        try (LossPass pass =
+                LossPass.forward(objective, replica.model(), micro.get(i), step, toRoot);
             NDArray seed = pass.root().onesLike()) {
-          lossSum += pass.nll();
+          sums.add(pass);
           JniUtils.backward((PtNDArray) pass.root(), (PtNDArray) seed, false, false);
         }
       }
@@ -140,7 +145,7 @@ public final class DataParallel implements AutoCloseable {
       replica.model().setTraining(false);
       JniUtils.setGradMode(false);
     }
-    return lossSum;
+    return sums;
   }
 
   /** Sums the gradients of replicas 1 … used−1 into the primary's and zeroes theirs. */
@@ -212,7 +217,7 @@ public final class DataParallel implements AutoCloseable {
     return copy;
   }
 
-  private static double await(Future<Double> result) {
+  private static TrainingLoop.Sums await(Future<TrainingLoop.Sums> result) {
     try {
       return result.get();
     } catch (InterruptedException e) {

@@ -5,9 +5,9 @@
 package dev.finetune.trainer.train;
 
 /**
- * Applies {@link EarlyStopping} after each evaluation: a new best eval loss asks for a checkpoint
- * of that step and keeps it from rotation (it becomes {@code final/} at the end); patience used up
- * finishes the run after the current step.
+ * Applies {@link EarlyStopping} after each evaluation: a new best value of its metric asks for a
+ * checkpoint of that step and keeps it from rotation (it becomes {@code final/} at the end);
+ * patience used up finishes the run after the current step.
  */
 public final class EarlyStoppingListener implements TrainingListener {
   private final EarlyStopping policy;
@@ -22,7 +22,7 @@ public final class EarlyStoppingListener implements TrainingListener {
   @Override
   public void onTrainingBegin(TrainingRun run) {
     state = policy.state(run.history());
-    if (state.bestLoss() != null) {
+    if (state.bestValue() != null) {
       store.protect(state.bestStep());
     }
   }
@@ -38,9 +38,13 @@ public final class EarlyStoppingListener implements TrainingListener {
     if (policy.exhausted(state)) {
       run.note(
           String.format(
-              "early stopping after step %d: %d evaluations without an improvement over %.4f"
-                  + " (best at step %d)",
-              evaluation.step(), state.withoutImprovement(), state.bestLoss(), state.bestStep()));
+              "early stopping after step %d: %d evaluations without an improvement of %s over"
+                  + " %.4f (best at step %d)",
+              evaluation.step(),
+              state.withoutImprovement(),
+              policy.metric(),
+              state.bestValue(),
+              state.bestStep()));
     }
   }
 

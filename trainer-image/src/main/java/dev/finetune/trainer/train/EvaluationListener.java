@@ -23,7 +23,6 @@ public final class EvaluationListener implements TrainingListener {
       return;
     }
     Evaluator.Score score = evaluator.evaluate(run.model(), examples, run.manager());
-    run.evaluated(
-        StepRecord.eval(step, (double) step / run.stepsPerEpoch(), score.loss(), score.tokens()));
+    run.evaluated(StepRecord.eval(step, (double) step / run.stepsPerEpoch(), score.metrics()));
   }
 }

@@ -6,20 +6,42 @@ package dev.finetune.trainer.train;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import dev.finetune.api.protocol.MetricNames;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.model.CausalLmBlock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Token-weighted mean loss over a whole file (SEMANTICS.md section 4), without gradients. */
+/**
+ * The objective's mean loss over a whole file, without gradients: the same loss training optimises,
+ * as Hugging Face's {@code prediction_step} calls {@code compute_loss} (for SFT the token-weighted
+ * mean of SEMANTICS.md section 4).
+ */
 public final class Evaluator {
-  /** The mean loss and the number of scored tokens it is over. */
-  public record Score(double loss, long tokens) {}
+  /**
+   * @param loss the objective's weighted mean loss
+   * @param tokens the scored tokens it is over
+   * @param statistics the objective's statistics, weighted means likewise
+   */
+  public record Score(double loss, long tokens, Map<String, Double> statistics) {
+    /** Loss, tokens and statistics under their metric names (without the eval_ prefix). */
+    public Map<String, Number> metrics() {
+      Map<String, Number> metrics = new LinkedHashMap<>();
+      metrics.put(MetricNames.LOSS, loss);
+      metrics.put("tokens", tokens);
+      metrics.putAll(statistics);
+      return metrics;
+    }
+  }
 
+  private final Objective objective;
   private final int batchSize;
 
-  public Evaluator(int batchSize) {
+  public Evaluator(Objective objective, int batchSize) {
+    this.objective = objective;
     this.batchSize = batchSize;
   }
 
@@ -27,23 +49,28 @@ public final class Evaluator {
     GradMode.offOnThisThread();
     // Similar lengths together: less padding, same result.
     List<Example> sorted = new ArrayList<>(examples);
-    sorted.removeIf(e -> e.scoredCount() == 0);
+    sorted.removeIf(e -> objective.weight(e) == 0);
     sorted.sort(Comparator.comparingInt(Example::length));
     double sum = 0;
-    long count = 0;
+    long weight = 0;
+    long tokens = 0;
+    Map<String, Double> statistics = new LinkedHashMap<>();
     for (int i = 0; i < sorted.size(); i += batchSize) {
       List<Example> chunk = sorted.subList(i, Math.min(sorted.size(), i + batchSize));
       try (NDManager step = parent.newSubManager();
           NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        TokenBatch batch = TokenBatch.of(chunk, step);
-        sum +=
-            CausalLmLoss.nllSum(
-                    model.logits(batch.ids(), batch.positions(), batch.segments()), batch)
-                .getFloat();
-        count += batch.scoredCount();
+        Objective.BatchLoss loss = objective.forward(model, chunk, step);
+        sum += loss.sum().getFloat();
+        loss.statistics()
+            .forEach(
+                (name, array) -> statistics.merge(name, (double) array.getFloat(), Double::sum));
       }
+      weight += chunk.stream().mapToLong(objective::weight).sum();
+      tokens += chunk.stream().mapToLong(Example::scoredCount).sum();
     }
-    return new Score(count == 0 ? Double.NaN : sum / count, count);
+    long total = weight;
+    statistics.replaceAll((name, value) -> value / total);
+    return new Score(weight == 0 ? Double.NaN : sum / weight, tokens, statistics);
   }
 }

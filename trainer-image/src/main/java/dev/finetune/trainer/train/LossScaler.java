@@ -35,7 +35,7 @@ public final class LossScaler {
       double initialScale, int growthInterval, List<StepRecord> history) {
     LossScaler scaler = new LossScaler(initialScale, growthInterval);
     for (StepRecord r : history) {
-      if (r.loss() != null) {
+      if (!r.isEvaluation()) {
         scaler.update(Boolean.TRUE.equals(r.skipped()));
       }
     }

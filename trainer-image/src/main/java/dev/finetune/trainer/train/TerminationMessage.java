@@ -5,11 +5,14 @@
 package dev.finetune.trainer.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.protocol.MetricNames;
 import dev.finetune.api.protocol.TrainerResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The final result as a small JSON file: Kubernetes keeps a container's termination message (at
@@ -35,39 +38,43 @@ public final class TerminationMessage {
       EarlyStopping.State best,
       boolean stoppedEarly,
       TrainerState state) {
-    Double trainLoss = null;
-    Double evalLoss = null;
+    boolean hasBest = best != null && best.bestValue() != null;
+    StepRecord lastStep = null;
+    StepRecord outputEvaluation = null;
     long tokens = 0;
-    long steps = 0;
     for (StepRecord r : history) {
-      if (r.loss() != null) {
-        trainLoss = r.loss();
+      if (!r.isEvaluation()) {
+        lastStep = r;
         tokens += r.tokens();
-        steps = r.step();
-      }
-      if (r.evalLoss() != null) {
-        evalLoss = r.evalLoss();
+      } else if (!hasBest || r.step() == best.bestStep()) {
+        // The output is the best model with early stopping: its evaluation is the one to report.
+        outputEvaluation = r;
       }
     }
-    if (best != null && best.bestLoss() != null) {
-      // The output is the best model: its loss is the one to report.
-      evalLoss = best.bestLoss();
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    if (lastStep != null) {
+      metrics.putAll(lastStep.metricValues());
     }
+    if (outputEvaluation != null) {
+      metrics.putAll(outputEvaluation.metricValues());
+    }
+    Double evalLoss = metrics.get(MetricNames.EVAL_LOSS);
     return new TrainerResult(
         "Succeeded",
         finalDir.toString(),
         layout,
-        trainLoss,
+        metrics.get(MetricNames.LOSS),
         evalLoss,
         tokens,
-        steps,
+        lastStep == null ? 0 : lastStep.step(),
         null,
         state.trainExamples(),
         state.evalExamples() == null || state.evalExamples() == 0 ? null : state.evalExamples(),
-        best == null || best.bestLoss() == null ? null : best.bestStep(),
-        best == null ? null : best.bestLoss(),
+        hasBest ? best.bestStep() : null,
+        best == null ? null : evalLoss,
         best == null ? null : stoppedEarly,
-        state.skippedSteps());
+        state.skippedSteps(),
+        metrics.isEmpty() ? null : metrics);
   }
 
   public static TrainerResult failure(Path output, RuntimeException e) {
@@ -84,6 +91,7 @@ public final class TerminationMessage {
         null,
         null,
         message,
+        null,
         null,
         null,
         null,

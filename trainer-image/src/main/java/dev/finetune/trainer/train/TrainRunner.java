@@ -103,7 +103,8 @@ public final class TrainRunner {
       TrainingRun.DataCounts counts,
       NDManager manager,
       List<TrainingListener> callerListeners) {
-    TrainingLoop loop = new TrainingLoop(model, trained, withDevices(manager), manager);
+    Objective objective = new SftObjective();
+    TrainingLoop loop = new TrainingLoop(model, objective, trained, withDevices(manager), manager);
     CheckpointStore checkpoints =
         new CheckpointStore(request.checkpoints(), request.saveTotalLimit());
     List<StepRecord> history = new ArrayList<>();
@@ -118,7 +119,8 @@ public final class TrainRunner {
       System.out.println("resuming from " + restored.path() + " (step " + start + ")");
     }
     List<TrainingListener> listeners = new ArrayList<>(callerListeners);
-    listeners.add(new EvaluationListener(new Evaluator(request.training().batchSize()), eval));
+    listeners.add(
+        new EvaluationListener(new Evaluator(objective, request.training().batchSize()), eval));
     EarlyStoppingListener earlyStopping =
         request.earlyStopping() == null
             ? null
@@ -204,11 +206,16 @@ public final class TrainRunner {
           STOPPED_EXIT_CODE);
     }
     EarlyStopping.State best = early == null ? null : early.state();
-    if (best != null && best.bestLoss() != null && best.bestStep() != done) {
+    if (best != null && best.bestValue() != null && best.bestStep() != done) {
       // load_best_model_at_end: the best evaluation's checkpoint becomes final/ (and merged/).
       checkpoints.restoreWeights(checkpoints.pathOf(best.bestStep()), run.trained(), run.manager());
       System.out.println(
-          "final/ is the best model: step " + best.bestStep() + ", eval loss " + best.bestLoss());
+          "final/ is the best model: step "
+              + best.bestStep()
+              + ", "
+              + request.earlyStopping().metric()
+              + " "
+              + best.bestValue());
     }
     Path finalDir = request.output().resolve("final");
     writeOutput("final/", finalDir, () -> run.trained().write(finalDir));

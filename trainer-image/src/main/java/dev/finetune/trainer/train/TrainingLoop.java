@@ -13,6 +13,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import dev.finetune.api.protocol.MetricNames;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.model.CausalLmBlock;
@@ -20,20 +21,23 @@ import dev.finetune.trainer.model.Precision;
 import dev.finetune.trainer.model.Scalars;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The training loop, DJL style: batch, forward, loss, backward, clip, step — everything else
- * (logging, evaluation, saving) is the caller's, through the {@link Consumer} of step records.
+ * (logging, evaluation, saving) is the caller's, through the {@link Consumer} of step records. What
+ * is optimised is the {@link Objective}'s: the loop is the same for every objective.
  *
  * <p>Step k (0-based) uses examples k·B·G … of the epoch's order (file order with {@code
- * shuffle=false}); its loss is token-weighted over all its micro-batches, computed before the
- * update: each micro-batch's NLL sum is divided by the whole step's scored count, so the summed
- * gradients are those of the step's mean loss. Every step runs in its own NDManager and NDScope, so
- * no per-step array outlives it.
+ * shuffle=false}); its loss is weighted over all its micro-batches as the objective weighs examples
+ * (by scored tokens for SFT), computed before the update: each micro-batch's summed loss is divided
+ * by the whole step's weight, so the summed gradients are those of the step's mean loss. Every step
+ * runs in its own NDManager and NDScope, so no per-step array outlives it.
  *
  * <p>With {@link Precision#FLOAT16} the matrix products run in float16 (see {@link Precision}), the
  * loss is multiplied by a {@link LossScaler}'s scale before the backward pass, and the float32
@@ -42,6 +46,7 @@ import java.util.function.Consumer;
  */
 public final class TrainingLoop {
   private final CausalLmBlock model;
+  private final Objective objective;
   private final Map<String, NDArray> trainable;
   private final TrainingOptions options;
   private final NDManager manager;
@@ -51,12 +56,18 @@ public final class TrainingLoop {
 
   /**
    * @param model the forward pass
+   * @param objective what each micro-batch's loss is
    * @param trained the arrays to train (all of the model's, or a LoRA adapter's); nothing else
    *     receives a gradient or an update
    */
   public TrainingLoop(
-      CausalLmBlock model, TrainedWeights trained, TrainingOptions options, NDManager manager) {
+      CausalLmBlock model,
+      Objective objective,
+      TrainedWeights trained,
+      TrainingOptions options,
+      NDManager manager) {
     this.model = model;
+    this.objective = objective;
     this.trainable = trained.arrays();
     this.options = options;
     this.manager = manager;
@@ -135,7 +146,7 @@ public final class TrainingLoop {
       java.util.function.LongConsumer onStepEnd,
       java.util.function.BooleanSupplier stop) {
     List<Example> usable = new ArrayList<>(examples);
-    usable.removeIf(e -> e.scoredCount() == 0);
+    usable.removeIf(e -> objective.weight(e) == 0);
     if (usable.isEmpty()) {
       throw TrainerException.data("no example has a token to learn (all are too short)");
     }
@@ -156,7 +167,7 @@ public final class TrainingLoop {
     // Replicas copy the weights as they are now: after a resume restored them.
     parallel =
         options.replicas() > 1
-            ? DataParallel.create(model, trainable, options.replicas(), manager)
+            ? DataParallel.create(model, objective, trainable, options.replicas(), manager)
             : null;
     try {
       return steps(
@@ -215,18 +226,17 @@ public final class TrainingLoop {
   }
 
   private StepRecord step(List<Example> examples, double lr, long stepNumber, double epoch) {
-    int scored = examples.stream().mapToInt(Example::scoredCount).sum();
+    long weight = examples.stream().mapToLong(objective::weight).sum();
     double lossScale = scaler == null ? 1 : scaler.scale();
     // The tokens the step learns from: every micro-batch's scored positions.
-    long tokens = scored;
-    double lossSum = 0;
+    long tokens = examples.stream().mapToLong(Example::scoredCount).sum();
     // What each micro-batch's backward pass starts from: its share of the step's mean loss
     // (times the loss scale in float16).
-    java.util.function.Function<NDArray, NDArray> objective =
-        nll ->
+    UnaryOperator<NDArray> toRoot =
+        sum ->
             scaler == null
-                ? nll.div(Scalars.of(nll.getManager(), scored))
-                : nll.mul(Scalars.of(nll.getManager(), lossScale / scored));
+                ? sum.div(Scalars.of(sum.getManager(), weight))
+                : sum.mul(Scalars.of(sum.getManager(), lossScale / weight));
     List<List<Example>> micro = new ArrayList<>();
     for (int i = 0; i < examples.size(); i += options.batchSize()) {
       micro.add(examples.subList(i, Math.min(examples.size(), i + options.batchSize())));
@@ -234,15 +244,15 @@ public final class TrainingLoop {
     try (NDManager step = manager.newSubManager();
         NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
+      Sums sums = new Sums();
       if (parallel != null) {
-        lossSum = parallel.forwardBackward(micro, objective);
+        parallel.forwardBackward(micro, toRoot, sums);
       } else {
         for (List<Example> batchExamples : micro) {
-          TokenBatch batch = TokenBatch.of(batchExamples, step);
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             model.setTraining(true);
-            try (LossPass pass = LossPass.forward(model, batch, objective)) {
-              lossSum += pass.nll();
+            try (LossPass pass = LossPass.forward(objective, model, batchExamples, step, toRoot)) {
+              sums.add(pass);
               collector.backward(pass.root());
             }
           } finally {
@@ -250,7 +260,8 @@ public final class TrainingLoop {
           }
         }
       }
-      double loss = lossSum / scored;
+      Map<String, Double> metrics = sums.means(weight);
+      double loss = metrics.get(MetricNames.LOSS);
       if (!Double.isFinite(loss)) {
         throw TrainerException.config(
             "the training loss became "
@@ -272,9 +283,13 @@ public final class TrainingLoop {
         norms.add(g.norm().reshape(1));
       }
       double norm = NDArrays.concat(new NDList(norms)).norm().getFloat() / lossScale;
-      if (scaler != null && !Double.isFinite(norm)) {
-        return skipOverflowed(stepNumber, epoch, loss, lr, tokens, lossScale);
+      if (scaler != null) {
+        metrics.put(MetricNames.LOSS_SCALE, lossScale);
       }
+      if (scaler != null && !Double.isFinite(norm)) {
+        return skipOverflowed(stepNumber, epoch, lr, tokens, lossScale, metrics);
+      }
+      metrics.put(MetricNames.GRAD_NORM, norm);
       double clip =
           options.maxGradNorm() > 0 ? Math.min(1.0, options.maxGradNorm() / (norm + 1e-6)) : 1.0;
       optimizer.beginStep();
@@ -295,11 +310,10 @@ public final class TrainingLoop {
       if (parallel != null) {
         parallel.broadcast();
       }
-      if (scaler == null) {
-        return StepRecord.train(stepNumber, epoch, loss, lr, norm, tokens);
+      if (scaler != null) {
+        scaler.update(false);
       }
-      scaler.update(false);
-      return StepRecord.scaled(stepNumber, epoch, loss, lr, norm, tokens, lossScale, false);
+      return StepRecord.train(stepNumber, epoch, lr, tokens, metrics);
     }
   }
 
@@ -309,7 +323,12 @@ public final class TrainingLoop {
    * any scaling: float16 cannot hold them, and the run fails rather than skip every step.
    */
   private StepRecord skipOverflowed(
-      long stepNumber, double epoch, double loss, double lr, long tokens, double lossScale) {
+      long stepNumber,
+      double epoch,
+      double lr,
+      long tokens,
+      double lossScale,
+      Map<String, Double> metrics) {
     trainable.values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
     scaler.update(true);
     if (scaler.scale() < 1) {
@@ -323,7 +342,34 @@ public final class TrainingLoop {
     System.err.printf(
         "step %d: gradients overflowed float16 at loss scale %.0f; skipped, scale now %.0f%n",
         stepNumber, lossScale, scaler.scale());
-    return StepRecord.scaled(stepNumber, epoch, loss, lr, null, tokens, lossScale, true);
+    return StepRecord.skipped(stepNumber, epoch, lr, tokens, metrics);
+  }
+
+  /**
+   * A step's loss and statistics summed over its micro-batches, then divided by the step's weight:
+   * the step's metrics, the loss first. One per thread: data parallel adds the replicas' in order.
+   */
+  static final class Sums {
+    private double loss;
+    private final Map<String, Double> statistics = new LinkedHashMap<>();
+
+    void add(LossPass pass) {
+      loss += pass.sum();
+      pass.statistics().forEach((name, value) -> statistics.merge(name, value, Double::sum));
+    }
+
+    /** Adds another replica's sums. */
+    void add(Sums other) {
+      loss += other.loss;
+      other.statistics.forEach((name, value) -> statistics.merge(name, value, Double::sum));
+    }
+
+    Map<String, Double> means(long weight) {
+      Map<String, Double> means = new LinkedHashMap<>();
+      means.put(MetricNames.LOSS, loss / weight);
+      statistics.forEach((name, sum) -> means.put(name, sum / weight));
+      return means;
+    }
   }
 
   /** The engine seed for step {@code step}: distinct per step, fixed by the run's seed. */

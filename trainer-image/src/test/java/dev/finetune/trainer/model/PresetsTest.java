@@ -15,6 +15,7 @@ import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.ExampleBuilder;
 import dev.finetune.trainer.data.TextTokenizer;
 import dev.finetune.trainer.train.Evaluator;
+import dev.finetune.trainer.train.SftObjective;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,8 @@ class PresetsTest {
                 new dev.finetune.trainer.data.JsonlScan.Record(i + 1, json),
                 dev.finetune.api.v1alpha1.DataFormat.TEXT));
       }
-      double loss = new Evaluator(4).evaluate(model.block(), examples, manager).loss();
+      double loss =
+          new Evaluator(new SftObjective(), 4).evaluate(model.block(), examples, manager).loss();
       assertThat(loss).as("untrained: about ln(257)").isCloseTo(Math.log(257), within(0.1));
     }
   }

@@ -18,6 +18,7 @@ import dev.finetune.trainer.data.Datasets;
 import dev.finetune.trainer.data.ExampleBuilder;
 import dev.finetune.trainer.data.TextTokenizer;
 import dev.finetune.trainer.train.Evaluator;
+import dev.finetune.trainer.train.SftObjective;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -85,7 +86,8 @@ class ReferenceNumbersFixtureTest {
       var examples =
           Datasets.load(Fixtures.data("eval_text.jsonl"), DataFormat.TEXT, builder, false)
               .examples();
-      Evaluator.Score score = new Evaluator(8).evaluate(model, examples, manager);
+      Evaluator.Score score =
+          new Evaluator(new SftObjective(), 8).evaluate(model, examples, manager);
       assertThat(score.tokens()).isEqualTo(eval.get("tokens").asLong());
       assertThat(score.loss())
           .isCloseTo(

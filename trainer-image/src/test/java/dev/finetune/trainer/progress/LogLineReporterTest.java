@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LogLineReporterTest {
@@ -22,7 +23,7 @@ class LogLineReporterTest {
         new LogLineReporter(4, 10, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     for (long step = 1; step <= 10; step++) {
       reporter.step(
-          StepRecord.train(step, step / 10.0, 2.5, 1e-4, 0.5, 100),
+          StepRecord.train(step, step / 10.0, 1e-4, 100, Map.of("loss", 2.5, "grad_norm", 0.5)),
           new TrainerProgress(
               "Running",
               step,
@@ -36,7 +37,8 @@ class LogLineReporterTest {
               3725L,
               List.of(),
               null,
-              null));
+              null,
+              Map.of()));
     }
     assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList())
         .containsExactly(

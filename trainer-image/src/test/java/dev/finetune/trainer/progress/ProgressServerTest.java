@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProgressServerTest {
@@ -47,9 +48,9 @@ class ProgressServerTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ProgressTracker tracker = new ProgressTracker(registry, new StepClock());
     tracker.started(0, 10, null, null);
-    tracker.step(StepRecord.train(1, 0.1, 5.5, 1e-3, 1.2, 100));
-    tracker.step(StepRecord.train(2, 0.2, 5.0, 1e-3, 1.1, 120));
-    tracker.evaluated(6.25);
+    tracker.step(StepRecord.train(1, 0.1, 1e-3, 100, Map.of("loss", 5.5, "grad_norm", 1.2)));
+    tracker.step(StepRecord.train(2, 0.2, 1e-3, 120, Map.of("loss", 5.0, "grad_norm", 1.1)));
+    tracker.evaluated(StepRecord.eval(2, 0.2, Map.of("loss", 6.25, "tokens", 500)));
     tracker.checkpointed(2, "/workspace/checkpoints/checkpoint-2");
 
     try (ProgressServer server = new ProgressServer(0, tracker, registry)) {
@@ -65,6 +66,13 @@ class ProgressServerTest {
       assertThat(progress.get("tokensPerSecond").asDouble()).isEqualTo(60.0);
       // 2 steps in 4 s since start: 8 steps left take 16 s.
       assertThat(progress.get("etaSeconds").asLong()).isEqualTo(16);
+      assertThat(progress.get("metrics"))
+          .as("the latest step's metrics and the latest evaluation's, by name")
+          .isEqualTo(
+              new ObjectMapper()
+                  .readTree(
+                      "{\"eval_loss\": 6.25, \"eval_tokens\": 500.0, \"grad_norm\": 1.1,"
+                          + " \"loss\": 5.0}"));
       assertThat(progress.get("checkpoints")).hasSize(1);
       assertThat(progress.at("/checkpoints/0/path").asText()).endsWith("checkpoint-2");
 

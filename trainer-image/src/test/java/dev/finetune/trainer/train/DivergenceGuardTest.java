@@ -57,7 +57,12 @@ class DivergenceGuardTest {
               .build();
       assertThatThrownBy(
               () ->
-                  new TrainingLoop(loaded.block(), new FullWeights(loaded), options, manager)
+                  new TrainingLoop(
+                          loaded.block(),
+                          new SftObjective(),
+                          new FullWeights(loaded),
+                          options,
+                          manager)
                       .run(examples, r -> {}, s -> {}))
           .isInstanceOf(TrainerException.class)
           .hasMessageContaining("the training loss became NaN at step 1")

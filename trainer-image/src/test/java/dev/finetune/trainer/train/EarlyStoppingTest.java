@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The early-stopping state as a function of the evaluations in the log. */
@@ -15,8 +16,8 @@ class EarlyStoppingTest {
   private static List<StepRecord> evals(double... losses) {
     List<StepRecord> history = new ArrayList<>();
     for (int i = 0; i < losses.length; i++) {
-      history.add(StepRecord.train(i + 1, 0, 1, 1e-3, 1, 10));
-      history.add(StepRecord.eval(i + 1, 0, losses[i], 10));
+      history.add(StepRecord.train(i + 1, 0, 1e-3, 10, Map.of("loss", 1.0, "grad_norm", 1.0)));
+      history.add(StepRecord.eval(i + 1, 0, Map.of("loss", losses[i], "tokens", 10)));
     }
     return history;
   }
@@ -26,7 +27,7 @@ class EarlyStoppingTest {
     EarlyStopping policy = new EarlyStopping(2, 0);
     EarlyStopping.State state = policy.state(evals(3.0, 2.0, 2.5, 2.4));
     assertThat(state.bestStep()).isEqualTo(2);
-    assertThat(state.bestLoss()).isEqualTo(2.0);
+    assertThat(state.bestValue()).isEqualTo(2.0);
     assertThat(state.withoutImprovement()).isEqualTo(2);
     assertThat(policy.exhausted(state)).isTrue();
     assertThat(policy.exhausted(policy.state(evals(3.0, 2.0, 2.5)))).isFalse();
@@ -44,13 +45,13 @@ class EarlyStoppingTest {
     EarlyStopping.State state = new EarlyStopping(5, 0.1).state(evals(3.0, 2.95, 2.92));
     assertThat(state.withoutImprovement()).isEqualTo(2);
     assertThat(state.bestStep()).isEqualTo(3);
-    assertThat(state.bestLoss()).isEqualTo(2.92);
+    assertThat(state.bestValue()).isEqualTo(2.92);
   }
 
   @Test
   void noEvaluationNoBest() {
     EarlyStopping.State state = new EarlyStopping(1, 0).state(List.of());
-    assertThat(state.bestLoss()).isNull();
+    assertThat(state.bestValue()).isNull();
     assertThat(new EarlyStopping(1, 0).exhausted(state)).isFalse();
   }
 }

@@ -158,7 +158,7 @@ class LoraTrainingTest {
               .optShuffle(false)
               .optEvalEverySteps(0)
               .build();
-      new TrainingLoop(loaded.block(), weights, options, manager)
+      new TrainingLoop(loaded.block(), new SftObjective(), weights, options, manager)
           .run(examples, records::add, s -> {});
     }
     return records;

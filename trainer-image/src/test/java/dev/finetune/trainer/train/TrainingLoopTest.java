@@ -111,7 +111,8 @@ class TrainingLoopTest {
               .optShuffle(shuffle)
               .optEvalEverySteps(0)
               .build();
-      new TrainingLoop(loaded.block(), new FullWeights(loaded), options, manager)
+      new TrainingLoop(
+              loaded.block(), new SftObjective(), new FullWeights(loaded), options, manager)
           .run(examples, records::add, s -> {});
     }
     return records;

@@ -74,7 +74,7 @@ class TrainingParityFixtureTest {
               .optShuffle(false)
               .optEvalEverySteps(0)
               .build();
-      new TrainingLoop(model.block(), new FullWeights(model), options, manager)
+      new TrainingLoop(model.block(), new SftObjective(), new FullWeights(model), options, manager)
           .run(examples, records::add, step -> {});
 
       double stepTolerance = expected.at("/tolerance/step_loss_abs").asDouble();
@@ -99,7 +99,8 @@ class TrainingParityFixtureTest {
                   builder(tokenizer, model, finalEval.get("max_length").asInt()),
                   false)
               .examples();
-      Evaluator.Score score = new Evaluator(8).evaluate(model.block(), eval, manager);
+      Evaluator.Score score =
+          new Evaluator(new SftObjective(), 8).evaluate(model.block(), eval, manager);
       assertThat(score.tokens()).isEqualTo(finalEval.get("tokens").asLong());
       assertThat(score.loss())
           .isCloseTo(

@@ -1,0 +1,34 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.api.protocol;
+
+/**
+ * The names of a run's metrics, as Hugging Face's Trainer logs them ({@code log_history}): the
+ * trainer's step records, {@code /progress}, the result and the FineTuneJob's status carry them in
+ * maps under these names, so an objective with metrics of its own (DPO's {@code rewards/chosen}, …)
+ * adds names, not fields. An evaluation's metrics are the training metric names with {@link
+ * #EVAL_PREFIX}.
+ */
+public final class MetricNames {
+  /** The objective's loss, averaged over the step (token-weighted for SFT). */
+  public static final String LOSS = "loss";
+
+  /** The global gradient norm before clipping. */
+  public static final String GRAD_NORM = "grad_norm";
+
+  /** float16 mixed precision: the loss scale of the step. */
+  public static final String LOSS_SCALE = "loss_scale";
+
+  /** What an evaluation's metric names start with. */
+  public static final String EVAL_PREFIX = "eval_";
+
+  /** The validation loss. */
+  public static final String EVAL_LOSS = EVAL_PREFIX + LOSS;
+
+  /** The scored tokens the validation loss is over. */
+  public static final String EVAL_TOKENS = EVAL_PREFIX + "tokens";
+
+  private MetricNames() {}
+}
