@@ -54,4 +54,23 @@ class EarlyStoppingTest {
     assertThat(state.bestValue()).isNull();
     assertThat(new EarlyStopping(1, 0).exhausted(state)).isFalse();
   }
+
+  @Test
+  void aMetricWhereGreaterIsBetterIsWatchedByItsName() {
+    // What a preference objective logs: the share of pairs ranked right, beside the eval loss.
+    List<StepRecord> history = new ArrayList<>();
+    double[] accuracies = {0.5, 0.75, 0.74, 0.76, 0.755};
+    for (int i = 0; i < accuracies.length; i++) {
+      history.add(
+          StepRecord.eval(i + 1, 0, Map.of("loss", 1.0 - i, "rewards/accuracies", accuracies[i])));
+    }
+    EarlyStopping policy = new EarlyStopping(2, 0.02, "eval_rewards/accuracies", true);
+    EarlyStopping.State state = policy.state(history);
+    assertThat(state.bestStep()).as("the highest accuracy, not the lowest loss").isEqualTo(4);
+    assertThat(state.bestValue()).isEqualTo(0.76);
+    // 0.76 is the best but not 0.02 above 0.75: three evaluations in a row without an improvement
+    // that counts.
+    assertThat(state.withoutImprovement()).isEqualTo(3);
+    assertThat(policy.exhausted(state)).isTrue();
+  }
 }
