@@ -69,8 +69,6 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
   private final FineTuneJobValidator validator = new FineTuneJobValidator();
   private final TrainerConfigMapDependentResource configMap;
   private final WorkspaceClaimDependentResource workspace;
-  private final PrepareJobDependentResource prepareJob;
-  private final TrainerJobDependentResource trainerJob;
   private final TrainerStep trainerStep;
   private final StepPipeline pipeline;
   private final StatusAggregator statusAggregator;
@@ -86,10 +84,10 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     this.limiter = new StatusWriteLimiter(config.minStatusInterval(), clock);
     this.configMap = new TrainerConfigMapDependentResource(config);
     this.workspace = new WorkspaceClaimDependentResource();
-    this.prepareJob = new PrepareJobDependentResource(config);
-    this.trainerJob = new TrainerJobDependentResource(config);
-    this.trainerStep = new TrainerStep(trainerJob);
-    this.pipeline = new StepPipeline(List.of(new PrepareStep(prepareJob), trainerStep));
+    this.trainerStep = new TrainerStep(new TrainerJobDependentResource(config));
+    this.pipeline =
+        new StepPipeline(
+            List.of(new PrepareStep(new PrepareJobDependentResource(config)), trainerStep));
     this.statusAggregator = new StatusAggregator(clock);
     this.stepRecords = new StepRecords(clock);
     this.events = events;
@@ -111,13 +109,13 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     ProgressPoller poller =
         new ProgressPoller(
             new TrainerProgressClient(PROGRESS_TIMEOUT), config, pods::getSecondaryResources);
-    return List.of(
-        configMap.eventSource(context).orElseThrow(),
-        workspace.eventSource(context).orElseThrow(),
-        prepareJob.eventSource(context).orElseThrow(),
-        trainerJob.eventSource(context).orElseThrow(),
-        pods,
-        ProgressPoller.eventSource(poller, context));
+    List<EventSource<?, FineTuneJob>> sources = new ArrayList<>();
+    sources.add(configMap.eventSource(context).orElseThrow());
+    sources.add(workspace.eventSource(context).orElseThrow());
+    pipeline.steps().forEach(step -> sources.add(step.eventSource(context)));
+    sources.add(pods);
+    sources.add(ProgressPoller.eventSource(poller, context));
+    return sources;
   }
 
   @Override

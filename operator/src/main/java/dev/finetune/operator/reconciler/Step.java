@@ -12,7 +12,9 @@ import dev.finetune.operator.status.PhaseDecision;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,6 +69,11 @@ abstract class Step {
   /** The step's Job as the informer has it (nothing is created) and its pods. */
   TrainerObservation observe(FineTuneJob job, Context<FineTuneJob> context) {
     return withPods(dependent.getSecondaryResource(job, context), context);
+  }
+
+  /** The informer of the step's Jobs. */
+  EventSource<?, FineTuneJob> eventSource(EventSourceContext<FineTuneJob> context) {
+    return dependent.eventSource(context).orElseThrow();
   }
 
   /** Whether the step's Job exists. */
