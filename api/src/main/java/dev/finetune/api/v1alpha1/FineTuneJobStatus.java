@@ -47,6 +47,11 @@ public class FineTuneJobStatus {
           + " lines, file digests.")
   private DatasetStatus dataset;
 
+  @JsonPropertyDescription(
+      "The steps (Jobs) run so far, in order: prepare, then trainer. A Succeeded step is not run"
+          + " again, even when its Job has been deleted (ttlSecondsAfterFinished).")
+  private List<StepStatus> steps;
+
   @JsonPropertyDescription("Name of the trainer Job.")
   private String trainerJob;
 
@@ -79,6 +84,7 @@ public class FineTuneJobStatus {
         && Objects.equals(result, other.result)
         && Objects.equals(model, other.model)
         && Objects.equals(dataset, other.dataset)
+        && Objects.equals(steps, other.steps)
         && Objects.equals(trainerJob, other.trainerJob)
         && Objects.equals(startTime, other.startTime)
         && Objects.equals(completionTime, other.completionTime)
@@ -193,6 +199,14 @@ public class FineTuneJobStatus {
 
   public void setModel(ModelStatus model) {
     this.model = model;
+  }
+
+  public List<StepStatus> getSteps() {
+    return steps;
+  }
+
+  public void setSteps(List<StepStatus> steps) {
+    this.steps = steps;
   }
 
   public DatasetStatus getDataset() {

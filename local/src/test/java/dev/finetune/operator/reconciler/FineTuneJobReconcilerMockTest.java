@@ -6,11 +6,14 @@ package dev.finetune.operator.reconciler;
 
 import static dev.finetune.local.testing.FineTuneJobStatusAssert.assertThatStatus;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
+import dev.finetune.api.v1alpha1.StepState;
+import dev.finetune.api.v1alpha1.StepStatus;
 import dev.finetune.local.kubelet.JobEmulator;
 import dev.finetune.local.testing.FineTuneJobStatusAssert;
 import dev.finetune.local.testing.OperatorOnMockApi;
@@ -465,6 +468,56 @@ class FineTuneJobReconcilerMockTest {
                 assertThat(client.batch().v1().jobs().inNamespace(namespace).list().getItems())
                     .isEmpty());
     assertThat(ftj().get().getStatus().getPhase()).isEqualTo(Phase.Succeeded);
+  }
+
+  /**
+   * The prepare step's progress is read from status.steps, not from its Job: once recorded as
+   * Succeeded, a prepare Job deleted by its TTL is not created again, and status.model and
+   * status.dataset (read from that Job's pod) stay.
+   */
+  @Test
+  void aCompletedPrepareStepIsNotRunAgainWhenItsJobIsGone() {
+    create(TestJobs.MINIMAL);
+    Job trainer = awaitJob("demo-trainer");
+    FineTuneJobStatus before =
+        awaitStatus(
+            s -> s.getSteps() != null && s.getSteps().size() == 2 && s.getDataset() != null);
+    assertThat(before.getSteps())
+        .extracting(StepStatus::getName, StepStatus::getJob, StepStatus::getState)
+        .containsExactly(
+            tuple("prepare", "demo-prepare", StepState.Succeeded),
+            tuple("trainer", "demo-trainer", StepState.Active));
+
+    // The TTL controller deletes the finished prepare Job; the trainer Job goes too (deleted by
+    // hand), so that only status.steps tells the operator that prepare has passed.
+    client.batch().v1().jobs().inNamespace(namespace).withName("demo-prepare").delete();
+    client.batch().v1().jobs().inNamespace(namespace).withName("demo-trainer").delete();
+    await()
+        .until(
+            () ->
+                kube.job(namespace, "demo-trainer") != null
+                    && !trainer
+                        .getMetadata()
+                        .getUid()
+                        .equals(kube.job(namespace, "demo-trainer").getMetadata().getUid()));
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(kube.job(namespace, "demo-prepare")).isNull());
+    FineTuneJobStatus after = ftj().get().getStatus();
+    assertThat(after.getPhase()).isEqualTo(Phase.Pending);
+    assertThat(after.getDataset()).isEqualTo(before.getDataset());
+    assertThat(after.getModel()).isEqualTo(before.getModel());
+    assertThat(after.getSteps().get(0)).isEqualTo(before.getSteps().get(0));
+    assertThat(eventReasons("demo")).containsOnlyOnce("DataValidated");
+
+    // The re-created trainer Job runs to the end as usual.
+    Job again = kube.job(namespace, "demo-trainer");
+    kube.jobStatus(again, 0, 0, "Complete", null);
+    FineTuneJobStatus done = awaitStatus(s -> s.getPhase() == Phase.Succeeded);
+    assertThat(done.getSteps())
+        .extracting(StepStatus::getState)
+        .containsExactly(StepState.Succeeded, StepState.Succeeded);
   }
 
   @Test

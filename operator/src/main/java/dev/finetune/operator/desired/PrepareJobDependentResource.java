@@ -4,79 +4,55 @@
  */
 package dev.finetune.operator.desired;
 
+import dev.finetune.api.protocol.TrainerExit;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.informers.cache.ItemStore;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.processing.dependent.Creator;
-import io.javaoperatorsdk.operator.processing.dependent.Matcher;
-import io.javaoperatorsdk.operator.processing.dependent.Updater;
+import java.util.Optional;
 
 /**
- * The prepare {@code batch/v1 Job}: the trainer image's {@code prepare} command on a CPU node, run
- * before any GPU is requested. It stages and pins the model and data on the workspace, checks every
- * line, the model and the storage, and reports counts in its termination message. Created once;
- * like the trainer Job, only {@code spec.suspend} follows the spec afterwards.
+ * The prepare step's Job: the trainer image's {@code prepare} command on a CPU node, run before any
+ * GPU is requested. It stages and pins the model and data on the workspace, checks every line, the
+ * model and the storage, and reports counts in its termination message. It takes the operator's CPU
+ * and memory, none of the trainer's placement, and no Kueue queue (it holds no GPU, and the quota
+ * Kueue guards is the trainer's), so it is suspended only when the user suspends.
  */
-public class PrepareJobDependentResource extends FineTuneJobChildResource<Job>
-    implements Creator<Job, FineTuneJob>, Updater<Job, FineTuneJob> {
-  private final OperatorConfig config;
+public class PrepareJobDependentResource extends StepJobDependentResource {
+  public static final String COMPONENT = "prepare";
+  public static final String CONTAINER = "prepare";
 
   public PrepareJobDependentResource(OperatorConfig config) {
-    super(Job.class);
-    this.config = config;
+    super(COMPONENT, config);
   }
 
   @Override
-  String childName(FineTuneJob job) {
-    return ChildNames.prepareJob(job);
+  public StepProfile profile(FineTuneJob job) {
+    return prepare(job, config());
   }
 
   /** Pure: the prepare Job for {@code job}. */
   public static Job desired(FineTuneJob job, OperatorConfig config) {
-    return TrainerJobDependentResource.desired(
-        job, config, TrainerJobDependentResource.Role.PREPARE);
+    return StepJob.desired(job, config, prepare(job, config));
   }
 
-  @Override
-  protected Job desired(FineTuneJob job, Context<FineTuneJob> context) {
-    return desired(job, config);
-  }
-
-  @Override
-  protected InformerEventSourceConfiguration.Builder<Job> informerConfigurationBuilder(
-      EventSourceContext<FineTuneJob> context) {
-    return super.informerConfigurationBuilder(context)
-        .withName("prepare-jobs")
-        .withLabelSelector(
-            ChildLabels.SELECTOR
-                + ","
-                + ChildLabels.COMPONENT
-                + "="
-                + TrainerJobDependentResource.Role.PREPARE.component());
-  }
-
-  @Override
-  ItemStore<Job> cache() {
-    return PrunedItemStore.jobs();
-  }
-
-  @Override
-  public Matcher.Result<Job> match(Job actual, FineTuneJob job, Context<FineTuneJob> context) {
-    boolean suspend = SpecDefaults.suspend(job.getSpec());
-    return Matcher.Result.nonComputed(
-        suspend == Boolean.TRUE.equals(actual.getSpec().getSuspend()));
-  }
-
-  @Override
-  public Job update(Job actual, Job desired, FineTuneJob job, Context<FineTuneJob> context) {
-    Job updated =
-        TrainerJobDependentResource.withSuspend(
-            actual, SpecDefaults.suspend(job.getSpec()), context);
-    onUpdated(job, updated, actual, context);
-    return updated;
+  static StepProfile prepare(FineTuneJob job, OperatorConfig config) {
+    return new StepProfile(
+        COMPONENT,
+        ChildNames.prepareJob(job),
+        CONTAINER,
+        "prepare",
+        new ResourceRequirementsBuilder()
+            .addToRequests("cpu", new Quantity(config.prepareCpu()))
+            .addToRequests("memory", new Quantity(config.prepareMemory()))
+            .addToLimits("cpu", new Quantity(config.prepareCpu()))
+            .addToLimits("memory", new Quantity(config.prepareMemory()))
+            .build(),
+        StepProfile.Placement.ANY_NODE,
+        Optional.empty(),
+        30L,
+        Optional.empty(),
+        TrainerExit.permanentCodes());
   }
 }

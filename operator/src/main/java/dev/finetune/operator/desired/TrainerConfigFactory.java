@@ -58,6 +58,6 @@ public final class TrainerConfigFactory {
             workspaceBytes(job)),
         volumes.outputDir(),
         config.trainerPort(),
-        TrainerJobDependentResource.TERMINATION_MESSAGE_PATH);
+        StepJob.TERMINATION_MESSAGE_PATH);
   }
 }

@@ -4,10 +4,10 @@
  */
 package dev.finetune.operator.reconciler;
 
-import dev.finetune.api.protocol.PrepareResult;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
+import dev.finetune.api.v1alpha1.StepStatus;
 import dev.finetune.operator.config.OperatorConfig;
 import dev.finetune.operator.desired.AppliedSpec;
 import dev.finetune.operator.desired.ChildLabels;
@@ -26,16 +26,15 @@ import dev.finetune.operator.observe.TrainerReport;
 import dev.finetune.operator.status.ConditionTypes;
 import dev.finetune.operator.status.EventRecorder;
 import dev.finetune.operator.status.PhaseDecision;
-import dev.finetune.operator.status.PrepareInterpreter;
 import dev.finetune.operator.status.PrepareReports;
 import dev.finetune.operator.status.ProgressReports;
 import dev.finetune.operator.status.Reasons;
 import dev.finetune.operator.status.StatusAggregator;
+import dev.finetune.operator.status.StepRecords;
 import dev.finetune.operator.status.TrainerStateInterpreter;
 import dev.finetune.operator.status.TransitionEvents;
 import dev.finetune.operator.validation.FineTuneJobValidator;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -55,9 +54,10 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * Orchestrates one FineTuneJob: validate, create the children (config, workspace claim, trainer
- * Job), observe the trainer, and write status and events. Each step is a small class of its own;
- * this class only puts them in order.
+ * Orchestrates one FineTuneJob: validate; create the inputs (config, workspace claim); run the step
+ * pipeline (prepare, then trainer: each a Job, see {@link StepPipeline}); assemble the status from
+ * what the steps found; write it and its Events. Each part is a small class of its own; this class
+ * only puts them in order.
  */
 @ControllerConfiguration(name = FineTuneJobReconciler.NAME)
 public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
@@ -69,9 +69,10 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
   private final FineTuneJobValidator validator = new FineTuneJobValidator();
   private final TrainerConfigMapDependentResource configMap;
   private final WorkspaceClaimDependentResource workspace;
-  private final PrepareJobDependentResource prepareJob;
-  private final TrainerJobDependentResource trainerJob;
+  private final TrainerStep trainerStep;
+  private final StepPipeline pipeline;
   private final StatusAggregator statusAggregator;
+  private final StepRecords stepRecords;
   private final EventRecorder events;
   private final JobPhaseMetrics metrics;
   private final OperatorConfig config;
@@ -83,9 +84,12 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     this.limiter = new StatusWriteLimiter(config.minStatusInterval(), clock);
     this.configMap = new TrainerConfigMapDependentResource(config);
     this.workspace = new WorkspaceClaimDependentResource();
-    this.prepareJob = new PrepareJobDependentResource(config);
-    this.trainerJob = new TrainerJobDependentResource(config);
+    this.trainerStep = new TrainerStep(new TrainerJobDependentResource(config));
+    this.pipeline =
+        new StepPipeline(
+            List.of(new PrepareStep(new PrepareJobDependentResource(config)), trainerStep));
     this.statusAggregator = new StatusAggregator(clock);
+    this.stepRecords = new StepRecords(clock);
     this.events = events;
     this.metrics = metrics;
   }
@@ -105,81 +109,141 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     ProgressPoller poller =
         new ProgressPoller(
             new TrainerProgressClient(PROGRESS_TIMEOUT), config, pods::getSecondaryResources);
-    return List.of(
-        configMap.eventSource(context).orElseThrow(),
-        workspace.eventSource(context).orElseThrow(),
-        prepareJob.eventSource(context).orElseThrow(),
-        trainerJob.eventSource(context).orElseThrow(),
-        pods,
-        ProgressPoller.eventSource(poller, context));
+    List<EventSource<?, FineTuneJob>> sources = new ArrayList<>();
+    sources.add(configMap.eventSource(context).orElseThrow());
+    sources.add(workspace.eventSource(context).orElseThrow());
+    pipeline.steps().forEach(step -> sources.add(step.eventSource(context)));
+    sources.add(pods);
+    sources.add(ProgressPoller.eventSource(poller, context));
+    return sources;
   }
 
   @Override
   public UpdateControl<FineTuneJob> reconcile(FineTuneJob job, Context<FineTuneJob> context) {
     FineTuneJobStatus previous = job.getStatus();
-    PhaseDecision decision;
-    boolean valid = true;
-    TrainerObservation observed;
-    Integer restarts = null;
-    TrainerReport report = TrainerReport.none();
-    List<String> created = new ArrayList<>();
-    boolean jobCreated = false;
-    Optional<PrepareResult> prepared = Optional.empty();
-
+    Run run;
     if (isSettled(job)) {
-      // Succeeded and Failed are final: a Job removed by its TTL must not be re-created.
-      observed = observe(job, context, null);
-      decision = finalDecision(previous);
-      valid = !Reasons.INVALID_SPEC.equals(decision.reason());
-      // The trainer Job may be gone (ttlSecondsAfterFinished): keep what was counted.
-      restarts = previous.getRestarts();
+      run = settled(job, context);
     } else {
       List<String> errors = validator.validate(job);
-      if (!errors.isEmpty()) {
-        valid = false;
-        observed = TrainerObservation.none();
-        decision =
-            new PhaseDecision(
-                Phase.Failed, Reasons.INVALID_SPEC, "invalid spec: " + String.join("; ", errors));
-      } else {
-        createInputs(job, context, created);
-        Optional<PhaseDecision> preparing = Optional.empty();
-        if (!preparedBefore(job, context)) {
-          TrainerObservation prepare = prepare(job, context, created);
-          preparing = PrepareInterpreter.decide(job, prepare);
-          prepared = PrepareInterpreter.result(prepare);
-        }
-        if (preparing.isPresent()) {
-          // No trainer Job, so no GPU, until the prepare step has passed.
-          observed = TrainerObservation.none();
-          decision = preparing.get();
-        } else {
-          ReconcileResult<Job> trainer = trainerJob.reconcile(job, context);
-          if (trainer.getSingleOperation() == ReconcileResult.Operation.CREATED) {
-            created.add("trainer Job " + ChildNames.trainerJob(job));
-            jobCreated = true;
-          }
-          observed = observe(job, context, trainer.getSingleResource().orElse(null));
-          decision = TrainerStateInterpreter.decide(job, observed);
-          report = report(job, context, observed);
-        }
-      }
+      run = errors.isEmpty() ? runSteps(job, context) : Run.invalid(errors);
+    }
+    FineTuneJobStatus next = status(job, context, run);
+    return write(job, context, previous, next, run.created());
+  }
+
+  /**
+   * What one reconcile found.
+   *
+   * @param decision the FineTuneJob's phase and why
+   * @param valid whether the spec passed validation
+   * @param inputs the ConfigMap and claim created in this reconcile
+   * @param outcomes the steps that ran, in order
+   * @param trainer the trainer's Job and pods (none before the trainer step)
+   * @param keptRestarts the restarts counted before, for a run whose trainer Job may be gone
+   */
+  private record Run(
+      PhaseDecision decision,
+      boolean valid,
+      List<String> inputs,
+      List<StepOutcome> outcomes,
+      TrainerObservation trainer,
+      Integer keptRestarts) {
+    static Run invalid(List<String> errors) {
+      return new Run(
+          new PhaseDecision(
+              Phase.Failed, Reasons.INVALID_SPEC, "invalid spec: " + String.join("; ", errors)),
+          false,
+          List.of(),
+          List.of(),
+          TrainerObservation.none(),
+          null);
     }
 
-    List<String> changed =
-        observed.job() == null ? List.of() : AppliedSpec.changedFields(job, observed.job());
+    Optional<StepOutcome> outcome(Step step) {
+      return outcomes.stream().filter(o -> o.step() == step).findFirst();
+    }
+
+    /** What this reconcile created; the trainer Job among them gives the Event its reason. */
+    TransitionEvents.Created created() {
+      List<String> objects = new ArrayList<>(inputs);
+      outcomes.forEach(o -> o.created().ifPresent(objects::add));
+      boolean trainerJob =
+          outcomes.stream()
+              .anyMatch(o -> o.step() instanceof TrainerStep && o.created().isPresent());
+      return new TransitionEvents.Created(objects, trainerJob);
+    }
+  }
+
+  /** Succeeded and Failed are final: no step runs again (a Job removed by its TTL stays gone). */
+  private Run settled(FineTuneJob job, Context<FineTuneJob> context) {
+    PhaseDecision decision = finalDecision(job.getStatus());
+    return new Run(
+        decision,
+        !Reasons.INVALID_SPEC.equals(decision.reason()),
+        List.of(),
+        List.of(),
+        trainerStep.observe(job, context),
+        // The trainer Job may be gone (ttlSecondsAfterFinished): keep what was counted.
+        job.getStatus().getRestarts());
+  }
+
+  /** Creates the inputs the pods mount, then runs the steps until one decides the phase. */
+  private Run runSteps(FineTuneJob job, Context<FineTuneJob> context) {
+    List<String> inputs = createInputs(job, context);
+    List<StepOutcome> outcomes = pipeline.run(job, context);
+    PhaseDecision decision = outcomes.get(outcomes.size() - 1).decision().orElseThrow();
+    TrainerObservation trainer =
+        outcomes.stream()
+            .filter(o -> o.step() == trainerStep)
+            .map(StepOutcome::observed)
+            .findFirst()
+            .orElse(TrainerObservation.none());
+    return new Run(decision, true, inputs, outcomes, trainer, null);
+  }
+
+  /**
+   * The next status, assembled from what the steps contribute: the trainer's observation feeds
+   * {@link StatusAggregator} (phase, conditions, progress, restarts), each step adds its own
+   * fields, and status.steps records where each step's Job is.
+   */
+  private FineTuneJobStatus status(FineTuneJob job, Context<FineTuneJob> context, Run run) {
+    FineTuneJobStatus previous = job.getStatus();
+    TrainerObservation trainer = run.trainer();
+    boolean trainerRan = run.outcome(trainerStep).isPresent();
     FineTuneJobStatus next =
         statusAggregator.next(
             job,
-            decision,
-            valid,
-            changed,
-            observed.job() == null ? null : observed.job().getMetadata().getName(),
-            restarts != null ? restarts : TrainerStateInterpreter.restarts(observed),
-            report);
-    PrepareReports.apply(next, previous, prepared, TrainerVolumes.plan(job)::sourceOf);
+            run.decision(),
+            run.valid(),
+            trainer.job() == null ? List.of() : AppliedSpec.changedFields(job, trainer.job()),
+            trainer.job() == null ? null : trainer.job().getMetadata().getName(),
+            run.keptRestarts() != null
+                ? run.keptRestarts()
+                : TrainerStateInterpreter.restarts(trainer),
+            trainerRan ? report(job, context, trainer) : TrainerReport.none());
+    List<StepStatus> steps = previous == null ? null : previous.getSteps();
+    for (Step step : pipeline.steps()) {
+      Optional<StepOutcome> outcome = run.outcome(step);
+      step.contribute(job, next, previous, outcome);
+      if (outcome.isPresent()) {
+        steps =
+            stepRecords.next(
+                steps, step.name(), outcome.get().observed().job(), outcome.get().decision());
+      }
+    }
+    next.setSteps(steps);
+    return next;
+  }
+
+  /** Writes {@code next} and its Events, unless nothing changed or the write must wait. */
+  private UpdateControl<FineTuneJob> write(
+      FineTuneJob job,
+      Context<FineTuneJob> context,
+      FineTuneJobStatus previous,
+      FineTuneJobStatus next,
+      TransitionEvents.Created children) {
     String uid = job.getMetadata().getUid();
-    TransitionEvents.Created children = new TransitionEvents.Created(created, jobCreated);
     if (Objects.equals(previous, next)) {
       TransitionEvents.record(events, job, previous, next, children);
       return UpdateControl.noUpdate();
@@ -222,11 +286,9 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     return new TrainerReport(poll, ProgressReports.result(observed.pods(), locate), locate);
   }
 
-  /**
-   * Creates the ConfigMap and the claim the pods mount when missing, adding what it created to
-   * {@code created} (named in one Event with the status change).
-   */
-  private void createInputs(FineTuneJob job, Context<FineTuneJob> context, List<String> created) {
+  /** Creates the ConfigMap and the claim the pods mount when missing; says what it created. */
+  private List<String> createInputs(FineTuneJob job, Context<FineTuneJob> context) {
+    List<String> created = new ArrayList<>();
     if (configMap.reconcile(job, context).getSingleOperation()
         == ReconcileResult.Operation.CREATED) {
       created.add("ConfigMap " + ChildNames.trainerConfigMap(job));
@@ -236,61 +298,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
             == ReconcileResult.Operation.CREATED) {
       created.add("PersistentVolumeClaim " + ChildNames.workspaceClaim(job));
     }
-  }
-
-  /**
-   * Whether the prepare step passed earlier: the trainer Job exists, or the status holds the
-   * prepare step's dataset. Its Job may be gone by then (ttlSecondsAfterFinished) and must not be
-   * created again.
-   */
-  private boolean preparedBefore(FineTuneJob job, Context<FineTuneJob> context) {
-    return trainerJob.getSecondaryResource(job, context).isPresent()
-        || (job.getStatus() != null && job.getStatus().getDataset() != null);
-  }
-
-  /** Creates the prepare Job when missing (or follows its suspension); observes it. */
-  private TrainerObservation prepare(
-      FineTuneJob job, Context<FineTuneJob> context, List<String> created) {
-    ReconcileResult<Job> result = prepareJob.reconcile(job, context);
-    if (result.getSingleOperation() == ReconcileResult.Operation.CREATED) {
-      created.add("prepare Job " + ChildNames.prepareJob(job));
-    }
-    Job current =
-        result
-            .getSingleResource()
-            .or(() -> prepareJob.getSecondaryResource(job, context))
-            .orElse(null);
-    return withPods(current, context);
-  }
-
-  /**
-   * The trainer Job (the one just reconciled, else the cached one) and the pods it owns; pods of an
-   * earlier Job of the same name are ignored.
-   */
-  private TrainerObservation observe(
-      FineTuneJob job, Context<FineTuneJob> context, Job reconciled) {
-    Job current =
-        Optional.ofNullable(reconciled)
-            .or(() -> trainerJob.getSecondaryResource(job, context))
-            .orElse(null);
-    return withPods(current, context);
-  }
-
-  /** {@code current} and the pods it owns (by the Job's uid). */
-  private static TrainerObservation withPods(Job current, Context<FineTuneJob> context) {
-    if (current == null) {
-      return TrainerObservation.none();
-    }
-    String uid = current.getMetadata().getUid();
-    List<Pod> pods =
-        context.getSecondaryResources(Pod.class).stream()
-            .filter(
-                p ->
-                    p.getMetadata().getOwnerReferences() != null
-                        && p.getMetadata().getOwnerReferences().stream()
-                            .anyMatch(ref -> Objects.equals(ref.getUid(), uid)))
-            .toList();
-    return new TrainerObservation(current, pods);
+    return created;
   }
 
   private static boolean isSettled(FineTuneJob job) {

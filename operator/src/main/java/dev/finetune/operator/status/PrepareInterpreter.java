@@ -7,11 +7,11 @@ package dev.finetune.operator.status;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.api.protocol.PrepareResult;
-import dev.finetune.api.protocol.TrainerExitCodes;
+import dev.finetune.api.protocol.TrainerExit;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.Phase;
+import dev.finetune.operator.desired.PrepareJobDependentResource;
 import dev.finetune.operator.desired.SpecDefaults;
-import dev.finetune.operator.desired.TrainerJobDependentResource;
 import dev.finetune.operator.observe.TrainerObservation;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -82,12 +82,7 @@ public final class PrepareInterpreter {
       }
       int code = t.get().getExitCode();
       String reason =
-          switch (code) {
-            case TrainerExitCodes.DATA_ERROR -> Reasons.DATA_ERROR;
-            case TrainerExitCodes.CONFIG_ERROR -> Reasons.CONFIG_ERROR;
-            case TrainerExitCodes.STORAGE_FULL -> Reasons.INSUFFICIENT_STORAGE;
-            default -> Reasons.PREPARE_FAILED;
-          };
+          TrainerExit.of(code).flatMap(TrainerExit::prepareReason).orElse(Reasons.PREPARE_FAILED);
       return new PhaseDecision(
           Phase.Failed,
           reason,
@@ -110,7 +105,7 @@ public final class PrepareInterpreter {
   }
 
   private static Optional<ContainerStateTerminated> terminated(Pod pod) {
-    return TrainerStateInterpreter.termination(pod, TrainerJobDependentResource.PREPARE_CONTAINER);
+    return TrainerStateInterpreter.termination(pod, PrepareJobDependentResource.CONTAINER);
   }
 
   private static Optional<PrepareResult> message(Pod pod) {

@@ -7,7 +7,11 @@ package dev.finetune.operator.status;
 import dev.finetune.api.protocol.PrepareResult;
 import dev.finetune.operator.observe.ProgressObservation;
 
-/** Reasons (CamelCase) used in conditions and events. */
+/**
+ * Reasons (CamelCase) used in conditions and events. A step that exits with a code of api's {@code
+ * TrainerExit} table fails with that table's reason (DataError, ConfigError, StorageFull,
+ * InsufficientStorage); a prepare step that names its own reason ({@link PrepareResult}) with it.
+ */
 public final class Reasons {
   public static final String SPEC_VALID = "SpecValid";
   public static final String INVALID_SPEC = "InvalidSpec";
@@ -22,13 +26,9 @@ public final class Reasons {
   public static final String TRAINER_RUNNING = "TrainerRunning";
   public static final String TRAINING_SUCCEEDED = "TrainingSucceeded";
   public static final String OOM_KILLED = "OOMKilled";
-  public static final String CONFIG_ERROR = "ConfigError";
-  public static final String DATA_ERROR = "DataError";
-  public static final String STORAGE_FULL = "StorageFull";
   public static final String PREPARING = "Preparing";
   public static final String PREPARE_FAILED = "PrepareFailed";
   public static final String MODEL_UNSUPPORTED = PrepareResult.MODEL_UNSUPPORTED;
-  public static final String INSUFFICIENT_STORAGE = PrepareResult.INSUFFICIENT_STORAGE;
   public static final String DATA_VALIDATED = "DataValidated";
   public static final String TRAINER_CRASHED = "TrainerCrashed";
   public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";

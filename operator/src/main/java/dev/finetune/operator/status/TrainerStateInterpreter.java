@@ -6,7 +6,7 @@ package dev.finetune.operator.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.finetune.api.protocol.TrainerExitCodes;
+import dev.finetune.api.protocol.TrainerExit;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.Phase;
 import dev.finetune.operator.desired.SpecDefaults;
@@ -216,23 +216,12 @@ public final class TrainerStateInterpreter {
               + attempts
               + "; raise spec.resources.memory or lower batchSize/maxLength");
     }
-    if (code == TrainerExitCodes.CONFIG_ERROR) {
+    Optional<TrainerExit> known = TrainerExit.of(code).filter(e -> e.reason().isPresent());
+    if (known.isPresent()) {
       return new PhaseDecision(
           Phase.Failed,
-          Reasons.CONFIG_ERROR,
-          "the trainer stopped on a configuration error (exit code " + code + ")" + detail);
-    }
-    if (code == TrainerExitCodes.STORAGE_FULL) {
-      return new PhaseDecision(
-          Phase.Failed,
-          Reasons.STORAGE_FULL,
-          "the trainer ran out of space on a volume (exit code " + code + ")" + detail);
-    }
-    if (code == TrainerExitCodes.DATA_ERROR) {
-      return new PhaseDecision(
-          Phase.Failed,
-          Reasons.DATA_ERROR,
-          "the trainer found invalid training data (exit code " + code + ")" + detail);
+          known.get().reason().orElseThrow(),
+          "the trainer " + known.get().meaning() + " (exit code " + code + ")" + detail);
     }
     return new PhaseDecision(
         Phase.Failed,

@@ -212,7 +212,9 @@ class TrainerJobDependentResourceTest {
     assertThat(job.getMetadata().getLabels())
         .containsEntry("kueue.x-k8s.io/queue-name", "gpu-team-a");
     assertThat(job.getSpec().getSuspend()).isTrue();
-    assertThat(TrainerJobDependentResource.wantedSuspend(ftj)).as("Kueue decides").isEmpty();
+    assertThat(StepJob.wantedSuspend(ftj, TrainerJobDependentResource.trainer(ftj, config)))
+        .as("Kueue decides")
+        .isEmpty();
 
     FineTuneJob byField = TestJobs.minimalWith("queueName: team-b");
     assertThat(TrainerJobDependentResource.desired(byField, config).getMetadata().getLabels())
@@ -223,8 +225,13 @@ class TrainerJobDependentResourceTest {
   void suspendIsHonouredAndIsTheOnlyManagedField() {
     FineTuneJob ftj = TestJobs.minimalWith("runPolicy: {suspend: true}");
     assertThat(TrainerJobDependentResource.desired(ftj, config).getSpec().getSuspend()).isTrue();
-    assertThat(TrainerJobDependentResource.wantedSuspend(ftj)).contains(true);
-    assertThat(TrainerJobDependentResource.wantedSuspend(TestJobs.minimal())).contains(false);
+    assertThat(StepJob.wantedSuspend(ftj, TrainerJobDependentResource.trainer(ftj, config)))
+        .contains(true);
+    assertThat(
+            StepJob.wantedSuspend(
+                TestJobs.minimal(),
+                TrainerJobDependentResource.trainer(TestJobs.minimal(), config)))
+        .contains(false);
   }
 
   @Test

@@ -1,0 +1,48 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.operator.desired;
+
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What sets one kind of Job of a FineTuneJob apart from the others. Everything else — image,
+ * hardening, volumes, environment, labels, owner, run policy — {@link StepJob} gives every Job
+ * alike.
+ *
+ * @param component the step's name: its Job's and pods' component label, its entry in status.steps
+ * @param jobName the Job's name
+ * @param container the container's name (the pod failure policy and the interpreters read it)
+ * @param command the trainer image's command the container runs
+ * @param resources CPU and memory from the operator's configuration, or what the spec asks for
+ * @param placement the nodes its pod may run on
+ * @param queue the Kueue queue: the Job carries its label and is created suspended for Kueue
+ * @param gracePeriodSeconds how long the pod has between SIGTERM and SIGKILL
+ * @param progressPort the port of GET /progress and /healthz, when the step serves them
+ * @param permanentExitCodes exit codes that fail the Job at once (a retry cannot help)
+ */
+public record StepProfile(
+    String component,
+    String jobName,
+    String container,
+    String command,
+    ResourceRequirements resources,
+    Placement placement,
+    Optional<String> queue,
+    long gracePeriodSeconds,
+    Optional<Integer> progressPort,
+    List<Integer> permanentExitCodes) {
+
+  /** Node selector, tolerations and affinity (null: none). */
+  public record Placement(
+      Map<String, String> nodeSelector, List<Toleration> tolerations, Affinity affinity) {
+    /** Any node that fits the requests: a CPU-only step's placement. */
+    public static final Placement ANY_NODE = new Placement(null, null, null);
+  }
+}
