@@ -127,6 +127,15 @@ class LocalModeEndToEndIT {
     assertThat(done.getProgress().getPercent()).isEqualTo("100%");
     assertThat(done.getResult().getLocation()).isEqualTo(claim.resolve("output/final").toString());
     assertThat(done.getResult().getLayout()).isEqualTo("peft-lora");
+    // Metrics by name, end to end: the trainer's step and evaluation metrics reach the status as
+    // a map, the fixed fields being two of its entries.
+    assertThat(seen.stream().map(FineTuneJobStatus::getProgress).filter(p -> p != null))
+        .as("status.progress.metrics while running")
+        .anySatisfy(p -> assertThat(p.getMetrics()).containsKeys("loss", "grad_norm"));
+    assertThat(done.getResult().getMetrics())
+        .containsKeys("loss", "grad_norm", "eval_loss")
+        .containsEntry("eval_loss", significant(done.getResult().getEvalLoss()))
+        .containsEntry("loss", significant(done.getResult().getTrainLoss()));
 
     // The adapter where the status says scores what the status says.
     Path adapter = Path.of(done.getResult().getLocation());
@@ -396,5 +405,10 @@ class LocalModeEndToEndIT {
     assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
     assertThat(process.exitValue()).as(out).isZero();
     return out;
+  }
+
+  /** A value as status shows a metric: four significant digits. */
+  private static double significant(double value) {
+    return new java.math.BigDecimal(value).round(new java.math.MathContext(4)).doubleValue();
   }
 }
