@@ -184,11 +184,14 @@ final class TrainerConfigRequest {
         e.getMinDelta() == null ? 0 : e.getMinDelta());
   }
 
-  /** Sets the option of {@code flag} to {@code value}, which the user wrote at {@code field}. */
+  /**
+   * Sets the option of {@code flag} to {@code value} unless it is null, and names the option by
+   * {@code field} either way: in the FineTuneJob, that is where the user sets it.
+   */
   private <T> void map(T value, String flag, String field, Consumer<T> setter) {
+    fields.put(flag, field);
     if (value != null) {
       setter.accept(value);
-      fields.put(flag, field);
     }
   }
 

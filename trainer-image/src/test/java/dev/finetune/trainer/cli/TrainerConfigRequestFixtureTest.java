@@ -5,6 +5,7 @@
 package dev.finetune.trainer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -115,6 +116,57 @@ class TrainerConfigRequestFixtureTest {
     assertThat(r.inputs().packing()).isTrue();
     assertThat(r.inputs().validationSplit()).isEqualTo(0.1);
     assertThat(r.training().earlyStopping()).isEqualTo(new EarlyStopping(3, 0.01));
+  }
+
+  @Test
+  void refusalsNameTheFineTuneJobFieldsTheValuesCameFrom() {
+    Hyperparameters h = new Hyperparameters();
+    h.setWarmupSteps(10L);
+    h.setWarmupRatio(0.1);
+    assertThatThrownBy(
+            () -> TrainerConfigRequest.builder(config(MethodType.FULL, h, "/d", null)).build())
+        .hasMessage(
+            "give either spec.hyperparameters.warmupSteps or spec.hyperparameters.warmupRatio,"
+                + " not both");
+
+    Hyperparameters early = new Hyperparameters();
+    dev.finetune.api.v1alpha1.EarlyStopping stopping =
+        new dev.finetune.api.v1alpha1.EarlyStopping();
+    stopping.setPatience(2);
+    early.setEarlyStopping(stopping);
+    assertThatThrownBy(
+            () -> TrainerConfigRequest.builder(config(MethodType.FULL, early, "/d", null)).build())
+        .hasMessage(
+            "early stopping (spec.hyperparameters.earlyStopping) needs validation data:"
+                + " spec.dataset.validation.source or spec.dataset.validationSplit");
+  }
+
+  @Test
+  void aFlagBesideTheConfigIsNamedAsTheFlag(@TempDir Path dir) throws Exception {
+    Hyperparameters h = new Hyperparameters();
+    h.setWarmupSteps(10L);
+    Path file = dir.resolve("trainer-config.json");
+    JSON.writeValue(file.toFile(), config(MethodType.FULL, h, "/d", null));
+    CliRun run =
+        CliRun.of(TrainArgs.train().with("--config", file).with("--warmup-ratio", 0.1).args());
+    assertThat(run.code()).isEqualTo(78);
+    assertThat(run.err())
+        .contains("give either spec.hyperparameters.warmupSteps or --warmup-ratio, not both");
+
+    CliRun flags =
+        CliRun.of(
+            "train",
+            "--model",
+            "m",
+            "--data",
+            "d",
+            "--format",
+            "text",
+            "--output",
+            dir.toString(),
+            "--merge-adapter");
+    assertThat(flags.code()).isEqualTo(78);
+    assertThat(flags.err()).contains("--merge-adapter needs --method lora");
   }
 
   @Test
