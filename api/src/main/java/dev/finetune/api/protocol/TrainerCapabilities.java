@@ -58,7 +58,7 @@ public final class TrainerCapabilities {
   public static List<String> check(TrainerConfig config) {
     List<String> errors = new ArrayList<>();
     if (config.model() != null) {
-      dtype(config.model().dtype(), "model.dtype").ifPresent(errors::add);
+      dtype(config.model().dtype(), "spec.model.dtype").ifPresent(errors::add);
     }
     return errors;
   }

@@ -84,8 +84,8 @@ final class PrepareCommand implements Callable<Integer> {
 
   private void write(TrainRequest.Builder builder, PrepareResult result) {
     Path target = report;
-    if (target == null && builder.output() != null) {
-      target = builder.output().resolve(REPORT);
+    if (target == null && builder.checkpointing().output() != null) {
+      target = builder.checkpointing().output().resolve(REPORT);
     }
     try {
       if (target != null) {
@@ -93,7 +93,7 @@ final class PrepareCommand implements Callable<Integer> {
         JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(target.toFile(), result);
         System.out.println("report: " + target);
       }
-      Path message = builder.terminationMessagePath();
+      Path message = builder.reporting().terminationMessagePath();
       if (message != null) {
         byte[] bytes = JSON.writeValueAsBytes(result);
         if (bytes.length > MAX_MESSAGE) {

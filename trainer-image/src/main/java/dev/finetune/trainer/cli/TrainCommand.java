@@ -70,20 +70,20 @@ final class TrainCommand implements Callable<Integer> {
         System.out.println("configuration ok");
         return 0;
       }
-      stop = StopSignal.onSigterm(request.stopGrace());
-      progress.serve(request.progressPort());
+      stop = StopSignal.onSigterm(request.checkpointing().stopGrace());
+      progress.serve(request.reporting().progressPort());
       TrainerResult result =
           new TrainRunner(request)
               .run(
                   List.of(
                       new ProgressListener(progress.tracker()),
                       new ConsoleListener(
-                          request.progressBar(),
-                          request.logEverySteps(),
+                          request.reporting().progressBar(),
+                          request.reporting().logEverySteps(),
                           progress.tracker()::snapshot),
                       new StopSignalListener(stop)));
       progress.finished("Succeeded");
-      TerminationMessage.write(request.terminationMessagePath(), result);
+      TerminationMessage.write(request.reporting().terminationMessagePath(), result);
       return 0;
     } catch (RuntimeException e) {
       progress.finished("Failed");
@@ -91,7 +91,8 @@ final class TrainCommand implements Callable<Integer> {
         throw e;
       }
       TerminationMessage.write(
-          builder.terminationMessagePath(), TerminationMessage.failure(builder.output(), e));
+          builder.reporting().terminationMessagePath(),
+          TerminationMessage.failure(builder.checkpointing().output(), e));
       throw e;
     } finally {
       progress.close();

@@ -23,13 +23,13 @@ final class MemoryEstimate {
   static long bytes(ModelConfig c, ModelSize size, TrainRequest request) {
     boolean half = request.training().precision() == Precision.FLOAT16;
     long weights =
-        request.lora()
+        request.method().lora()
             ? (half ? 2 : 4) * size.parameters() + 4 * size.trainable()
             : (half ? 4 + 2 : 4) * size.parameters();
     long gradients = 4 * size.trainable();
     long optimizer = 8 * size.trainable();
     long b = request.training().batchSize();
-    long s = request.maxLength();
+    long s = request.inputs().maxLength();
     long h = c.hiddenSize();
     long a = c.heads();
     long perLayer = s * b * (34 * h + 5 * a * s) * (half ? 1 : 2);

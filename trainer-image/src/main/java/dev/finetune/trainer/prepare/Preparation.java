@@ -54,14 +54,14 @@ public final class Preparation {
   }
 
   public PrepareResult run() {
-    SourceResolver sources = request.sources().resolver();
+    SourceResolver sources = request.inputs().sources().resolver();
     Path modelDir =
         stage(
             PrepareResult.CONFIG_ERROR,
             () -> {
-              Path dir = sources.model(request.model());
+              Path dir = sources.model(request.inputs().model());
               if (!Files.isRegularFile(dir.resolve("config.json"))) {
-                throw TrainerException.config(request.model() + " has no config.json");
+                throw TrainerException.config(request.inputs().model() + " has no config.json");
               }
               return dir;
             });
@@ -83,7 +83,7 @@ public final class Preparation {
           null,
           null,
           new PrepareResult.Model(
-              request.model(),
+              request.inputs().model(),
               Pins.revision(modelDir),
               config.modelType(),
               size.parameters(),
@@ -96,16 +96,16 @@ public final class Preparation {
   }
 
   private LoraConfig loraConfig(ModelConfig config) {
-    return request.lora()
-        ? request.loraConfig(ModelLoader.newBlock(config).defaultLoraTargets())
+    return request.method().lora()
+        ? request.method().loraConfig(ModelLoader.newBlock(config).defaultLoraTargets())
         : null;
   }
 
   private PrepareResult.Dataset dataset(TrainingData data) {
     List<PrepareResult.DataFile> files = new ArrayList<>();
-    files.add(Pins.dataFile(request.data(), data.trainFile()));
+    files.add(Pins.dataFile(request.inputs().data(), data.trainFile()));
     if (data.validationFile() != null) {
-      files.add(Pins.dataFile(request.evalData(), data.validationFile()));
+      files.add(Pins.dataFile(request.inputs().evalData(), data.validationFile()));
     }
     long tokens = data.train().stream().mapToLong(Example::length).sum();
     return new PrepareResult.Dataset(
@@ -114,7 +114,7 @@ public final class Preparation {
         tokens,
         data.truncated(),
         data.skipped().size(),
-        request.packing() ? (long) data.train().size() : null,
+        request.inputs().packing() ? (long) data.train().size() : null,
         files);
   }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.api.protocol.PrepareResult;
 import dev.finetune.trainer.source.HubLocation;
+import dev.finetune.trainer.train.InputOptions;
 import dev.finetune.trainer.train.TrainRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,11 +30,13 @@ public final class PreparedInputs {
 
   private PreparedInputs() {}
 
-  public static void pin(TrainRequest.Builder b) {
-    if (b.output() == null || b.model() == null) {
+  public static void pin(TrainRequest.Builder request) {
+    Path output = request.checkpointing().output();
+    InputOptions.Builder b = request.inputs();
+    if (output == null || b.model() == null) {
       return;
     }
-    Path file = b.output().resolve(Preparation.REPORT);
+    Path file = output.resolve(Preparation.REPORT);
     if (!Files.isRegularFile(file)) {
       return;
     }

@@ -41,23 +41,26 @@ final class StoragePlan {
 
   static List<PrepareResult.Storage> check(TrainRequest request, ModelSize size, Path modelDir) {
     long sideFiles = sideFiles(modelDir);
-    long weights = 4 * (request.lora() ? size.trainable() : size.parameters());
+    long weights = 4 * (request.method().lora() ? size.trainable() : size.parameters());
     // A model folder carries the config and tokenizer files; an adapter folder does not.
-    long carried = request.lora() ? 0 : sideFiles;
+    long carried = request.method().lora() ? 0 : sideFiles;
     long checkpoint = weights + 8 * size.trainable() + carried + SMALL_FILES;
     int kept =
-        Math.max(1, request.saveTotalLimit()) + 1 + (request.earlyStopping() != null ? 1 : 0);
+        Math.max(1, request.checkpointing().saveTotalLimit())
+            + 1
+            + (request.training().earlyStopping() != null ? 1 : 0);
     long output = weights + carried + SMALL_FILES;
-    if (request.lora() && request.mergeAdapter()) {
+    if (request.method().lora() && request.method().mergeAdapter()) {
       output += 4 * size.parameters() + sideFiles;
     }
     Map<Object, Need> byVolume = new LinkedHashMap<>();
-    add(byVolume, request.checkpoints(), "checkpoints", kept * checkpoint);
-    add(byVolume, request.output(), "output", output);
+    add(byVolume, request.checkpointing().dir(), "checkpoints", kept * checkpoint);
+    add(byVolume, request.checkpointing().output(), "output", output);
     List<PrepareResult.Storage> plan = new ArrayList<>();
     List<String> shortfalls = new ArrayList<>();
     for (Need need : byVolume.values()) {
-      long free = free(need.path(), need.path().equals(request.checkpoints()) ? request : null);
+      long free =
+          free(need.path(), need.path().equals(request.checkpointing().dir()) ? request : null);
       plan.add(new PrepareResult.Storage(need.path().toString(), need.holds(), need.bytes(), free));
       if (need.bytes() > free) {
         shortfalls.add(
@@ -79,7 +82,7 @@ final class StoragePlan {
               + " checkpoints of "
               + human(checkpoint)
               + " each, keepLast + 1"
-              + (request.earlyStopping() != null ? " + the best model's" : "")
+              + (request.training().earlyStopping() != null ? " + the best model's" : "")
               + "); give the claim more space or lower checkpoints.keepLast",
           TrainerExitCodes.STORAGE_FULL);
     }
@@ -111,9 +114,9 @@ final class StoragePlan {
   private static long free(Path dir, TrainRequest request) {
     try {
       long free = Files.getFileStore(dir).getUsableSpace();
-      if (request != null && request.checkpointVolumeBytes() != null) {
+      if (request != null && request.checkpointing().volumeBytes() != null) {
         Path root = dir.toAbsolutePath().getParent();
-        free = Math.min(free, Math.max(0, request.checkpointVolumeBytes() - used(root)));
+        free = Math.min(free, Math.max(0, request.checkpointing().volumeBytes() - used(root)));
       }
       return free;
     } catch (IOException e) {

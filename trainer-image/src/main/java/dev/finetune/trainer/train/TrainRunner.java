@@ -46,18 +46,20 @@ public final class TrainRunner {
    *     stopped the run early (its checkpoint is saved)
    */
   public TrainerResult run(List<TrainingListener> listeners) {
-    SourceResolver sources = request.sources().resolver();
-    Path modelDir = sources.model(request.model());
+    SourceResolver sources = request.inputs().sources().resolver();
+    Path modelDir = sources.model(request.inputs().model());
     try (NDManager manager = NDManager.newBaseManager();
         TextTokenizer tokenizer = TextTokenizer.load(modelDir)) {
       ModelLoader.LoadedModel model = ModelLoader.load(modelDir, manager);
-      if (request.adapter() != null) {
-        model.block().setAdapter(LoraAdapter.load(request.adapter(), model.block(), manager));
+      if (request.inputs().adapter() != null) {
+        model
+            .block()
+            .setAdapter(LoraAdapter.load(request.inputs().adapter(), model.block(), manager));
       }
       TrainingData data =
           TrainingData.load(request, sources, tokenizer, model.block().config(), model.directory());
       TrainedWeights trained = trainedWeights(model, manager);
-      if (request.lora() && request.training().precision() == Precision.FLOAT16) {
+      if (request.method().lora() && request.training().precision() == Precision.FLOAT16) {
         // The frozen base in float16: half its memory; outputs take its values from the source.
         model.block().narrowWeights(model.block().parametersByName().keySet());
         System.out.println("mixed precision: the frozen base model is held in float16");
@@ -74,10 +76,10 @@ public final class TrainRunner {
   }
 
   private TrainedWeights trainedWeights(ModelLoader.LoadedModel model, NDManager manager) {
-    if (!request.lora()) {
+    if (!request.method().lora()) {
       return new FullWeights(model);
     }
-    LoraConfig config = request.loraConfig(model.block().defaultLoraTargets());
+    LoraConfig config = request.method().loraConfig(model.block().defaultLoraTargets());
     List<String> targets = config.targetModules();
     LoraAdapter adapter =
         LoraAdapter.create(model.block(), config, request.training().seed(), manager);
@@ -92,7 +94,7 @@ public final class TrainRunner {
             + " modules ("
             + String.join(",", targets)
             + ")");
-    return new LoraWeights(model, adapter, config, request.baseModelName());
+    return new LoraWeights(model, adapter, config, request.inputs().baseModelName());
   }
 
   private TrainerResult train(
@@ -106,7 +108,8 @@ public final class TrainRunner {
     Objective objective = new SftObjective();
     TrainingLoop loop = new TrainingLoop(model, objective, trained, withDevices(manager), manager);
     CheckpointStore checkpoints =
-        new CheckpointStore(request.checkpoints(), request.saveTotalLimit());
+        new CheckpointStore(
+            request.checkpointing().dir(), request.checkpointing().saveTotalLimit());
     List<StepRecord> history = new ArrayList<>();
     long start = 0;
     Optional<Path> latest = checkpoints.latest();
@@ -122,13 +125,13 @@ public final class TrainRunner {
     listeners.add(
         new EvaluationListener(new Evaluator(objective, request.training().batchSize()), eval));
     EarlyStoppingListener earlyStopping =
-        request.earlyStopping() == null
+        request.training().earlyStopping() == null
             ? null
-            : new EarlyStoppingListener(request.earlyStopping(), checkpoints);
+            : new EarlyStoppingListener(request.training().earlyStopping(), checkpoints);
     if (earlyStopping != null) {
       listeners.add(earlyStopping);
     }
-    listeners.add(new CheckpointListener(checkpoints, request.saveEverySteps()));
+    listeners.add(new CheckpointListener(checkpoints, request.checkpointing().saveEverySteps()));
     TrainingRun run =
         new TrainingRun(
             model,
@@ -217,12 +220,12 @@ public final class TrainRunner {
               + " "
               + best.bestValue());
     }
-    Path finalDir = request.output().resolve("final");
+    Path finalDir = request.checkpointing().output().resolve("final");
     writeOutput("final/", finalDir, () -> run.trained().write(finalDir));
-    run.state(done).write(request.output().resolve("trainer_state.json"));
+    run.state(done).write(request.checkpointing().output().resolve("trainer_state.json"));
     System.out.println("saved the " + run.trained().layout() + " to " + finalDir);
-    if (request.mergeAdapter() && run.trained() instanceof LoraWeights loraWeights) {
-      Path merged = request.output().resolve("merged");
+    if (request.method().mergeAdapter() && run.trained() instanceof LoraWeights loraWeights) {
+      Path merged = request.checkpointing().output().resolve("merged");
       writeOutput("merged/", merged, () -> loraWeights.writeMerged(merged));
       System.out.println("saved the merged model to " + merged);
     }

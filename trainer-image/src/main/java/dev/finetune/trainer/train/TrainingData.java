@@ -50,10 +50,12 @@ public record TrainingData(
       ModelConfig config,
       Path modelDir) {
     ExampleBuilder builder =
-        ExampleBuilder.forModel(tokenizer, config, modelDir, request.maxLength());
-    Path trainFile = checked(request, request.data(), sources.dataFile(request.data()));
+        ExampleBuilder.forModel(tokenizer, config, modelDir, request.inputs().maxLength());
+    Path trainFile =
+        checked(request, request.inputs().data(), sources.dataFile(request.inputs().data()));
     Datasets.Loaded loaded =
-        Datasets.load(trainFile, request.format(), builder, request.skipInvalidLines());
+        Datasets.load(
+            trainFile, request.inputs().format(), builder, request.inputs().skipInvalidLines());
     if (!loaded.skipped().isEmpty()) {
       System.err.println(
           "skipped "
@@ -64,32 +66,37 @@ public record TrainingData(
     List<Example> examples = loaded.examples();
     List<Example> validation = List.of();
     Path validationFile = null;
-    if (request.validationSplit() != null) {
+    if (request.inputs().validationSplit() != null) {
       ValidationSplit.Parts parts =
-          ValidationSplit.split(examples, request.validationSplit(), request.training().seed());
+          ValidationSplit.split(
+              examples, request.inputs().validationSplit(), request.training().seed());
       examples = parts.train();
       validation = parts.validation();
       System.out.println(
           "validation split "
-              + request.validationSplit()
+              + request.inputs().validationSplit()
               + ": "
               + examples.size()
               + " examples train, "
               + validation.size()
               + " validate");
-    } else if (request.evalData() != null) {
+    } else if (request.inputs().evalData() != null) {
       ExampleBuilder evalBuilder =
-          request.evalMaxLength() == null
+          request.inputs().evalMaxLength() == null
               ? builder
-              : ExampleBuilder.forModel(tokenizer, config, modelDir, request.evalMaxLength());
-      validationFile = checked(request, request.evalData(), sources.dataFile(request.evalData()));
-      validation = Datasets.load(validationFile, request.format(), evalBuilder, false).examples();
+              : ExampleBuilder.forModel(
+                  tokenizer, config, modelDir, request.inputs().evalMaxLength());
+      validationFile =
+          checked(
+              request, request.inputs().evalData(), sources.dataFile(request.inputs().evalData()));
+      validation =
+          Datasets.load(validationFile, request.inputs().format(), evalBuilder, false).examples();
     }
     // Counted before packing: how many examples, not sequences, train.
     TrainingRun.DataCounts counts = new TrainingRun.DataCounts(examples.size(), validation.size());
     long truncated = examples.stream().filter(Example::truncated).count();
-    if (request.packing()) {
-      examples = packed(examples, request.maxLength());
+    if (request.inputs().packing()) {
+      examples = packed(examples, request.inputs().maxLength());
     }
     return new TrainingData(
         examples, validation, counts, trainFile, validationFile, loaded.skipped(), truncated);
@@ -100,7 +107,7 @@ public record TrainingData(
    * saw, when there was one: a file edited since then would train on other bytes than were checked.
    */
   private static Path checked(TrainRequest request, String source, Path file) {
-    String expected = request.dataDigests().get(source);
+    String expected = request.inputs().dataDigests().get(source);
     if (expected == null) {
       return file;
     }

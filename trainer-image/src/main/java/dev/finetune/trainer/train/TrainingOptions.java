@@ -5,6 +5,8 @@
 package dev.finetune.trainer.train;
 
 import dev.finetune.api.protocol.TrainingDefaults;
+import dev.finetune.api.v1alpha1.MethodType;
+import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.model.Precision;
 import java.util.Locale;
 
@@ -17,7 +19,10 @@ import java.util.Locale;
  * @param maxGradNorm global-norm clipping threshold, or 0 for none
  * @param warmupSteps linear warmup steps (used when warmupRatio is 0)
  * @param warmupRatio warmup as a fraction of all steps, or 0
+ * @param learningRate the peak learning rate (its default depends on the method)
  * @param evalEverySteps evaluation interval, or 0 for once per epoch (when eval data is given)
+ * @param earlyStopping stop when the eval loss stops improving (final/ is then the best model), or
+ *     null
  * @param precision the forward and backward passes' matrix products in float32, or in float16 with
  *     float32 master weights and dynamic loss scaling
  * @param initialLossScale float16 only: the loss scale of the first step ({@link LossScaler})
@@ -43,7 +48,8 @@ public record TrainingOptions(
     long evalEverySteps,
     Precision precision,
     double initialLossScale,
-    int replicas) {
+    int replicas,
+    EarlyStopping earlyStopping) {
 
   /** Optimizer steps one epoch of {@code count} examples (or packed sequences) takes. */
   public long stepsPerEpoch(int count) {
@@ -77,7 +83,8 @@ public record TrainingOptions(
         evalEverySteps,
         precision,
         initialLossScale,
-        replicas);
+        replicas,
+        earlyStopping);
   }
 
   public static Builder builder() {
@@ -95,7 +102,7 @@ public record TrainingOptions(
     private int gradientAccumulationSteps = TrainingDefaults.GRADIENT_ACCUMULATION_STEPS;
     private int epochs = TrainingDefaults.EPOCHS;
     private long maxSteps;
-    private double learningRate = TrainingDefaults.LEARNING_RATE_FULL;
+    private Double learningRate;
     private double weightDecay = TrainingDefaults.WEIGHT_DECAY;
     private double beta1 = TrainingDefaults.ADAM_BETA1;
     private double beta2 = TrainingDefaults.ADAM_BETA2;
@@ -110,13 +117,14 @@ public record TrainingOptions(
     private Precision precision = Precision.FLOAT32;
     private double initialLossScale = LossScaler.INITIAL_SCALE;
     private int replicas;
+    private EarlyStopping earlyStopping;
+
+    private Builder() {}
 
     public Builder optReplicas(int replicas) {
       this.replicas = replicas;
       return this;
     }
-
-    private Builder() {}
 
     public Builder optPrecision(Precision precision) {
       this.precision = precision;
@@ -208,13 +216,35 @@ public record TrainingOptions(
       return this;
     }
 
+    public Builder optEarlyStopping(EarlyStopping earlyStopping) {
+      this.earlyStopping = earlyStopping;
+      return this;
+    }
+
+    /** The options for full fine-tuning (the learning rate's default is the full one). */
     public TrainingOptions build() {
+      return build(MethodType.FULL, OptionNames.FLAGS);
+    }
+
+    TrainingOptions build(MethodType method, OptionNames names) {
+      if (warmupRatio > 0 && warmupSteps > 0) {
+        throw TrainerException.config(
+            "give either "
+                + names.of("--warmup-steps")
+                + " or "
+                + names.of("--warmup-ratio")
+                + ", not both");
+      }
       return new TrainingOptions(
           batchSize,
           gradientAccumulationSteps,
           epochs,
           maxSteps,
-          learningRate,
+          learningRate != null
+              ? learningRate
+              : method == MethodType.LORA
+                  ? TrainingDefaults.LEARNING_RATE_LORA
+                  : TrainingDefaults.LEARNING_RATE_FULL,
           weightDecay,
           beta1,
           beta2,
@@ -228,7 +258,8 @@ public record TrainingOptions(
           evalEverySteps,
           precision,
           initialLossScale,
-          replicas);
+          replicas,
+          earlyStopping);
     }
   }
 }

@@ -5,6 +5,7 @@
 package dev.finetune.trainer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,20 +45,20 @@ class TrainerConfigRequestFixtureTest {
     h.setSeed(7L);
     TrainerConfig config = config(MethodType.FULL, h, "/data/train.jsonl", "/data/valid.jsonl");
     TrainRequest r = TrainerConfigRequest.builder(config).build();
-    assertThat(r.model()).isEqualTo("/models/m");
-    assertThat(r.sources().tokenFile()).isEqualTo(Path.of("/var/run/secrets/hub/token"));
-    assertThat(r.data()).isEqualTo("/data/train.jsonl");
-    assertThat(r.format()).isEqualTo(DataFormat.TEXT);
-    assertThat(r.maxLength()).isEqualTo(64);
-    assertThat(r.evalData()).isEqualTo("/data/valid.jsonl");
+    assertThat(r.inputs().model()).isEqualTo("/models/m");
+    assertThat(r.inputs().sources().tokenFile()).isEqualTo(Path.of("/var/run/secrets/hub/token"));
+    assertThat(r.inputs().data()).isEqualTo("/data/train.jsonl");
+    assertThat(r.inputs().format()).isEqualTo(DataFormat.TEXT);
+    assertThat(r.inputs().maxLength()).isEqualTo(64);
+    assertThat(r.inputs().evalData()).isEqualTo("/data/valid.jsonl");
     assertThat(r.training().maxSteps()).isEqualTo(3);
     assertThat(r.training().batchSize()).isEqualTo(4);
     assertThat(r.training().learningRate()).isEqualTo(0.001);
     assertThat(r.training().scheduler()).isEqualTo(LrSchedule.Kind.CONSTANT);
     assertThat(r.training().seed()).isEqualTo(7);
-    assertThat(r.output()).isEqualTo(Path.of("/out"));
-    assertThat(r.terminationMessagePath()).isEqualTo(Path.of("/dev/termination-log"));
-    assertThat(r.progressPort()).isEqualTo(8000);
+    assertThat(r.checkpointing().output()).isEqualTo(Path.of("/out"));
+    assertThat(r.reporting().terminationMessagePath()).isEqualTo(Path.of("/dev/termination-log"));
+    assertThat(r.reporting().progressPort()).isEqualTo(8000);
   }
 
   @Test
@@ -82,12 +83,12 @@ class TrainerConfigRequestFixtureTest {
             base.progressPort(),
             base.terminationMessagePath());
     TrainRequest r = TrainerConfigRequest.builder(config).build();
-    assertThat(r.method()).isEqualTo(MethodType.LORA);
-    assertThat(r.loraRank()).isEqualTo(16);
-    assertThat(r.loraAlpha()).isEqualTo(32.0);
-    assertThat(r.loraDropout()).isEqualTo(0.05);
-    assertThat(r.loraTargetModules()).containsExactly("q_proj", "k_proj");
-    assertThat(TrainerConfigRequest.builder(base).build().loraTargetModules()).isNull();
+    assertThat(r.method().type()).isEqualTo(MethodType.LORA);
+    assertThat(r.method().loraRank()).isEqualTo(16);
+    assertThat(r.method().loraAlpha()).isEqualTo(32.0);
+    assertThat(r.method().loraDropout()).isEqualTo(0.05);
+    assertThat(r.method().loraTargetModules()).containsExactly("q_proj", "k_proj");
+    assertThat(TrainerConfigRequest.builder(base).build().method().loraTargetModules()).isNull();
   }
 
   @Test
@@ -112,9 +113,60 @@ class TrainerConfigRequestFixtureTest {
             base.progressPort(),
             base.terminationMessagePath());
     TrainRequest r = TrainerConfigRequest.builder(withAll).build();
-    assertThat(r.packing()).isTrue();
-    assertThat(r.validationSplit()).isEqualTo(0.1);
-    assertThat(r.earlyStopping()).isEqualTo(new EarlyStopping(3, 0.01));
+    assertThat(r.inputs().packing()).isTrue();
+    assertThat(r.inputs().validationSplit()).isEqualTo(0.1);
+    assertThat(r.training().earlyStopping()).isEqualTo(new EarlyStopping(3, 0.01));
+  }
+
+  @Test
+  void refusalsNameTheFineTuneJobFieldsTheValuesCameFrom() {
+    Hyperparameters h = new Hyperparameters();
+    h.setWarmupSteps(10L);
+    h.setWarmupRatio(0.1);
+    assertThatThrownBy(
+            () -> TrainerConfigRequest.builder(config(MethodType.FULL, h, "/d", null)).build())
+        .hasMessage(
+            "give either spec.hyperparameters.warmupSteps or spec.hyperparameters.warmupRatio,"
+                + " not both");
+
+    Hyperparameters early = new Hyperparameters();
+    dev.finetune.api.v1alpha1.EarlyStopping stopping =
+        new dev.finetune.api.v1alpha1.EarlyStopping();
+    stopping.setPatience(2);
+    early.setEarlyStopping(stopping);
+    assertThatThrownBy(
+            () -> TrainerConfigRequest.builder(config(MethodType.FULL, early, "/d", null)).build())
+        .hasMessage(
+            "early stopping (spec.hyperparameters.earlyStopping) needs validation data:"
+                + " spec.dataset.validation.source or spec.dataset.validationSplit");
+  }
+
+  @Test
+  void aFlagBesideTheConfigIsNamedAsTheFlag(@TempDir Path dir) throws Exception {
+    Hyperparameters h = new Hyperparameters();
+    h.setWarmupSteps(10L);
+    Path file = dir.resolve("trainer-config.json");
+    JSON.writeValue(file.toFile(), config(MethodType.FULL, h, "/d", null));
+    CliRun run =
+        CliRun.of(TrainArgs.train().with("--config", file).with("--warmup-ratio", 0.1).args());
+    assertThat(run.code()).isEqualTo(78);
+    assertThat(run.err())
+        .contains("give either spec.hyperparameters.warmupSteps or --warmup-ratio, not both");
+
+    CliRun flags =
+        CliRun.of(
+            "train",
+            "--model",
+            "m",
+            "--data",
+            "d",
+            "--format",
+            "text",
+            "--output",
+            dir.toString(),
+            "--merge-adapter");
+    assertThat(flags.code()).isEqualTo(78);
+    assertThat(flags.err()).contains("--merge-adapter needs --method lora");
   }
 
   @Test

@@ -45,18 +45,16 @@ class DataParallelFixtureTest {
   }
 
   private static TrainRequest.Builder request(String model, Path out, int replicas) {
-    TrainRequest.Builder b =
-        TrainRequest.builder()
-            .setModel(Fixtures.model(model).toString())
-            .setData(data.toString())
-            .setFormat(DataFormat.TEXT)
-            .setOutput(out)
-            .optMaxLength(32)
-            .optLearningRate(1e-3)
-            .optSaveEverySteps(2)
-            .optSaveTotalLimit(10)
-            .optProgressBar(false);
+    TrainRequest.Builder b = TrainRequest.builder();
+    b.inputs()
+        .setModel(Fixtures.model(model).toString())
+        .setData(data.toString())
+        .setFormat(DataFormat.TEXT)
+        .optMaxLength(32);
+    b.checkpointing().setOutput(out).optSaveEverySteps(2).optSaveTotalLimit(10);
+    b.reporting().optProgressBar(false);
     b.training()
+        .optLearningRate(1e-3)
         .optBatchSize(2)
         .optGradientAccumulationSteps(4)
         .optMaxSteps(4)
@@ -81,13 +79,10 @@ class DataParallelFixtureTest {
     Path two = dir.resolve("two");
     for (Path out : List.of(one, two)) {
       // No dropout: its masks come from one generator, drawn in a different order by threads.
-      new TrainRunner(
-              request("tiny-llama", out, out == one ? 1 : 2)
-                  .optMethod(MethodType.LORA)
-                  .optLoraDropout(0)
-                  .optLearningRate(1e-2)
-                  .build())
-          .run(List.of());
+      TrainRequest.Builder b = request("tiny-llama", out, out == one ? 1 : 2);
+      b.method().optType(MethodType.LORA).optLoraDropout(0);
+      b.training().optLearningRate(1e-2);
+      new TrainRunner(b.build()).run(List.of());
     }
     assertClose(one, two, "adapter_model.safetensors");
   }

@@ -38,20 +38,18 @@ class EarlyStoppingFixtureTest {
   }
 
   private static TrainRequest.Builder request(Path out, int patience, double minDelta) {
-    TrainRequest.Builder b =
-        TrainRequest.builder()
-            .setModel(Fixtures.model("tiny-gpt2").toString())
-            .setData(data.toString())
-            .setFormat(DataFormat.TEXT)
-            .setOutput(out)
-            .optMaxLength(32)
-            .optValidationSplit(0.2)
-            .optEarlyStopping(new EarlyStopping(patience, minDelta))
-            .optLearningRate(1e-2)
-            .optSaveEverySteps(5)
-            .optSaveTotalLimit(1)
-            .optProgressBar(false);
+    TrainRequest.Builder b = TrainRequest.builder();
+    b.inputs()
+        .setModel(Fixtures.model("tiny-gpt2").toString())
+        .setData(data.toString())
+        .setFormat(DataFormat.TEXT)
+        .optMaxLength(32)
+        .optValidationSplit(0.2);
+    b.checkpointing().setOutput(out).optSaveEverySteps(5).optSaveTotalLimit(1);
+    b.reporting().optProgressBar(false);
     b.training()
+        .optEarlyStopping(new EarlyStopping(patience, minDelta))
+        .optLearningRate(1e-2)
         .optBatchSize(4)
         .optMaxSteps(12)
         .optEvalEverySteps(1)

@@ -53,18 +53,17 @@ class MixedPrecisionFixtureTest {
   }
 
   private static TrainRequest.Builder request(String model, Path out, Precision precision) {
-    TrainRequest.Builder b =
-        TrainRequest.builder()
-            .setModel(Fixtures.model(model).toString())
-            .setData(data.toString())
-            .setFormat(DataFormat.TEXT)
-            .setOutput(out)
-            .optMaxLength(32)
-            .optLearningRate(1e-3)
-            .optSaveEverySteps(5)
-            .optProgressBar(false);
+    TrainRequest.Builder b = TrainRequest.builder();
+    b.inputs()
+        .setModel(Fixtures.model(model).toString())
+        .setData(data.toString())
+        .setFormat(DataFormat.TEXT)
+        .optMaxLength(32);
+    b.checkpointing().setOutput(out).optSaveEverySteps(5);
+    b.reporting().optProgressBar(false);
     // A loss scale no step of these runs overflows at, so that both take the same steps.
     b.training()
+        .optLearningRate(1e-3)
         .optBatchSize(4)
         .optMaxSteps(10)
         .optPrecision(precision)
@@ -118,8 +117,8 @@ class MixedPrecisionFixtureTest {
   @Test
   void anOverflowIsSkippedTheScaleHalvesAndTrainingGoesOn(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("run");
-    TrainRequest.Builder b =
-        request("tiny-llama", out, Precision.FLOAT16).optSaveEverySteps(1).optSaveTotalLimit(20);
+    TrainRequest.Builder b = request("tiny-llama", out, Precision.FLOAT16);
+    b.checkpointing().optSaveEverySteps(1).optSaveTotalLimit(20);
     // float16's largest value is 65504: gradients scaled by 2^24 overflow until the scale halves
     // down to where they fit.
     b.training().optInitialLossScale(Math.pow(2, 24));
@@ -165,8 +164,8 @@ class MixedPrecisionFixtureTest {
   @Test
   void aResumedFloat16RunEqualsTheUninterruptedOne(@TempDir Path dir) throws Exception {
     Path whole = dir.resolve("whole");
-    TrainRequest.Builder b =
-        request("tiny-llama", whole, Precision.FLOAT16).optSaveEverySteps(1).optSaveTotalLimit(20);
+    TrainRequest.Builder b = request("tiny-llama", whole, Precision.FLOAT16);
+    b.checkpointing().optSaveEverySteps(1).optSaveTotalLimit(20);
     b.training().optInitialLossScale(Math.pow(2, 24));
     new TrainRunner(b.build()).run(List.of());
 
@@ -174,8 +173,8 @@ class MixedPrecisionFixtureTest {
     Files.createDirectories(resumed);
     // The state after step 6 (past the overflows), as a killed run would leave it.
     copyTree(whole.resolve("checkpoint-6"), resumed.resolve("checkpoint-6"));
-    TrainRequest.Builder again =
-        request("tiny-llama", resumed, Precision.FLOAT16).optSaveEverySteps(1);
+    TrainRequest.Builder again = request("tiny-llama", resumed, Precision.FLOAT16);
+    again.checkpointing().optSaveEverySteps(1);
     again.training().optInitialLossScale(Math.pow(2, 24));
     new TrainRunner(again.build()).run(List.of());
 
@@ -191,10 +190,9 @@ class MixedPrecisionFixtureTest {
     Path half = dir.resolve("float16");
     for (Path out : List.of(single, half)) {
       TrainRequest.Builder b =
-          request("tiny-llama", out, out == half ? Precision.FLOAT16 : Precision.FLOAT32)
-              .optMethod(MethodType.LORA)
-              .optLearningRate(1e-2)
-              .optMergeAdapter(true);
+          request("tiny-llama", out, out == half ? Precision.FLOAT16 : Precision.FLOAT32);
+      b.method().optType(MethodType.LORA).optMergeAdapter(true);
+      b.training().optLearningRate(1e-2);
       new TrainRunner(b.build()).run(List.of());
     }
     List<Double> reference = trainLosses(single);

@@ -1,0 +1,214 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.trainer.cli;
+
+import static dev.finetune.trainer.cli.TrainOptions.given;
+
+import dev.finetune.api.protocol.TrainerCapabilities;
+import dev.finetune.api.protocol.TrainingDefaults;
+import dev.finetune.api.v1alpha1.ModelDtype;
+import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.model.Precision;
+import dev.finetune.trainer.train.EarlyStopping;
+import dev.finetune.trainer.train.LrSchedule;
+import dev.finetune.trainer.train.TrainingOptions;
+import java.util.Arrays;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/**
+ * The flags of {@link TrainingOptions}: the optimizer, the schedule, evaluation and early stopping,
+ * the precision and the devices.
+ */
+final class TrainingFlags {
+  @ArgGroup(exclusive = true)
+  Length length = new Length();
+
+  static final class Length {
+    @Option(
+        names = "--epochs",
+        description = "Passes over the data (default " + TrainingDefaults.EPOCHS + ").")
+    Integer epochs;
+
+    @Option(names = "--max-steps", description = "Optimizer steps instead of whole epochs.")
+    Long maxSteps;
+  }
+
+  @Option(
+      names = "--batch-size",
+      description = "Examples per micro-batch (default " + TrainingDefaults.BATCH_SIZE + ").")
+  Integer batchSize;
+
+  @Option(
+      names = "--gradient-accumulation-steps",
+      description =
+          "Micro-batches per optimizer step (default "
+              + TrainingDefaults.GRADIENT_ACCUMULATION_STEPS
+              + ").")
+  Integer accumulation;
+
+  @Option(
+      names = "--learning-rate",
+      description =
+          "Peak learning rate (default "
+              + TrainingDefaults.LEARNING_RATE_FULL
+              + " for full fine-tuning, "
+              + TrainingDefaults.LEARNING_RATE_LORA
+              + " for LoRA).")
+  Double learningRate;
+
+  @Option(
+      names = "--weight-decay",
+      description = "AdamW decoupled weight decay (default " + TrainingDefaults.WEIGHT_DECAY + ").")
+  Double weightDecay;
+
+  @Option(
+      names = "--adam-beta1",
+      description = "AdamW beta1 (default " + TrainingDefaults.ADAM_BETA1 + ").")
+  Double beta1;
+
+  @Option(
+      names = "--adam-beta2",
+      description = "AdamW beta2 (default " + TrainingDefaults.ADAM_BETA2 + ").")
+  Double beta2;
+
+  @Option(
+      names = "--adam-eps",
+      description = "AdamW eps (default " + TrainingDefaults.ADAM_EPS + ").")
+  Double eps;
+
+  @Option(
+      names = "--max-grad-norm",
+      description =
+          "Clip the global gradient norm; 0 turns clipping off (default "
+              + TrainingDefaults.MAX_GRAD_NORM
+              + ").")
+  Double maxGradNorm;
+
+  @Option(
+      names = "--scheduler",
+      description = "constant, linear or cosine decay after warmup (default linear).")
+  String scheduler;
+
+  @Option(
+      names = "--warmup-steps",
+      description = "Linear warmup steps (default " + TrainingDefaults.WARMUP_STEPS + ").")
+  Long warmupSteps;
+
+  @Option(
+      names = "--warmup-ratio",
+      description = "Warmup as a fraction of all steps (instead of --warmup-steps).")
+  Double warmupRatio;
+
+  @Option(
+      names = "--seed",
+      description =
+          "Seed for shuffling and initialisation (default " + TrainingDefaults.SEED + ").")
+  Long seed;
+
+  @Option(
+      names = "--no-shuffle",
+      description = "Keep the file order: step k uses examples k*B*G onwards.")
+  boolean noShuffle;
+
+  @Option(
+      names = "--eval-every-steps",
+      description = "Evaluate every N steps (default: at the end of each epoch).")
+  Long evalEverySteps;
+
+  @Option(
+      names = "--early-stopping-patience",
+      description =
+          "Stop after this many evaluations without an improvement of the eval loss; final/ is"
+              + " then the best evaluation's model. Needs validation data.")
+  Integer earlyStoppingPatience;
+
+  @Option(
+      names = "--early-stopping-min-delta",
+      description = "The smallest decrease of the eval loss that counts as one (default 0).")
+  Double earlyStoppingMinDelta;
+
+  @Option(
+      names = "--dtype",
+      description =
+          "float32 (default) or float16: mixed precision, the matrix products in float16 with"
+              + " float32 master weights and dynamic loss scaling; for LoRA the frozen base is held"
+              + " in float16.")
+  String dtype;
+
+  @Option(
+      names = "--replicas",
+      description =
+          "Model replicas trained data parallel, one per device (default: one per visible GPU, one"
+              + " on the CPU). Each step's micro-batches are dealt to them in turn; the global"
+              + " batch stays batch size x gradient accumulation steps. More than one on the CPU"
+              + " only tests the code path.")
+  Integer replicas;
+
+  /** Sets on {@code t} every flag that was given. */
+  void applyTo(TrainingOptions.Builder t) {
+    given(length.epochs, t::optEpochs);
+    given(length.maxSteps, t::optMaxSteps);
+    given(batchSize, t::optBatchSize);
+    given(accumulation, t::optGradientAccumulationSteps);
+    given(learningRate, t::optLearningRate);
+    given(weightDecay, t::optWeightDecay);
+    given(beta1, t::optBeta1);
+    given(beta2, t::optBeta2);
+    given(eps, t::optEps);
+    given(maxGradNorm, t::optMaxGradNorm);
+    given(scheduler, s -> t.optScheduler(scheduler(s)));
+    given(warmupSteps, t::optWarmupSteps);
+    given(warmupRatio, t::optWarmupRatio);
+    given(seed, t::optSeed);
+    if (noShuffle) {
+      t.optShuffle(false);
+    }
+    given(evalEverySteps, t::optEvalEverySteps);
+    if (earlyStoppingPatience != null) {
+      t.optEarlyStopping(
+          new EarlyStopping(
+              earlyStoppingPatience, earlyStoppingMinDelta == null ? 0 : earlyStoppingMinDelta));
+    } else if (earlyStoppingMinDelta != null) {
+      throw TrainerException.config("--early-stopping-min-delta needs --early-stopping-patience");
+    }
+    given(dtype, d -> t.optPrecision(precision(d)));
+    given(replicas, t::optReplicas);
+  }
+
+  private static Precision precision(String name) {
+    ModelDtype dtype =
+        Arrays.stream(ModelDtype.values())
+            .filter(d -> d.name().equalsIgnoreCase(name))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    TrainerException.config("--dtype is float32 or float16, not \"" + name + "\""));
+    TrainerCapabilities.dtype(dtype, "--dtype")
+        .ifPresent(
+            reason -> {
+              throw TrainerException.config(reason);
+            });
+    return precision(dtype);
+  }
+
+  /** The precision of a dtype the trainer supports (see {@link TrainerCapabilities#DTYPES}). */
+  static Precision precision(ModelDtype dtype) {
+    return switch (dtype) {
+      case FLOAT32 -> Precision.FLOAT32;
+      case FLOAT16 -> Precision.FLOAT16;
+      case BFLOAT16 -> throw new IllegalArgumentException("bfloat16 is not a trainer precision");
+    };
+  }
+
+  private static LrSchedule.Kind scheduler(String name) {
+    try {
+      return TrainingOptions.scheduler(name);
+    } catch (IllegalArgumentException e) {
+      throw TrainerException.config(
+          "unknown scheduler \"" + name + "\" (constant, linear or cosine)");
+    }
+  }
+}
