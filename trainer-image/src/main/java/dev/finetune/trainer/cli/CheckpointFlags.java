@@ -6,6 +6,7 @@ package dev.finetune.trainer.cli;
 
 import static dev.finetune.trainer.cli.TrainOptions.given;
 
+import dev.finetune.api.protocol.TrainerConfig;
 import dev.finetune.api.protocol.TrainingDefaults;
 import dev.finetune.trainer.train.CheckpointOptions;
 import java.nio.file.Path;
@@ -59,5 +60,23 @@ final class CheckpointFlags {
     given(checkpointDir, b::optCheckpointDir);
     given(checkpointVolumeBytes, b::optVolumeBytes);
     given(stopGraceSeconds, s -> b.optStopGrace(Duration.ofSeconds(s)));
+  }
+
+  /** Sets on {@code o} what the operator's config says, naming each option by its spec field. */
+  static void fromConfig(
+      TrainerConfig.Checkpoints k, CheckpointOptions.Builder o, ConfigFields config) {
+    if (k == null) {
+      return;
+    }
+    o.optCheckpointDir(Path.of(k.dir()));
+    config.map(
+        k.everySteps(), "--save-every-steps", "spec.checkpoints.everySteps", o::optSaveEverySteps);
+    config.map(
+        k.keepLast(), "--save-total-limit", "spec.checkpoints.keepLast", o::optSaveTotalLimit);
+    config.map(
+        k.volumeBytes(),
+        "--checkpoint-volume-bytes",
+        "spec.checkpoints.storage.size",
+        o::optVolumeBytes);
   }
 }

@@ -6,6 +6,7 @@ package dev.finetune.trainer.cli;
 
 import static dev.finetune.trainer.cli.TrainOptions.given;
 
+import dev.finetune.api.protocol.TrainerConfig;
 import dev.finetune.api.protocol.TrainingDefaults;
 import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.trainer.train.InputOptions;
@@ -87,5 +88,26 @@ final class InputFlags {
     given(validationSplit, b::optValidationSplit);
     given(packing, b::optPacking);
     given(skipInvalid, b::optSkipInvalidLines);
+  }
+
+  /** Sets on {@code in} what the operator's config says, naming each option by its spec field. */
+  static void fromConfig(TrainerConfig c, InputOptions.Builder in, ConfigFields config) {
+    TrainerConfig.Data d = c.data();
+    config.map(c.model().source(), "--model", "spec.model.source", in::setModel);
+    config.map(
+        c.model().tokenFile(),
+        "--hf-token-file",
+        "spec.model.tokenSecretRef",
+        f -> in.optHubTokenFile(Path.of(f)));
+    config.map(d.train(), "--data", "spec.dataset.train.source", in::setData);
+    config.map(d.format(), "--format", "spec.dataset.format", in::setFormat);
+    config.map(d.maxLength(), "--max-length", "spec.dataset.maxLength", in::optMaxLength);
+    config.map(d.packing(), "--packing", "spec.dataset.packing", in::optPacking);
+    config.map(d.validation(), "--eval-data", "spec.dataset.validation.source", in::optEvalData);
+    config.map(
+        d.validationSplit(),
+        "--validation-split",
+        "spec.dataset.validationSplit",
+        in::optValidationSplit);
   }
 }

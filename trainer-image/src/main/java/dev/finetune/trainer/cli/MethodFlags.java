@@ -6,7 +6,9 @@ package dev.finetune.trainer.cli;
 
 import static dev.finetune.trainer.cli.TrainOptions.given;
 
+import dev.finetune.api.protocol.TrainerConfig;
 import dev.finetune.api.protocol.TrainingDefaults;
+import dev.finetune.api.v1alpha1.LoraSpec;
 import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.train.MethodOptions;
@@ -68,6 +70,22 @@ final class MethodFlags {
     given(loraDropout, b::optLoraDropout);
     given(loraTargetModules, b::optLoraTargetModules);
     given(mergeAdapter, b::optMergeAdapter);
+  }
+
+  /** Sets on {@code m} what the operator's config says, naming each option by its spec field. */
+  static void fromConfig(TrainerConfig c, MethodOptions.Builder m, ConfigFields config) {
+    config.map(c.method(), "--method", "spec.method.type", m::optType);
+    // LoRA settings mean nothing to full fine-tuning (the operator fills their defaults anyway).
+    LoraSpec lora = c.method() == MethodType.LORA && c.lora() != null ? c.lora() : new LoraSpec();
+    config.map(lora.getRank(), "--lora-rank", "spec.method.lora.rank", m::optLoraRank);
+    config.map(lora.getAlpha(), "--lora-alpha", "spec.method.lora.alpha", m::optLoraAlpha);
+    config.map(lora.getDropout(), "--lora-dropout", "spec.method.lora.dropout", m::optLoraDropout);
+    List<String> targets = lora.getTargetModules();
+    config.map(
+        targets == null || targets.isEmpty() ? null : targets,
+        "--lora-target-modules",
+        "spec.method.lora.targetModules",
+        m::optLoraTargetModules);
   }
 
   private static MethodType method(String name) {

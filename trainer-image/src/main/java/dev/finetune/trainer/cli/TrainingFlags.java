@@ -7,7 +7,9 @@ package dev.finetune.trainer.cli;
 import static dev.finetune.trainer.cli.TrainOptions.given;
 
 import dev.finetune.api.protocol.TrainerCapabilities;
+import dev.finetune.api.protocol.TrainerConfig;
 import dev.finetune.api.protocol.TrainingDefaults;
+import dev.finetune.api.v1alpha1.Hyperparameters;
 import dev.finetune.api.v1alpha1.ModelDtype;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.model.Precision;
@@ -23,6 +25,8 @@ import picocli.CommandLine.Option;
  * the precision and the devices.
  */
 final class TrainingFlags {
+  private static final String HP = "spec.hyperparameters.";
+
   @ArgGroup(exclusive = true)
   Length length = new Length();
 
@@ -176,6 +180,46 @@ final class TrainingFlags {
     }
     given(dtype, d -> t.optPrecision(precision(d)));
     given(replicas, t::optReplicas);
+  }
+
+  /** Sets on {@code t} what the operator's config says, naming each option by its spec field. */
+  static void fromConfig(TrainerConfig c, TrainingOptions.Builder t, ConfigFields config) {
+    Hyperparameters h = c.hyperparameters() == null ? new Hyperparameters() : c.hyperparameters();
+    config.map(c.model().dtype(), "--dtype", "spec.model.dtype", d -> t.optPrecision(precision(d)));
+    config.map(h.getMaxSteps(), "--max-steps", HP + "maxSteps", t::optMaxSteps);
+    // maxSteps wins, as --max-steps and --epochs exclude each other.
+    config.map(
+        h.getMaxSteps() == null ? h.getEpochs() : null, "--epochs", HP + "epochs", t::optEpochs);
+    config.map(h.getBatchSize(), "--batch-size", HP + "batchSize", t::optBatchSize);
+    config.map(
+        h.getGradientAccumulationSteps(),
+        "--gradient-accumulation-steps",
+        HP + "gradientAccumulationSteps",
+        t::optGradientAccumulationSteps);
+    config.map(h.getLearningRate(), "--learning-rate", HP + "learningRate", t::optLearningRate);
+    config.map(h.getWarmupSteps(), "--warmup-steps", HP + "warmupSteps", t::optWarmupSteps);
+    config.map(h.getWarmupRatio(), "--warmup-ratio", HP + "warmupRatio", t::optWarmupRatio);
+    config.map(
+        h.getScheduler(),
+        "--scheduler",
+        HP + "scheduler",
+        s -> t.optScheduler(TrainingOptions.scheduler(s.name())));
+    config.map(h.getWeightDecay(), "--weight-decay", HP + "weightDecay", t::optWeightDecay);
+    config.map(h.getMaxGradNorm(), "--max-grad-norm", HP + "maxGradNorm", t::optMaxGradNorm);
+    config.map(h.getSeed(), "--seed", HP + "seed", t::optSeed);
+    config.map(
+        h.getEvalEverySteps(), "--eval-every-steps", HP + "evalEverySteps", t::optEvalEverySteps);
+    config.map(
+        h.getEarlyStopping(),
+        "--early-stopping-patience",
+        HP + "earlyStopping",
+        e -> t.optEarlyStopping(earlyStopping(e)));
+  }
+
+  private static EarlyStopping earlyStopping(dev.finetune.api.v1alpha1.EarlyStopping e) {
+    return new EarlyStopping(
+        ConfigFields.required(e.getPatience(), "hyperparameters.earlyStopping.patience"),
+        e.getMinDelta() == null ? 0 : e.getMinDelta());
   }
 
   private static Precision precision(String name) {

@@ -216,7 +216,7 @@ public final class TrainRunner {
           "final/ is the best model: step "
               + best.bestStep()
               + ", "
-              + request.earlyStopping().metric()
+              + request.training().earlyStopping().metric()
               + " "
               + best.bestValue());
     }
