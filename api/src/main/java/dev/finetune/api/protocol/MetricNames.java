@@ -27,8 +27,11 @@ public final class MetricNames {
   /** The validation loss. */
   public static final String EVAL_LOSS = EVAL_PREFIX + LOSS;
 
+  /** The scored tokens an evaluation's loss is over. */
+  public static final String TOKENS = "tokens";
+
   /** The scored tokens the validation loss is over. */
-  public static final String EVAL_TOKENS = EVAL_PREFIX + "tokens";
+  public static final String EVAL_TOKENS = EVAL_PREFIX + TOKENS;
 
   private MetricNames() {}
 }

@@ -21,8 +21,19 @@ public class EarlyStopping {
 
   @Min(0)
   @JsonPropertyDescription(
-      "Smallest decrease of the validation loss that counts as an improvement. Default: 0.")
+      "Smallest improvement of the metric that counts as an improvement. Default: 0.")
   private Double minDelta;
+
+  @JsonPropertyDescription(
+      "The evaluation metric watched, and by which the best model (the output) is chosen, by its"
+          + " Hugging Face name (metric_for_best_model): loss (the default, the validation loss)"
+          + " or a metric the objective logs at evaluation; the eval_ prefix is optional.")
+  private String metric;
+
+  @JsonPropertyDescription(
+      "Whether a larger value of the metric is better (greater_is_better). Default: false for a"
+          + " metric whose name ends in loss, true for any other.")
+  private Boolean greaterIsBetter;
 
   public Integer getPatience() {
     return patience;
@@ -38,5 +49,21 @@ public class EarlyStopping {
 
   public void setMinDelta(Double minDelta) {
     this.minDelta = minDelta;
+  }
+
+  public String getMetric() {
+    return metric;
+  }
+
+  public void setMetric(String metric) {
+    this.metric = metric;
+  }
+
+  public Boolean getGreaterIsBetter() {
+    return greaterIsBetter;
+  }
+
+  public void setGreaterIsBetter(Boolean greaterIsBetter) {
+    this.greaterIsBetter = greaterIsBetter;
   }
 }

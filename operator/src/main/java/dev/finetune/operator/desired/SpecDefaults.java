@@ -106,6 +106,9 @@ public final class SpecDefaults {
       EarlyStopping early = new EarlyStopping();
       early.setPatience(given.getEarlyStopping().getPatience());
       early.setMinDelta(or(given.getEarlyStopping().getMinDelta(), 0.0));
+      // The trainer resolves the metric's defaults as Hugging Face does (eval_loss, lower better).
+      early.setMetric(given.getEarlyStopping().getMetric());
+      early.setGreaterIsBetter(given.getEarlyStopping().getGreaterIsBetter());
       h.setEarlyStopping(early);
     }
     return h;

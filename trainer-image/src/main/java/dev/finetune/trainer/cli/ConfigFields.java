@@ -29,6 +29,11 @@ final class ConfigFields {
     }
   }
 
+  /** Names the option of {@code flag} by {@code field}, whose value another mapping sets. */
+  void name(String flag, String field) {
+    fields.put(flag, field);
+  }
+
   /** How a refusal names the option of {@code flag}: its FineTuneJob field, if it has one. */
   String nameOf(String flag) {
     return fields.getOrDefault(flag, flag);

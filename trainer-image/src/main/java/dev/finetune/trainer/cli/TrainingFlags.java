@@ -131,8 +131,24 @@ final class TrainingFlags {
 
   @Option(
       names = "--early-stopping-min-delta",
-      description = "The smallest decrease of the eval loss that counts as one (default 0).")
+      description = "The smallest improvement of the metric that counts as one (default 0).")
   Double earlyStoppingMinDelta;
+
+  @Option(
+      names = "--early-stopping-metric",
+      description =
+          "The evaluation metric early stopping watches and the best model is chosen by"
+              + " (metric_for_best_model): loss (default) or a metric the objective logs; the"
+              + " eval_ prefix is optional.")
+  String earlyStoppingMetric;
+
+  @Option(
+      names = "--early-stopping-greater-is-better",
+      arity = "1",
+      description =
+          "Whether a larger value of the metric is better (default: false for a metric whose"
+              + " name ends in loss, true for any other).")
+  Boolean earlyStoppingGreaterIsBetter;
 
   @Option(
       names = "--dtype",
@@ -173,10 +189,17 @@ final class TrainingFlags {
     given(evalEverySteps, t::optEvalEverySteps);
     if (earlyStoppingPatience != null) {
       t.optEarlyStopping(
-          new EarlyStopping(
-              earlyStoppingPatience, earlyStoppingMinDelta == null ? 0 : earlyStoppingMinDelta));
-    } else if (earlyStoppingMinDelta != null) {
-      throw TrainerException.config("--early-stopping-min-delta needs --early-stopping-patience");
+          EarlyStopping.of(
+              earlyStoppingPatience,
+              earlyStoppingMinDelta == null ? 0 : earlyStoppingMinDelta,
+              earlyStoppingMetric,
+              earlyStoppingGreaterIsBetter));
+    } else if (earlyStoppingMinDelta != null
+        || earlyStoppingMetric != null
+        || earlyStoppingGreaterIsBetter != null) {
+      throw TrainerException.config(
+          "--early-stopping-min-delta, --early-stopping-metric and"
+              + " --early-stopping-greater-is-better need --early-stopping-patience");
     }
     given(dtype, d -> t.optPrecision(precision(d)));
     given(replicas, t::optReplicas);
@@ -214,12 +237,16 @@ final class TrainingFlags {
         "--early-stopping-patience",
         HP + "earlyStopping",
         e -> t.optEarlyStopping(earlyStopping(e)));
+    // Parts of the earlyStopping object above, named for refusals.
+    config.name("--early-stopping-metric", HP + "earlyStopping.metric");
   }
 
   private static EarlyStopping earlyStopping(dev.finetune.api.v1alpha1.EarlyStopping e) {
-    return new EarlyStopping(
+    return EarlyStopping.of(
         ConfigFields.required(e.getPatience(), "hyperparameters.earlyStopping.patience"),
-        e.getMinDelta() == null ? 0 : e.getMinDelta());
+        e.getMinDelta() == null ? 0 : e.getMinDelta(),
+        e.getMetric(),
+        e.getGreaterIsBetter());
   }
 
   private static Precision precision(String name) {

@@ -46,6 +46,21 @@ public record EarlyStopping(int patience, double minDelta, String metric, boolea
   }
 
   /**
+   * Early stopping on {@code metric} as Hugging Face's {@code TrainingArguments} resolves it: null
+   * is the eval loss, a name without the {@code eval_} prefix gets it, and {@code greaterIsBetter}
+   * null means false for a metric whose name ends in {@code loss}, true for any other.
+   */
+  public static EarlyStopping of(
+      int patience, double minDelta, String metric, Boolean greaterIsBetter) {
+    String name = metric == null || metric.isBlank() ? MetricNames.LOSS : metric.strip();
+    if (!name.startsWith(MetricNames.EVAL_PREFIX)) {
+      name = MetricNames.EVAL_PREFIX + name;
+    }
+    boolean greater = greaterIsBetter != null ? greaterIsBetter : !name.endsWith("loss");
+    return new EarlyStopping(patience, minDelta, name, greater);
+  }
+
+  /**
    * Where a run stands after the evaluations of {@code history}.
    *
    * @param bestStep the step of the best value (0 before the first evaluation)

@@ -31,7 +31,7 @@ public final class Evaluator {
     public Map<String, Number> metrics() {
       Map<String, Number> metrics = new LinkedHashMap<>();
       metrics.put(MetricNames.LOSS, loss);
-      metrics.put("tokens", tokens);
+      metrics.put(MetricNames.TOKENS, tokens);
       metrics.putAll(statistics);
       return metrics;
     }

@@ -6,10 +6,13 @@ package dev.finetune.trainer.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.finetune.api.protocol.MetricNames;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.model.CausalLmBlock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a run optimises, one micro-batch at a time: Hugging Face Trainer's {@code compute_loss},
@@ -27,6 +30,21 @@ public interface Objective {
    * preference objective. An example of weight 0 has nothing to learn and is left out.
    */
   long weight(Example example);
+
+  /**
+   * The names of the statistics {@link #forward} returns (none for SFT): with the loss and the
+   * tokens, what an evaluation reports.
+   */
+  Set<String> statistics();
+
+  /** What an evaluation with this objective reports, by metric name ({@code eval_…}). */
+  default Set<String> evaluationMetrics() {
+    Set<String> names = new TreeSet<>();
+    names.add(MetricNames.EVAL_LOSS);
+    names.add(MetricNames.EVAL_TOKENS);
+    statistics().forEach(s -> names.add(MetricNames.EVAL_PREFIX + s));
+    return names;
+  }
 
   /** The forward pass of one micro-batch, its arrays on {@code manager}. */
   BatchLoss forward(CausalLmBlock model, List<Example> examples, NDManager manager);

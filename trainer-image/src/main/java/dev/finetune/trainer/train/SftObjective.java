@@ -9,6 +9,7 @@ import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.model.CausalLmBlock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Supervised fine-tuning: the next-token negative log-likelihood of the scored tokens (the
@@ -19,6 +20,11 @@ public final class SftObjective implements Objective {
   @Override
   public long weight(Example example) {
     return example.scoredCount();
+  }
+
+  @Override
+  public Set<String> statistics() {
+    return Set.of();
   }
 
   @Override

@@ -5,6 +5,8 @@
 package dev.finetune.trainer.train;
 
 import dev.finetune.trainer.TrainerException;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything one training run needs, typed, in groups that each own their defaults and checks:
@@ -23,6 +25,11 @@ public record TrainRequest(
     TrainingOptions training,
     CheckpointOptions checkpointing,
     ReportingOptions reporting) {
+
+  /** What the run optimises: SFT (a preference objective comes with its own option group). */
+  public static Objective objective() {
+    return new SftObjective();
+  }
 
   public static Builder builder() {
     return new Builder();
@@ -90,6 +97,9 @@ public record TrainRequest(
                 + " or "
                 + names.of("--validation-split"));
       }
+      if (t.earlyStopping() != null) {
+        checkWatched(t.earlyStopping().metric(), objective().evaluationMetrics());
+      }
       if (m.lora() && in.adapter() != null) {
         throw TrainerException.config(
             names.of("--adapter")
@@ -98,6 +108,18 @@ public record TrainRequest(
                 + " lora training");
       }
       return new TrainRequest(in, m, t, checkpoints, reporting.build());
+    }
+
+    /** Early stopping can only watch a metric the objective's evaluation reports. */
+    private void checkWatched(String metric, Set<String> reported) {
+      if (!reported.contains(metric)) {
+        throw TrainerException.config(
+            names.of("--early-stopping-metric")
+                + " is "
+                + metric
+                + ", which evaluation does not report; set it to one of "
+                + String.join(", ", new TreeSet<>(reported)));
+      }
     }
   }
 }

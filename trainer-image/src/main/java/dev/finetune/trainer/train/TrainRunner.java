@@ -105,7 +105,7 @@ public final class TrainRunner {
       TrainingRun.DataCounts counts,
       NDManager manager,
       List<TrainingListener> callerListeners) {
-    Objective objective = new SftObjective();
+    Objective objective = TrainRequest.objective();
     TrainingLoop loop = new TrainingLoop(model, objective, trained, withDevices(manager), manager);
     CheckpointStore checkpoints =
         new CheckpointStore(

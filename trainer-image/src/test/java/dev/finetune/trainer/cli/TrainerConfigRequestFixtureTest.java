@@ -142,6 +142,50 @@ class TrainerConfigRequestFixtureTest {
   }
 
   @Test
+  void earlyStoppingWatchesTheNamedMetricAsHuggingFaceResolvesIt(@TempDir Path dir)
+      throws Exception {
+    Hyperparameters h = new Hyperparameters();
+    dev.finetune.api.v1alpha1.EarlyStopping early = new dev.finetune.api.v1alpha1.EarlyStopping();
+    early.setPatience(2);
+    early.setMetric("loss");
+    h.setEarlyStopping(early);
+    TrainRequest loss =
+        TrainerConfigRequest.builder(config(MethodType.FULL, h, "/d", "/v.jsonl")).build();
+    assertThat(loss.training().earlyStopping())
+        .as("metric_for_best_model: loss is eval_loss, lower is better")
+        .isEqualTo(new EarlyStopping(2, 0, "eval_loss", false));
+
+    early.setMetric("rewards/accuracies");
+    assertThatThrownBy(
+            () ->
+                TrainerConfigRequest.builder(config(MethodType.FULL, h, "/d", "/v.jsonl")).build())
+        .as("a metric SFT's evaluation does not report, named by its spec field")
+        .hasMessage(
+            "spec.hyperparameters.earlyStopping.metric is eval_rewards/accuracies, which"
+                + " evaluation does not report; set it to one of eval_loss, eval_tokens");
+
+    CliRun flags =
+        CliRun.of(
+            TrainArgs.train()
+                .model("m")
+                .data("d")
+                .format("text")
+                .output(dir)
+                .with("--eval-data", "v")
+                .with("--early-stopping-patience", 2)
+                .with("--early-stopping-metric", "accuracy")
+                .args());
+    assertThat(flags.code()).isEqualTo(78);
+    assertThat(flags.err())
+        .contains("--early-stopping-metric is eval_accuracy, which evaluation does not report");
+    assertThat(EarlyStopping.of(2, 0, "eval_accuracy", null).greaterIsBetter())
+        .as("greater_is_better defaults to true for a metric that is not a loss")
+        .isTrue();
+    assertThat(EarlyStopping.of(2, 0, "accuracy", false))
+        .isEqualTo(new EarlyStopping(2, 0, "eval_accuracy", false));
+  }
+
+  @Test
   void aFlagBesideTheConfigIsNamedAsTheFlag(@TempDir Path dir) throws Exception {
     Hyperparameters h = new Hyperparameters();
     h.setWarmupSteps(10L);
