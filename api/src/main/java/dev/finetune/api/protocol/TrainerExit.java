@@ -26,6 +26,23 @@ public enum TrainerExit {
       false,
       "found invalid training data",
       "Fix the line the message names (or the data's format) and create the job again."),
+  // 71, 72 and 74 are this project's own: sysexits.h has no code for memory.
+  INSUFFICIENT_GPU_MEMORY(
+      71,
+      "InsufficientGpuMemory",
+      false,
+      "found before the first step that the run does not fit the device's memory",
+      "Do what the message says fits: hyperparameters.batchSize auto, a smaller batchSize with a"
+          + " larger gradientAccumulationSteps, method lora, dtype float16 or a shorter"
+          + " dataset.maxLength; or a GPU with more memory."),
+  GPU_OUT_OF_MEMORY(
+      72,
+      "GpuOutOfMemory",
+      false,
+      "ran out of GPU memory during training with a fixed batch size",
+      "Set hyperparameters.batchSize to auto (the micro-batch then halves on out-of-memory and"
+          + " the global batch stays), or a smaller batchSize with a larger"
+          + " gradientAccumulationSteps; the same settings would fail the same way."),
   STORAGE_FULL(
       73,
       "StorageFull",
@@ -35,6 +52,13 @@ public enum TrainerExit {
       "ran out of space on a volume",
       "Give the volume more room (a larger claim, a smaller checkpoints.keepLast) and create the"
           + " job again: retrying on the same volume cannot help."),
+  OUT_OF_MEMORY(
+      74,
+      "OutOfMemory",
+      false,
+      "ran out of memory on the CPU during training with a fixed batch size",
+      "Set hyperparameters.batchSize to auto, or a smaller batchSize with a larger"
+          + " gradientAccumulationSteps, or give the pod more resources.memory."),
   TEMPORARY_FAILURE(
       75,
       null,

@@ -17,8 +17,17 @@ public final class TrainerExitCodes {
   /** {@link TrainerExit#DATA_ERROR}. */
   public static final int DATA_ERROR = 65;
 
+  /** {@link TrainerExit#INSUFFICIENT_GPU_MEMORY}. */
+  public static final int INSUFFICIENT_GPU_MEMORY = 71;
+
+  /** {@link TrainerExit#GPU_OUT_OF_MEMORY}. */
+  public static final int GPU_OUT_OF_MEMORY = 72;
+
   /** {@link TrainerExit#STORAGE_FULL}. */
   public static final int STORAGE_FULL = 73;
+
+  /** {@link TrainerExit#OUT_OF_MEMORY}. */
+  public static final int OUT_OF_MEMORY = 74;
 
   /** {@link TrainerExit#TEMPORARY_FAILURE}. */
   public static final int TEMPORARY_FAILURE = 75;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.IntOrString;
 
 /** Optimisation settings (AdamW with torch semantics). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -18,6 +19,14 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value = "!(has(self.epochs) && has(self.maxSteps))",
     message = "set either hyperparameters.epochs or hyperparameters.maxSteps, not both")
+@ValidationRule(
+    value =
+        "!has(self.batchSize) || (type(self.batchSize) == int ? self.batchSize >= 1 &&"
+            + " self.batchSize <= 4096 : self.batchSize == 'auto')",
+    message = "hyperparameters.batchSize is a number of examples from 1 to 4096, or auto")
+@ValidationRule(
+    value = "!has(self.maxBatchSize) || (has(self.batchSize) && type(self.batchSize) == string)",
+    message = "hyperparameters.maxBatchSize goes with batchSize: auto")
 public class Hyperparameters {
   @Min(1)
   @Max(1000)
@@ -28,10 +37,20 @@ public class Hyperparameters {
   @JsonPropertyDescription("Stop after this many optimizer steps instead of whole epochs.")
   private Long maxSteps;
 
+  @JsonPropertyDescription(
+      "Examples per micro-batch on each GPU (1 to 4096; default 8), or auto: the trainer trains"
+          + " with the largest micro-batch, at most maxBatchSize, whose memory estimate fits the"
+          + " GPU, halves it when the GPU runs out of memory, and keeps the global batch"
+          + " (maxBatchSize × gradientAccumulationSteps) through gradient accumulation, so the"
+          + " numbers do not depend on the GPU model; status.progress.microBatchSize shows it.")
+  private IntOrString batchSize;
+
   @Min(1)
   @Max(4096)
-  @JsonPropertyDescription("Examples per micro-batch on each GPU. Default: 8.")
-  private Integer batchSize;
+  @JsonPropertyDescription(
+      "With batchSize auto: the largest micro-batch tried; the global batch is maxBatchSize ×"
+          + " gradientAccumulationSteps. Default: 8.")
+  private Integer maxBatchSize;
 
   @Min(1)
   @Max(4096)
@@ -97,12 +116,20 @@ public class Hyperparameters {
     this.maxSteps = maxSteps;
   }
 
-  public Integer getBatchSize() {
+  public IntOrString getBatchSize() {
     return batchSize;
   }
 
-  public void setBatchSize(Integer batchSize) {
+  public void setBatchSize(IntOrString batchSize) {
     this.batchSize = batchSize;
+  }
+
+  public Integer getMaxBatchSize() {
+    return maxBatchSize;
+  }
+
+  public void setMaxBatchSize(Integer maxBatchSize) {
+    this.maxBatchSize = maxBatchSize;
   }
 
   public Integer getGradientAccumulationSteps() {

@@ -54,6 +54,10 @@ public class ProgressStatus {
       "The latest value of every metric the run logs, under Hugging Face Trainer's names: the latest step's (loss, grad_norm, ...) and the latest evaluation's (eval_loss, ...). loss and evalLoss above are two of them; an objective with metrics of its own adds names here.")
   private Map<String, Double> metrics;
 
+  @JsonPropertyDescription(
+      "Examples per forward pass: hyperparameters.batchSize, or with batchSize auto what the trainer chose for the GPU (halved after an out-of-memory error, with a MicroBatchReduced Event; the global batch stays).")
+  private Integer microBatchSize;
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ProgressStatus p
@@ -69,7 +73,8 @@ public class ProgressStatus {
         && Objects.equals(eta, p.eta)
         && Objects.equals(resumedFromStep, p.resumedFromStep)
         && Objects.equals(skippedSteps, p.skippedSteps)
-        && Objects.equals(metrics, p.metrics);
+        && Objects.equals(metrics, p.metrics)
+        && Objects.equals(microBatchSize, p.microBatchSize);
   }
 
   @Override
@@ -179,5 +184,13 @@ public class ProgressStatus {
 
   public void setMetrics(Map<String, Double> metrics) {
     this.metrics = metrics;
+  }
+
+  public Integer getMicroBatchSize() {
+    return microBatchSize;
+  }
+
+  public void setMicroBatchSize(Integer microBatchSize) {
+    this.microBatchSize = microBatchSize;
   }
 }

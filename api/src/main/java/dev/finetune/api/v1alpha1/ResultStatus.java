@@ -56,6 +56,10 @@ public class ResultStatus {
       "The final value of every metric, under Hugging Face Trainer's names: the last step's (loss, grad_norm, ...) and the evaluation of the model that was written, the best one with early stopping (eval_loss, ...). trainLoss and evalLoss above are two of them.")
   private Map<String, Double> metrics;
 
+  @JsonPropertyDescription(
+      "Examples per forward pass at the end of the run (with batchSize auto: what fitted the GPU).")
+  private Integer microBatchSize;
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ResultStatus r
@@ -71,7 +75,8 @@ public class ResultStatus {
         && Objects.equals(bestEvalLoss, r.bestEvalLoss)
         && Objects.equals(stoppedEarly, r.stoppedEarly)
         && Objects.equals(skippedSteps, r.skippedSteps)
-        && Objects.equals(metrics, r.metrics);
+        && Objects.equals(metrics, r.metrics)
+        && Objects.equals(microBatchSize, r.microBatchSize);
   }
 
   @Override
@@ -181,5 +186,13 @@ public class ResultStatus {
 
   public void setMetrics(Map<String, Double> metrics) {
     this.metrics = metrics;
+  }
+
+  public Integer getMicroBatchSize() {
+    return microBatchSize;
+  }
+
+  public void setMicroBatchSize(Integer microBatchSize) {
+    this.microBatchSize = microBatchSize;
   }
 }

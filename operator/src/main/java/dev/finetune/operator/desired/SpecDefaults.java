@@ -19,6 +19,7 @@ import dev.finetune.api.v1alpha1.RetainPolicy;
 import dev.finetune.api.v1alpha1.RunPolicy;
 import dev.finetune.api.v1alpha1.SchedulerType;
 import dev.finetune.api.v1alpha1.StorageSpec;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -87,7 +88,8 @@ public final class SpecDefaults {
     Hyperparameters h = new Hyperparameters();
     h.setMaxSteps(given.getMaxSteps());
     h.setEpochs(given.getMaxSteps() == null ? or(given.getEpochs(), EPOCHS) : null);
-    h.setBatchSize(or(given.getBatchSize(), BATCH_SIZE));
+    h.setBatchSize(or(given.getBatchSize(), new IntOrString(BATCH_SIZE)));
+    h.setMaxBatchSize(given.getMaxBatchSize());
     h.setGradientAccumulationSteps(
         or(given.getGradientAccumulationSteps(), GRADIENT_ACCUMULATION_STEPS));
     h.setLearningRate(

@@ -52,6 +52,7 @@ public final class ProgressReports {
     s.setResumedFromStep(p.resumedFromStep());
     s.setSkippedSteps(p.skippedSteps());
     s.setMetrics(metrics(p.metrics()));
+    s.setMicroBatchSize(p.microBatchSize());
     return s;
   }
 
@@ -79,6 +80,9 @@ public final class ProgressReports {
     }
     if (result.getMetrics() != null) {
       s.setMetrics(result.getMetrics());
+    }
+    if (result.getMicroBatchSize() != null) {
+      s.setMicroBatchSize(result.getMicroBatchSize());
     }
     return s;
   }
@@ -145,6 +149,7 @@ public final class ProgressReports {
         s.setStoppedEarly(r.stoppedEarly());
         s.setSkippedSteps(r.skippedSteps());
         s.setMetrics(metrics(r.metrics()));
+        s.setMicroBatchSize(r.microBatchSize());
         return Optional.of(s);
       } catch (Exception notAResult) {
         // a log tail (FallbackToLogsOnError): no result to take

@@ -44,5 +44,8 @@ public final class Reasons {
   public static final String NOT_RUNNING = "NotRunning";
   public static final String CHECKPOINT_SAVED = "CheckpointSaved";
 
+  /** batchSize auto: an out-of-memory error halved the trainer's micro-batch (a Warning Event). */
+  public static final String MICRO_BATCH_REDUCED = "MicroBatchReduced";
+
   private Reasons() {}
 }

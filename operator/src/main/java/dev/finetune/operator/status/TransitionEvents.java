@@ -98,7 +98,33 @@ public final class TransitionEvents {
               EventRecorder.Type.Warning, specAfter.getReason(), specAfter.getMessage()));
     }
     events.addAll(newCheckpoints(before, after));
+    microBatchReduced(before, after).ifPresent(events::add);
     return events;
+  }
+
+  /** batchSize auto: the trainer halved its micro-batch after the GPU ran out of memory. */
+  private static Optional<PlannedEvent> microBatchReduced(
+      FineTuneJobStatus before, FineTuneJobStatus after) {
+    Integer was = microBatch(before);
+    Integer now = microBatch(after);
+    if (was == null || now == null || now >= was) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new PlannedEvent(
+            EventRecorder.Type.Warning,
+            Reasons.MICRO_BATCH_REDUCED,
+            "the device ran out of memory with micro-batches of "
+                + was
+                + " examples; the trainer goes on with "
+                + now
+                + " and more of them per step, so the global batch and the numbers stay"));
+  }
+
+  private static Integer microBatch(FineTuneJobStatus status) {
+    return status == null || status.getProgress() == null
+        ? null
+        : status.getProgress().getMicroBatchSize();
   }
 
   /** One Normal event per checkpoint that appeared in status. */

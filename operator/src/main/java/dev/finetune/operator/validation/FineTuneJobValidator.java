@@ -14,6 +14,7 @@ import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.api.v1alpha1.ResourcesSpec;
 import dev.finetune.api.v1alpha1.StorageSpec;
 import dev.finetune.operator.desired.ChildNames;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ public final class FineTuneJobValidator {
           FineTuneJobValidator::loraOnlyWithLora,
           FineTuneJobValidator::warmupExclusive,
           FineTuneJobValidator::epochsOrMaxSteps,
+          FineTuneJobValidator::batchSizeOrAuto,
           FineTuneJobValidator::earlyStoppingNeedsValidation,
           FineTuneJobValidator::storageExclusive,
           FineTuneJobValidator::loraModuleNames,
@@ -105,6 +107,31 @@ public final class FineTuneJobValidator {
         ? Optional.of(
             "set either spec.hyperparameters.epochs or spec.hyperparameters.maxSteps, not both")
         : Optional.empty();
+  }
+
+  /** The CRD's rules for batchSize (int or string), which the schema annotations cannot say. */
+  private static Optional<String> batchSizeOrAuto(FineTuneJob job) {
+    Hyperparameters h = job.getSpec().getHyperparameters();
+    if (h == null) {
+      return Optional.empty();
+    }
+    IntOrString batch = h.getBatchSize();
+    boolean auto = batch != null && batch.getIntVal() == null;
+    if (batch != null
+        && (auto
+            ? !"auto".equals(batch.getStrVal())
+            : batch.getIntVal() < 1 || batch.getIntVal() > 4096)) {
+      return Optional.of(
+          "spec.hyperparameters.batchSize is "
+              + (auto ? "\"" + batch.getStrVal() + "\"" : batch.getIntVal())
+              + "; write a number of examples from 1 to 4096, or auto");
+    }
+    if (h.getMaxBatchSize() != null && !auto) {
+      return Optional.of(
+          "spec.hyperparameters.maxBatchSize goes with spec.hyperparameters.batchSize: auto;"
+              + " remove it, or set batchSize to auto");
+    }
+    return Optional.empty();
   }
 
   private static Optional<String> earlyStoppingNeedsValidation(FineTuneJob job) {

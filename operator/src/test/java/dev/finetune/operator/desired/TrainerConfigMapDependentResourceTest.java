@@ -45,7 +45,7 @@ class TrainerConfigMapDependentResourceTest {
     assertThat(config.lora()).isNull();
     var h = config.hyperparameters();
     assertThat(h.getEpochs()).isEqualTo(1);
-    assertThat(h.getBatchSize()).isEqualTo(8);
+    assertThat(h.getBatchSize().getIntVal()).isEqualTo(8);
     assertThat(h.getGradientAccumulationSteps()).isEqualTo(1);
     assertThat(h.getLearningRate()).isEqualTo(2e-5);
     assertThat(h.getWarmupSteps()).isZero();

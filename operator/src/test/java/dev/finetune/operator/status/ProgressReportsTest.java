@@ -50,7 +50,8 @@ class ProgressReportsTest {
                     "2026-11-27T22:40:12Z")),
             100L,
             3L,
-            metrics());
+            metrics(),
+            4);
     ProgressStatus s = ProgressReports.progress(p);
     assertThat(s.getPercent()).isEqualTo("30%");
     assertThat(s.getEta()).isEqualTo("1h20m5s");
@@ -59,6 +60,7 @@ class ProgressReportsTest {
     assertThat(s.getEpoch()).isEqualTo(0.601);
     assertThat(s.getResumedFromStep()).isEqualTo(100);
     assertThat(s.getSkippedSteps()).as("float16 steps skipped, as reported").isEqualTo(3);
+    assertThat(s.getMicroBatchSize()).as("the micro-batch the trainer trains with").isEqualTo(4);
     List<CheckpointStatus> c = ProgressReports.checkpoints(null, p.checkpoints(), LOCATE);
     assertThat(c.get(0).getPath()).isEqualTo("pvc://demo-workspace/checkpoints/checkpoint-100");
     assertThat(ProgressReports.eta(59)).isEqualTo("59s");

@@ -13,6 +13,7 @@ import dev.finetune.api.v1alpha1.Hyperparameters;
 import dev.finetune.api.v1alpha1.ModelDtype;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.model.Precision;
+import dev.finetune.trainer.train.BatchSizing;
 import dev.finetune.trainer.train.EarlyStopping;
 import dev.finetune.trainer.train.LrSchedule;
 import dev.finetune.trainer.train.TrainingOptions;
@@ -42,8 +43,33 @@ final class TrainingFlags {
 
   @Option(
       names = "--batch-size",
-      description = "Examples per micro-batch (default " + TrainingDefaults.BATCH_SIZE + ").")
-  Integer batchSize;
+      description =
+          "Examples per micro-batch (default "
+              + TrainingDefaults.BATCH_SIZE
+              + "), or auto: the largest that fits the device, at most --max-batch-size, the"
+              + " global batch kept through gradient accumulation.")
+  String batchSize;
+
+  @Option(
+      names = "--max-batch-size",
+      description =
+          "With --batch-size auto: the largest micro-batch, and the global batch is this times"
+              + " --gradient-accumulation-steps (default "
+              + TrainingDefaults.BATCH_SIZE
+              + ").")
+  Integer maxBatchSize;
+
+  @Option(
+      names = "--device-memory-limit",
+      hidden = true,
+      description = "Tests: the bytes the device is taken to have.")
+  Long deviceMemoryLimit;
+
+  @Option(
+      names = "--inject-out-of-memory-at-step",
+      hidden = true,
+      description = "Tests: the step whose first micro-batch fails as out of memory, once.")
+  Long outOfMemoryAtStep;
 
   @Option(
       names = "--gradient-accumulation-steps",
@@ -171,7 +197,13 @@ final class TrainingFlags {
   void applyTo(TrainingOptions.Builder t) {
     given(length.epochs, t::optEpochs);
     given(length.maxSteps, t::optMaxSteps);
-    given(batchSize, t::optBatchSize);
+    given(batchSize, b -> batchSize(b, maxBatchSize, t));
+    if (maxBatchSize != null && !"auto".equals(batchSize)) {
+      throw TrainerException.config("--max-batch-size needs --batch-size auto");
+    }
+    if (deviceMemoryLimit != null || outOfMemoryAtStep != null) {
+      t.optSizing(new BatchSizing(t.sizing().auto(), deviceMemoryLimit, outOfMemoryAtStep));
+    }
     given(accumulation, t::optGradientAccumulationSteps);
     given(learningRate, t::optLearningRate);
     given(weightDecay, t::optWeightDecay);
@@ -213,7 +245,16 @@ final class TrainingFlags {
     // maxSteps wins, as --max-steps and --epochs exclude each other.
     config.map(
         h.getMaxSteps() == null ? h.getEpochs() : null, "--epochs", HP + "epochs", t::optEpochs);
-    config.map(h.getBatchSize(), "--batch-size", HP + "batchSize", t::optBatchSize);
+    config.map(
+        h.getBatchSize() == null
+            ? null
+            : h.getBatchSize().getIntVal() != null
+                ? h.getBatchSize().getIntVal().toString()
+                : h.getBatchSize().getStrVal(),
+        "--batch-size",
+        HP + "batchSize",
+        b -> batchSize(b, h.getMaxBatchSize(), t));
+    config.name("--max-batch-size", HP + "maxBatchSize");
     config.map(
         h.getGradientAccumulationSteps(),
         "--gradient-accumulation-steps",
@@ -247,6 +288,24 @@ final class TrainingFlags {
         e.getMinDelta() == null ? 0 : e.getMinDelta(),
         e.getMetric(),
         e.getGreaterIsBetter());
+  }
+
+  /** A number, or auto with its bound (the largest micro-batch; the default batch size). */
+  private static void batchSize(String value, Integer max, TrainingOptions.Builder t) {
+    if (value.equals("auto")) {
+      t.optBatchSize(max == null ? TrainingDefaults.BATCH_SIZE : max);
+      t.optSizing(
+          new BatchSizing(true, t.sizing().deviceMemoryLimit(), t.sizing().outOfMemoryAtStep()));
+      return;
+    }
+    try {
+      t.optBatchSize(Integer.parseInt(value));
+    } catch (NumberFormatException e) {
+      throw TrainerException.config(
+          "--batch-size is a number of examples or auto, not \"" + value + "\"");
+    }
+    t.optSizing(
+        new BatchSizing(false, t.sizing().deviceMemoryLimit(), t.sizing().outOfMemoryAtStep()));
   }
 
   private static Precision precision(String name) {

@@ -2,16 +2,9 @@
  * Copyright 2026 The finetune-operator Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.finetune.trainer.prepare;
+package dev.finetune.trainer.model;
 
 import dev.finetune.trainer.TrainerException;
-import dev.finetune.trainer.model.CausalLmBlock;
-import dev.finetune.trainer.model.CheckpointKeys;
-import dev.finetune.trainer.model.LoraAdapter;
-import dev.finetune.trainer.model.LoraConfig;
-import dev.finetune.trainer.model.ModelConfig;
-import dev.finetune.trainer.model.ModelLoader;
-import dev.finetune.trainer.model.ModelWeights;
 import java.nio.file.Path;
 
 /**
@@ -22,9 +15,9 @@ import java.nio.file.Path;
  * @param parameters parameters of the model
  * @param trainable parameters the optimizer updates
  */
-record ModelSize(long parameters, long trainable) {
+public record ModelSize(long parameters, long trainable) {
 
-  static ModelSize of(ModelConfig config, Path modelDir, LoraConfig lora) {
+  public static ModelSize of(ModelConfig config, Path modelDir, LoraConfig lora) {
     CausalLmBlock block = ModelLoader.newBlock(config);
     ModelWeights weights = ModelWeights.open(modelDir);
     CheckpointKeys keys = ModelLoader.keys(config, weights, modelDir);

@@ -9,6 +9,7 @@ import dev.finetune.api.protocol.TrainerExitCodes;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.io.StorageFull;
 import dev.finetune.trainer.model.ModelFiles;
+import dev.finetune.trainer.model.ModelSize;
 import dev.finetune.trainer.train.TrainRequest;
 import java.io.IOException;
 import java.nio.file.FileStore;

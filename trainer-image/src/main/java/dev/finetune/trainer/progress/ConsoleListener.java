@@ -59,6 +59,11 @@ public final class ConsoleListener implements TrainingListener, AutoCloseable {
   }
 
   @Override
+  public void onMicroBatchChange(TrainingRun run, int size) {
+    reporter.note("out of memory: micro-batches of " + size + " examples from now on");
+  }
+
+  @Override
   public void onCheckpoint(TrainingRun run, long step, Path path) {
     reporter.note("saved " + path);
   }

@@ -23,7 +23,13 @@ public final class ProgressListener implements TrainingListener {
         run.startStep(),
         run.totalSteps(),
         run.resumed() ? run.startStep() : null,
-        run.state(run.startStep()).skippedSteps());
+        run.state(run.startStep()).skippedSteps(),
+        run.microBatch());
+  }
+
+  @Override
+  public void onMicroBatchChange(TrainingRun run, int size) {
+    tracker.microBatchChanged(size);
   }
 
   @Override

@@ -56,7 +56,8 @@ public final class ProgressTracker {
                 List.of(),
                 null,
                 null,
-                Map.of()));
+                Map.of(),
+                null));
     Gauge.builder("finetune_trainer_step", () -> snapshot.get().step())
         .description("Optimizer steps done")
         .register(registry);
@@ -90,7 +91,7 @@ public final class ProgressTracker {
    * Training starts (or resumes) at {@code step} of {@code total}, with {@code skippedSteps}
    * float16 steps skipped before (null in float32).
    */
-  public void started(long step, long total, Long resumedFrom, Long skippedSteps) {
+  public void started(long step, long total, Long resumedFrom, Long skippedSteps, int microBatch) {
     startedAt = clock.instant();
     lastStepAt = startedAt;
     startStep = step;
@@ -110,7 +111,8 @@ public final class ProgressTracker {
             p.checkpoints(),
             resumedFrom,
             skippedSteps,
-            p.metrics()));
+            p.metrics(),
+            microBatch));
   }
 
   public void step(StepRecord record) {
@@ -140,7 +142,32 @@ public final class ProgressTracker {
             p.checkpoints(),
             p.resumedFromStep(),
             skippedSteps(p.skippedSteps(), record),
-            metrics));
+            metrics,
+            p.microBatchSize()));
+  }
+
+  /**
+   * The micro-batch became {@code size} examples (batchSize auto, after an out-of-memory error).
+   */
+  public void microBatchChanged(int size) {
+    TrainerProgress p = snapshot.get();
+    snapshot.set(
+        new TrainerProgress(
+            p.phase(),
+            p.step(),
+            p.totalSteps(),
+            p.epoch(),
+            p.loss(),
+            p.evalLoss(),
+            p.learningRate(),
+            p.tokensPerSecond(),
+            p.trainedTokens(),
+            p.etaSeconds(),
+            p.checkpoints(),
+            p.resumedFromStep(),
+            p.skippedSteps(),
+            p.metrics(),
+            size));
   }
 
   public void evaluated(StepRecord evaluation) {
@@ -189,7 +216,8 @@ public final class ProgressTracker {
         checkpoints,
         p.resumedFromStep(),
         p.skippedSteps(),
-        metrics);
+        metrics,
+        p.microBatchSize());
   }
 
   /**

@@ -50,7 +50,11 @@ public final class CheckpointStore {
   }
 
   /** A checkpoint read back: the steps it was taken after, and the log up to then. */
-  public record Restored(long step, List<StepRecord> history, Path path) {}
+  /**
+   * @param trainBatchSize the micro-batch the run trained with, or null from a checkpoint written
+   *     before it was recorded
+   */
+  public record Restored(long step, List<StepRecord> history, Path path, Integer trainBatchSize) {}
 
   public void save(long step, TrainedWeights weights, AdamW optimizer, TrainerState state) {
     Path target = dir.resolve("checkpoint-" + step);
@@ -126,7 +130,11 @@ public final class CheckpointStore {
         second.put(key, array(moments, "exp_avg_sq." + key, manager));
       }
       optimizer.restore(optimizerSteps, first, second);
-      return new Restored(state.globalStep(), new ArrayList<>(state.logHistory()), checkpoint);
+      return new Restored(
+          state.globalStep(),
+          new ArrayList<>(state.logHistory()),
+          checkpoint,
+          state.trainBatchSize());
     } catch (IOException e) {
       throw TrainerException.config("cannot resume from " + checkpoint + ": " + e.getMessage());
     }

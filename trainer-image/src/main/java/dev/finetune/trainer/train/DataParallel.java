@@ -101,9 +101,25 @@ public final class DataParallel implements AutoCloseable {
       int index = r;
       results.add(workers.submit(() -> run(replicas.get(index), index, micro, toRoot)));
     }
-    sums.add(run(replicas.get(0), 0, micro, toRoot));
+    // Every replica finishes before a failure goes on: none may touch a gradient afterwards.
+    RuntimeException failure = null;
+    try {
+      sums.add(run(replicas.get(0), 0, micro, toRoot));
+    } catch (RuntimeException e) {
+      failure = e;
+    }
     for (Future<TrainingLoop.Sums> result : results) {
-      sums.add(await(result));
+      try {
+        TrainingLoop.Sums replicaSums = await(result);
+        if (failure == null) {
+          sums.add(replicaSums);
+        }
+      } catch (RuntimeException e) {
+        failure = failure == null ? e : failure;
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
     reduce(Math.min(replicas.size(), micro.size()));
   }
@@ -146,6 +162,15 @@ public final class DataParallel implements AutoCloseable {
       JniUtils.setGradMode(false);
     }
     return sums;
+  }
+
+  /**
+   * Drops what a failed step left in the other replicas' gradients (the loop zeroes the primary).
+   */
+  public void zeroGradients() {
+    for (Replica replica : replicas.subList(1, replicas.size())) {
+      replica.trainable().forEach(a -> JniUtils.zeroGrad((PtNDArray) a));
+    }
   }
 
   /** Sums the gradients of replicas 1 … used−1 into the primary's and zeroes theirs. */
@@ -226,6 +251,10 @@ public final class DataParallel implements AutoCloseable {
     } catch (ExecutionException e) {
       if (e.getCause() instanceof TrainerException t) {
         throw t;
+      }
+      if (e.getCause() instanceof RuntimeException r && OutOfMemory.is(r)) {
+        // The loop may rerun the step with smaller micro-batches.
+        throw r;
       }
       throw new IllegalStateException("a replica failed: " + e.getCause(), e.getCause());
     }

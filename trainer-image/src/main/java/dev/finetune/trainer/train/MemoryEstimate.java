@@ -2,11 +2,11 @@
  * Copyright 2026 The finetune-operator Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.finetune.trainer.prepare;
+package dev.finetune.trainer.train;
 
 import dev.finetune.trainer.model.ModelConfig;
+import dev.finetune.trainer.model.ModelSize;
 import dev.finetune.trainer.model.Precision;
-import dev.finetune.trainer.train.TrainRequest;
 
 /**
  * An estimate of one device's training memory, for sizing {@code resources}: the weights (float32;
@@ -17,23 +17,41 @@ import dev.finetune.trainer.train.TrainRequest;
  * that in float32 — plus the logits and their log-softmax in float32. Not a measurement: allocator
  * overhead and the engine's workspace come on top.
  */
-final class MemoryEstimate {
+public final class MemoryEstimate {
   private MemoryEstimate() {}
 
-  static long bytes(ModelConfig c, ModelSize size, TrainRequest request) {
-    boolean half = request.training().precision() == Precision.FLOAT16;
+  /** The estimate for {@code request}'s micro-batch. */
+  public static long bytes(ModelConfig c, ModelSize size, TrainRequest request) {
+    return bytes(
+        c,
+        size,
+        request.training().precision(),
+        request.method().lora(),
+        request.training().batchSize(),
+        request.inputs().maxLength());
+  }
+
+  /** The estimate with micro-batches of {@code batch} sequences of {@code maxLength} tokens. */
+  public static long bytes(
+      ModelConfig c, ModelSize size, TrainRequest request, long batch, long maxLength) {
+    return bytes(
+        c, size, request.training().precision(), request.method().lora(), batch, maxLength);
+  }
+
+  /** The estimate for a precision, a method, a micro-batch of {@code batch} × {@code s} tokens. */
+  public static long bytes(
+      ModelConfig c, ModelSize size, Precision precision, boolean lora, long batch, long s) {
+    boolean half = precision == Precision.FLOAT16;
     long weights =
-        request.method().lora()
+        lora
             ? (half ? 2 : 4) * size.parameters() + 4 * size.trainable()
             : (half ? 4 + 2 : 4) * size.parameters();
     long gradients = 4 * size.trainable();
     long optimizer = 8 * size.trainable();
-    long b = request.training().batchSize();
-    long s = request.inputs().maxLength();
     long h = c.hiddenSize();
     long a = c.heads();
-    long perLayer = s * b * (34 * h + 5 * a * s) * (half ? 1 : 2);
-    long logits = 2 * 4 * b * s * c.vocabSize();
+    long perLayer = s * batch * (34 * h + 5 * a * s) * (half ? 1 : 2);
+    long logits = 2 * 4 * batch * s * c.vocabSize();
     return weights + gradients + optimizer + c.layers() * perLayer + logits;
   }
 }

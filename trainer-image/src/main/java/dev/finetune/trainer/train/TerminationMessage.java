@@ -74,7 +74,8 @@ public final class TerminationMessage {
         best == null ? null : evalLoss,
         best == null ? null : stoppedEarly,
         state.skippedSteps(),
-        metrics.isEmpty() ? null : metrics);
+        metrics.isEmpty() ? null : metrics,
+        state.trainBatchSize());
   }
 
   public static TrainerResult failure(Path output, RuntimeException e) {
@@ -91,6 +92,7 @@ public final class TerminationMessage {
         null,
         null,
         message,
+        null,
         null,
         null,
         null,

@@ -14,6 +14,7 @@ import dev.finetune.trainer.io.StorageFull;
 import dev.finetune.trainer.model.CausalLmBlock;
 import dev.finetune.trainer.model.LoraAdapter;
 import dev.finetune.trainer.model.LoraConfig;
+import dev.finetune.trainer.model.ModelConfig;
 import dev.finetune.trainer.model.ModelLoader;
 import dev.finetune.trainer.model.Precision;
 import dev.finetune.trainer.source.SourceResolver;
@@ -48,6 +49,11 @@ public final class TrainRunner {
   public TrainerResult run(List<TrainingListener> listeners) {
     SourceResolver sources = request.inputs().sources().resolver();
     Path modelDir = sources.model(request.inputs().model());
+    // Before anything is loaded: a run that cannot fit the device fails in seconds.
+    int microBatch =
+        new DeviceFit(
+                request, ModelConfig.read(modelDir), modelDir, Engine.getInstance().defaultDevice())
+            .microBatch();
     try (NDManager manager = NDManager.newBaseManager();
         TextTokenizer tokenizer = TextTokenizer.load(modelDir)) {
       ModelLoader.LoadedModel model = ModelLoader.load(modelDir, manager);
@@ -71,6 +77,7 @@ public final class TrainRunner {
           data.validation(),
           data.counts(),
           manager,
+          microBatch,
           listeners);
     }
   }
@@ -104,6 +111,7 @@ public final class TrainRunner {
       List<Example> eval,
       TrainingRun.DataCounts counts,
       NDManager manager,
+      int microBatch,
       List<TrainingListener> callerListeners) {
     Objective objective = TrainRequest.objective();
     TrainingLoop loop = new TrainingLoop(model, objective, trained, withDevices(manager), manager);
@@ -118,6 +126,10 @@ public final class TrainRunner {
           checkpoints.restore(latest.get(), trained, loop.optimizer(), manager);
       start = restored.step();
       history.addAll(restored.history());
+      if (request.training().sizing().auto() && restored.trainBatchSize() != null) {
+        // What auto chose (and any halving since) holds for the rest of the run.
+        microBatch = Math.min(microBatch, restored.trainBatchSize());
+      }
       loop.resume(history);
       System.out.println("resuming from " + restored.path() + " (step " + start + ")");
     }
@@ -144,7 +156,10 @@ public final class TrainRunner {
             latest.isPresent(),
             history,
             listeners,
-            counts);
+            counts,
+            microBatch);
+    loop.useMicroBatch(microBatch);
+    loop.onMicroBatchChange(run::microBatchChanged);
     long done;
     try {
       run.begin();

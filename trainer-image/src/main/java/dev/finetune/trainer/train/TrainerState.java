@@ -18,7 +18,8 @@ import java.util.List;
 /**
  * trainer_state.json, in the shape of Hugging Face Trainer's file of that name, plus how many
  * examples trained and validated and, under float16 mixed precision, how many steps were skipped
- * because their gradients overflowed.
+ * because their gradients overflowed, and the micro-batch trained with ({@code train_batch_size},
+ * as transformers records it for {@code auto_find_batch_size}: a resumed run goes on with it).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerState(
@@ -28,7 +29,8 @@ public record TrainerState(
     @JsonProperty("log_history") List<StepRecord> logHistory,
     @JsonProperty("train_examples") Long trainExamples,
     @JsonProperty("eval_examples") Long evalExamples,
-    @JsonProperty("skipped_steps") Long skippedSteps) {
+    @JsonProperty("skipped_steps") Long skippedSteps,
+    @JsonProperty("train_batch_size") Integer trainBatchSize) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -24,6 +24,12 @@ public interface TrainingListener {
    */
   default void onEvaluationDue(TrainingRun run, long step) {}
 
+  /**
+   * With batchSize auto, an out-of-memory error halved the micro-batch to {@code size} examples
+   * (the step runs again; the global batch stays).
+   */
+  default void onMicroBatchChange(TrainingRun run, int size) {}
+
   /** An evaluation was made; the record is already in the history. */
   default void onEvaluation(TrainingRun run, StepRecord evaluation) {}
 

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -54,6 +55,12 @@ public final class TrainingLoop {
   private LossScaler scaler;
   private DataParallel parallel;
 
+  /** Examples per forward pass; the step's examples (the global batch) do not depend on it. */
+  private int microBatch;
+
+  private boolean outOfMemoryInjected;
+  private IntConsumer onMicroBatchChange = size -> {};
+
   /**
    * @param model the forward pass
    * @param objective what each micro-batch's loss is
@@ -74,6 +81,7 @@ public final class TrainingLoop {
     this.optimizer =
         new AdamW(options.beta1(), options.beta2(), options.eps(), options.weightDecay(), manager);
     model.setPrecision(options.precision());
+    this.microBatch = options.batchSize();
     this.scaler =
         options.precision() == Precision.FLOAT16
             ? new LossScaler(options.initialLossScale(), LossScaler.GROWTH_INTERVAL)
@@ -85,6 +93,26 @@ public final class TrainingLoop {
     if (scaler != null) {
       scaler = LossScaler.replay(options.initialLossScale(), LossScaler.GROWTH_INTERVAL, history);
     }
+  }
+
+  /**
+   * Trains with micro-batches of {@code size} examples instead of the batch size: the step's
+   * examples and so its numbers stay those of batchSize × gradientAccumulationSteps.
+   */
+  public void useMicroBatch(int size) {
+    if (size < 1 || size > options.batchSize()) {
+      throw new IllegalArgumentException("a micro-batch of " + size + " examples");
+    }
+    this.microBatch = size;
+  }
+
+  public int microBatch() {
+    return microBatch;
+  }
+
+  /** Called with the new size when an out-of-memory error halved the micro-batch. */
+  public void onMicroBatchChange(IntConsumer listener) {
+    this.onMicroBatchChange = listener;
   }
 
   /** Optimizer steps one epoch of {@code count} examples takes. */
@@ -205,9 +233,7 @@ public final class TrainingLoop {
       int from = (int) ((step % perEpoch) * perStep);
       List<Example> stepExamples = order.subList(from, Math.min(order.size(), from + perStep));
       double lr = schedule.at(step);
-      // Random draws (LoRA dropout) depend on (seed, step) only, so a resumed run draws the same.
-      Engine.getInstance().setRandomSeed(stepSeed(options.seed(), step));
-      StepRecord record = step(stepExamples, lr, step + 1, (double) (step + 1) / perEpoch);
+      StepRecord record = fittedStep(stepExamples, lr, step, (double) (step + 1) / perEpoch);
       onStep.accept(record);
       boolean endOfEpoch = (step + 1) % perEpoch == 0;
       boolean last = step + 1 == total;
@@ -225,6 +251,52 @@ public final class TrainingLoop {
     return total;
   }
 
+  /**
+   * Step {@code step} (0-based); with {@code batchSize: auto}, an out-of-memory error in its
+   * forward or backward passes halves the micro-batch (doubling the micro-batches per step) and the
+   * step runs again from the start: same examples, same draws, so the same numbers. Without it, or
+   * at a micro-batch of 1, the run fails for good with what to change.
+   */
+  private StepRecord fittedStep(List<Example> examples, double lr, long step, double epoch) {
+    while (true) {
+      // Random draws (LoRA dropout) depend on (seed, step) only, so a resumed run draws the same.
+      Engine.getInstance().setRandomSeed(stepSeed(options.seed(), step));
+      try {
+        return step(examples, lr, step + 1, epoch);
+      } catch (OutOfMemoryInStep e) {
+        // What the failed passes accumulated goes; the step starts over.
+        trainable.values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
+        if (parallel != null) {
+          parallel.zeroGradients();
+        }
+        if (!options.sizing().auto() || microBatch == 1) {
+          throw OutOfMemory.failure(
+              e.cause, step + 1, microBatch, e.maxLength, manager.getDevice().isGpu());
+        }
+        microBatch = (microBatch + 1) / 2;
+        System.err.printf(
+            "step %d: out of memory (%s); the micro-batch is now %d, the global batch stays %d%n",
+            step + 1,
+            String.valueOf(e.cause.getMessage()).lines().findFirst().orElse(""),
+            microBatch,
+            options.batchSize() * options.gradientAccumulationSteps());
+        onMicroBatchChange.accept(microBatch);
+      }
+    }
+  }
+
+  /** An engine out-of-memory error in a step's forward or backward passes: the step may rerun. */
+  private static final class OutOfMemoryInStep extends RuntimeException {
+    private final RuntimeException cause;
+    private final int maxLength;
+
+    OutOfMemoryInStep(RuntimeException cause, int maxLength) {
+      super(cause);
+      this.cause = cause;
+      this.maxLength = maxLength;
+    }
+  }
+
   private StepRecord step(List<Example> examples, double lr, long stepNumber, double epoch) {
     long weight = examples.stream().mapToLong(objective::weight).sum();
     double lossScale = scaler == null ? 1 : scaler.scale();
@@ -238,27 +310,41 @@ public final class TrainingLoop {
                 ? sum.div(Scalars.of(sum.getManager(), weight))
                 : sum.mul(Scalars.of(sum.getManager(), lossScale / weight));
     List<List<Example>> micro = new ArrayList<>();
-    for (int i = 0; i < examples.size(); i += options.batchSize()) {
-      micro.add(examples.subList(i, Math.min(examples.size(), i + options.batchSize())));
+    for (int i = 0; i < examples.size(); i += microBatch) {
+      micro.add(examples.subList(i, Math.min(examples.size(), i + microBatch)));
     }
     try (NDManager step = manager.newSubManager();
         NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       Sums sums = new Sums();
-      if (parallel != null) {
-        parallel.forwardBackward(micro, toRoot, sums);
-      } else {
-        for (List<Example> batchExamples : micro) {
-          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            model.setTraining(true);
-            try (LossPass pass = LossPass.forward(objective, model, batchExamples, step, toRoot)) {
-              sums.add(pass);
-              collector.backward(pass.root());
+      try {
+        if (Long.valueOf(stepNumber).equals(options.sizing().outOfMemoryAtStep())
+            && !outOfMemoryInjected) {
+          outOfMemoryInjected = true;
+          throw OutOfMemory.injected(stepNumber);
+        }
+        if (parallel != null) {
+          parallel.forwardBackward(micro, toRoot, sums);
+        } else {
+          for (List<Example> batchExamples : micro) {
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+              model.setTraining(true);
+              try (LossPass pass =
+                  LossPass.forward(objective, model, batchExamples, step, toRoot)) {
+                sums.add(pass);
+                collector.backward(pass.root());
+              }
+            } finally {
+              model.setTraining(false);
             }
-          } finally {
-            model.setTraining(false);
           }
         }
+      } catch (RuntimeException e) {
+        if (OutOfMemory.is(e)) {
+          throw new OutOfMemoryInStep(
+              e, examples.stream().mapToInt(Example::length).max().orElse(0));
+        }
+        throw e;
       }
       Map<String, Double> metrics = sums.means(weight);
       double loss = metrics.get(MetricNames.LOSS);

@@ -28,6 +28,9 @@ import java.util.Locale;
  * @param initialLossScale float16 only: the loss scale of the first step ({@link LossScaler})
  * @param replicas model replicas trained data parallel ({@link DataParallel}), one per device; 0
  *     (the default) means one per visible GPU, or one on the CPU
+ * @param earlyStopping when to stop, or null
+ * @param sizing how the micro-batch is sized to the device: {@code batchSize} as given, or with
+ *     {@code auto} the largest micro-batch that fits, batchSize being the largest it may be
  */
 public record TrainingOptions(
     int batchSize,
@@ -49,7 +52,8 @@ public record TrainingOptions(
     Precision precision,
     double initialLossScale,
     int replicas,
-    EarlyStopping earlyStopping) {
+    EarlyStopping earlyStopping,
+    BatchSizing sizing) {
 
   /** Optimizer steps one epoch of {@code count} examples (or packed sequences) takes. */
   public long stepsPerEpoch(int count) {
@@ -84,7 +88,8 @@ public record TrainingOptions(
         precision,
         initialLossScale,
         replicas,
-        earlyStopping);
+        earlyStopping,
+        sizing);
   }
 
   public static Builder builder() {
@@ -118,8 +123,18 @@ public record TrainingOptions(
     private double initialLossScale = LossScaler.INITIAL_SCALE;
     private int replicas;
     private EarlyStopping earlyStopping;
+    private BatchSizing sizing = BatchSizing.FIXED;
 
     private Builder() {}
+
+    public Builder optSizing(BatchSizing sizing) {
+      this.sizing = sizing;
+      return this;
+    }
+
+    public BatchSizing sizing() {
+      return sizing;
+    }
 
     public Builder optReplicas(int replicas) {
       this.replicas = replicas;
@@ -259,7 +274,8 @@ public record TrainingOptions(
           precision,
           initialLossScale,
           replicas,
-          earlyStopping);
+          earlyStopping,
+          sizing);
     }
   }
 }

@@ -29,6 +29,7 @@ public final class TrainingRun {
   private final List<TrainingListener> listeners;
   private final DataCounts counts;
   private boolean checkpointRequested;
+  private int microBatch;
 
   /** How many examples train and how many validate (trainer_state.json reports them). */
   public record DataCounts(int train, int validation) {}
@@ -44,7 +45,8 @@ public final class TrainingRun {
       boolean resumed,
       List<StepRecord> history,
       List<TrainingListener> listeners,
-      DataCounts counts) {
+      DataCounts counts,
+      int microBatch) {
     this.model = model;
     this.trained = trained;
     this.optimizer = optimizer;
@@ -56,6 +58,18 @@ public final class TrainingRun {
     this.history = new ArrayList<>(history);
     this.listeners = List.copyOf(listeners);
     this.counts = counts;
+    this.microBatch = microBatch;
+  }
+
+  /** The examples of one forward pass (the batch size, or what batchSize auto chose). */
+  public int microBatch() {
+    return microBatch;
+  }
+
+  /** An out-of-memory error halved the micro-batch; every listener hears it. */
+  void microBatchChanged(int size) {
+    microBatch = size;
+    listeners.forEach(l -> l.onMicroBatchChange(this, size));
   }
 
   public CausalLmBlock model() {
@@ -111,7 +125,8 @@ public final class TrainingRun {
         List.copyOf(history),
         (long) counts.train(),
         (long) counts.validation(),
-        skippedSteps());
+        skippedSteps(),
+        microBatch);
   }
 
   /** Float16 steps skipped so far, or null for a float32 run (its records have no loss scale). */

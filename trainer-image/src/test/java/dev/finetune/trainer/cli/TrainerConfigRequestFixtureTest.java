@@ -23,6 +23,7 @@ import dev.finetune.trainer.train.EarlyStopping;
 import dev.finetune.trainer.train.LrSchedule;
 import dev.finetune.trainer.train.TerminationMessage;
 import dev.finetune.trainer.train.TrainRequest;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class TrainerConfigRequestFixtureTest {
   void configMapsToTheRequest() {
     Hyperparameters h = new Hyperparameters();
     h.setMaxSteps(3L);
-    h.setBatchSize(4);
+    h.setBatchSize(new IntOrString(4));
     h.setLearningRate(1e-3);
     h.setScheduler(SchedulerType.CONSTANT);
     h.setMaxGradNorm(1.0);
@@ -220,7 +221,7 @@ class TrainerConfigRequestFixtureTest {
     Files.write(data, Files.readAllLines(Fixtures.data("text.jsonl")).subList(0, 12));
     Hyperparameters h = new Hyperparameters();
     h.setMaxSteps(3L);
-    h.setBatchSize(4);
+    h.setBatchSize(new IntOrString(4));
     h.setLearningRate(1e-3);
     h.setScheduler(SchedulerType.CONSTANT);
     h.setWarmupSteps(0L);

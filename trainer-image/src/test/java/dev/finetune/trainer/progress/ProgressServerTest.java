@@ -47,7 +47,7 @@ class ProgressServerTest {
   void progressMetricsAndHealthAreServed() throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ProgressTracker tracker = new ProgressTracker(registry, new StepClock());
-    tracker.started(0, 10, null, null);
+    tracker.started(0, 10, null, null, 8);
     tracker.step(StepRecord.train(1, 0.1, 1e-3, 100, Map.of("loss", 5.5, "grad_norm", 1.2)));
     tracker.step(StepRecord.train(2, 0.2, 1e-3, 120, Map.of("loss", 5.0, "grad_norm", 1.1)));
     tracker.evaluated(StepRecord.eval(2, 0.2, Map.of("loss", 6.25, "tokens", 500)));

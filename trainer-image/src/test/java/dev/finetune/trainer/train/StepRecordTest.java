@@ -29,7 +29,7 @@ class StepRecordTest {
     StepRecord step = StepRecord.train(3, 0.5, 1e-4, 212, metrics);
     StepRecord eval = StepRecord.eval(3, 0.5, Map.of("loss", 0.7, "tokens", 1550));
     Path file = dir.resolve("trainer_state.json");
-    new TrainerState(3, 6, 1.0, List.of(step, eval), 12L, 4L, null).write(file);
+    new TrainerState(3, 6, 1.0, List.of(step, eval), 12L, 4L, null, 2).write(file);
 
     JsonNode written = new ObjectMapper().readTree(file.toFile()).get("log_history");
     assertThat(written.get(0).get("rewards/chosen").asDouble()).isEqualTo(-0.25);
