@@ -53,13 +53,14 @@ public record TrainingData(
         ExampleBuilder.forModel(tokenizer, config, modelDir, request.maxLength());
     Path trainFile = checked(request, request.data(), sources.dataFile(request.data()));
     Datasets.Loaded loaded =
-        Datasets.load(trainFile, request.format(), builder, request.skipInvalidLines());
+        Datasets.load(
+            trainFile, request.data(), request.format(), builder, request.skipInvalidLines());
     if (!loaded.skipped().isEmpty()) {
       System.err.println(
           "skipped "
               + loaded.skipped().size()
               + " invalid line(s): "
-              + Datasets.describe(trainFile, loaded.skipped()));
+              + Datasets.describe(request.data(), loaded.skipped()));
     }
     List<Example> examples = loaded.examples();
     List<Example> validation = List.of();
@@ -83,7 +84,9 @@ public record TrainingData(
               ? builder
               : ExampleBuilder.forModel(tokenizer, config, modelDir, request.evalMaxLength());
       validationFile = checked(request, request.evalData(), sources.dataFile(request.evalData()));
-      validation = Datasets.load(validationFile, request.format(), evalBuilder, false).examples();
+      validation =
+          Datasets.load(validationFile, request.evalData(), request.format(), evalBuilder, false)
+              .examples();
     }
     // Counted before packing: how many examples, not sequences, train.
     TrainingRun.DataCounts counts = new TrainingRun.DataCounts(examples.size(), validation.size());
@@ -108,16 +111,16 @@ public record TrainingData(
       String actual = FileDigest.of(file).sha256();
       if (!actual.equals(expected)) {
         throw TrainerException.config(
-            file
+            source
                 + " changed since the prepare step checked it (SHA-256 "
                 + actual
                 + ", prepare saw "
                 + expected
-                + "); run prepare again");
+                + "); restore it, or prepare again (a FineTuneJob: create it again)");
       }
       return file;
     } catch (IOException e) {
-      throw TrainerException.config("cannot read " + file + ": " + e.getMessage());
+      throw TrainerException.config("cannot read " + source + ": " + e.getMessage());
     }
   }
 

@@ -80,7 +80,8 @@ class TrainerConfigRequestFixtureTest {
             base.checkpoints(),
             base.outputDir(),
             base.progressPort(),
-            base.terminationMessagePath());
+            base.terminationMessagePath(),
+            base.volumes());
     TrainRequest r = TrainerConfigRequest.builder(config).build();
     assertThat(r.method()).isEqualTo(MethodType.LORA);
     assertThat(r.loraRank()).isEqualTo(16);
@@ -110,7 +111,8 @@ class TrainerConfigRequestFixtureTest {
             base.checkpoints(),
             base.outputDir(),
             base.progressPort(),
-            base.terminationMessagePath());
+            base.terminationMessagePath(),
+            base.volumes());
     TrainRequest r = TrainerConfigRequest.builder(withAll).build();
     assertThat(r.packing()).isTrue();
     assertThat(r.validationSplit()).isEqualTo(0.1);
@@ -146,7 +148,8 @@ class TrainerConfigRequestFixtureTest {
             null,
             out.toString(),
             0,
-            message.toString());
+            message.toString(),
+            null);
     Path file = dir.resolve("trainer-config.json");
     JSON.writeValue(file.toFile(), config);
 
@@ -198,6 +201,7 @@ class TrainerConfigRequestFixtureTest {
         null,
         "/out",
         8000,
-        "/dev/termination-log");
+        "/dev/termination-log",
+        null);
   }
 }
