@@ -61,7 +61,10 @@ public final class Preparation {
             () -> {
               Path dir = sources.model(request.model());
               if (!Files.isRegularFile(dir.resolve("config.json"))) {
-                throw TrainerException.config(request.model() + " has no config.json");
+                throw TrainerException.config(
+                    request.model()
+                        + " has no config.json; give the folder of a Hugging Face model:"
+                        + " config.json, safetensors weights and the tokenizer files");
               }
               return dir;
             });
