@@ -4,8 +4,6 @@
  */
 package dev.finetune.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
@@ -14,7 +12,6 @@ import dev.finetune.operator.FineTuneOperator;
 import dev.finetune.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -87,6 +84,14 @@ public final class LocalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     // Progress lines are the output here; the operator's own log only for problems.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    // Every manifest is read before anything starts: a misspelt field costs no startup.
+    List<Manifests.Manifest> objects;
+    try {
+      objects = Manifests.read(manifests);
+    } catch (Manifests.InvalidManifest e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
     if (!Files.isRegularFile(trainerJar)) {
       System.err.println(
           "error: trainer jar "
@@ -118,7 +123,7 @@ public final class LocalCommand implements Callable<Integer> {
                   .start();
           LocalGarbageCollector collector = new LocalGarbageCollector(client).start()) {
         cluster.servePodLogs(kubelet);
-        List<String> jobs = apply(client);
+        List<String> jobs = apply(client, objects);
         boolean ok = follow(client, jobs);
         if (keepRunning) {
           System.out.println("jobs ended; the API stays up for kubectl until Ctrl-C");
@@ -140,36 +145,18 @@ public final class LocalCommand implements Callable<Integer> {
   }
 
   /** Creates every object of the manifests; returns "namespace/name" of the FineTuneJobs. */
-  private List<String> apply(KubernetesClient client) throws Exception {
-    KubernetesSerialization serialization = new KubernetesSerialization();
+  private static List<String> apply(KubernetesClient client, List<Manifests.Manifest> objects) {
     List<String> jobs = new ArrayList<>();
-    for (Path file : manifests) {
-      try (var docs = new YAMLMapper().readerFor(JsonNode.class).readValues(file.toFile())) {
-        while (docs.hasNext()) {
-          JsonNode doc = (JsonNode) docs.next();
-          if (doc == null || !doc.has("kind")) {
-            continue;
-          }
-          String namespace = doc.at("/metadata/namespace").asText("default");
-          if ("FineTuneJob".equals(doc.get("kind").asText())) {
-            FineTuneJob job = serialization.convertValue(doc, FineTuneJob.class);
-            job.getMetadata().setNamespace(namespace);
-            client.resources(FineTuneJob.class).inNamespace(namespace).resource(job).create();
-            jobs.add(namespace + "/" + job.getMetadata().getName());
-            System.out.println(
-                "created FineTuneJob " + namespace + "/" + job.getMetadata().getName());
-          } else {
-            HasMetadata object = serialization.convertValue(doc, HasMetadata.class);
-            client.resource(object).inNamespace(namespace).create();
-            System.out.println(
-                "created "
-                    + object.getKind()
-                    + " "
-                    + namespace
-                    + "/"
-                    + object.getMetadata().getName());
-          }
-        }
+    for (Manifests.Manifest m : objects) {
+      HasMetadata object = m.object();
+      String name = m.namespace() + "/" + object.getMetadata().getName();
+      if (object instanceof FineTuneJob job) {
+        client.resources(FineTuneJob.class).inNamespace(m.namespace()).resource(job).create();
+        jobs.add(name);
+        System.out.println("created FineTuneJob " + name);
+      } else {
+        client.resource(object).inNamespace(m.namespace()).create();
+        System.out.println("created " + object.getKind() + " " + name);
       }
     }
     return jobs;

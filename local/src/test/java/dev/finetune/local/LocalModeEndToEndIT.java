@@ -19,6 +19,7 @@ import dev.finetune.local.kubelet.LocalKubelet;
 import dev.finetune.local.testing.FineTuneJobStatusAssert;
 import dev.finetune.local.testing.TrainerJar;
 import dev.finetune.operator.FineTuneOperator;
+import dev.finetune.operator.UserTerms;
 import dev.finetune.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -318,6 +319,70 @@ class LocalModeEndToEndIT {
     assertThat(Path.of(done.getResult().getLocation()).resolve("model.safetensors")).exists();
   }
 
+  /**
+   * Issue 23's review of failures, end to end with the real trainer: a refused source, bad data in
+   * a pvc:// file, a missing model, a claim too small. Every status message and Event of the failed
+   * jobs names the user's source, never a regular expression, a pod mount path or the folder local
+   * mode binds the claim to, and ends with what to change.
+   */
+  @Test
+  void everyFailureIsReportedInTheUsersTerms() {
+    Map<String, String> jobs =
+        Map.of(
+            "e2e-msg-source",
+            job("e2e-msg-source", "pvc://fixtures/data/text.jsonl", 4)
+                .replace("pvc://fixtures/models/tiny-gpt2", "s3://bucket/model"),
+            "e2e-msg-data",
+            job("e2e-msg-data", "pvc://baddata/bad.jsonl", 4),
+            "e2e-msg-model",
+            job("e2e-msg-model", "pvc://fixtures/data/text.jsonl", 4)
+                .replace("pvc://fixtures/models/tiny-gpt2", "pvc://fixtures/models/none"),
+            "e2e-msg-small",
+            job("e2e-msg-small", "pvc://fixtures/data/text.jsonl", 4)
+                .replace("storage: {size: 1Gi}", "storage: {size: 1Mi}"));
+    jobs.values()
+        .forEach(
+            yaml ->
+                client
+                    .resources(FineTuneJob.class)
+                    .inNamespace(NS)
+                    .resource(new KubernetesSerialization().unmarshal(yaml, FineTuneJob.class))
+                    .create());
+    Map<String, String> names =
+        Map.of(
+            "e2e-msg-source", "\"s3://bucket/model\"; write it as hf://org/name[@revision],",
+            "e2e-msg-data", "pvc://baddata/bad.jsonl line 3: invalid JSON",
+            "e2e-msg-model", "pvc://fixtures/models/none has no config.json",
+            "e2e-msg-small", "pvc://e2e-msg-small-workspace");
+    Map<String, String> advice =
+        Map.of(
+            "e2e-msg-source", "preset://tiny-gpt2-bytes)",
+            "e2e-msg-data", "fix these lines, or the format if the file is not text",
+            "e2e-msg-model", "tokenizer files",
+            "e2e-msg-small", "give the claim more space or lower checkpoints.keepLast");
+    for (String name : jobs.keySet()) {
+      await()
+          .atMost(Duration.ofMinutes(4))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> status(name) != null && status(name).getPhase() == Phase.Failed);
+      FineTuneJobStatus failed = status(name);
+      List<String> messages = new ArrayList<>();
+      messages.add(failed.getMessage());
+      failed.getConditions().forEach(c -> messages.add(c.getMessage()));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> eventMessages(name).contains(failed.getMessage()));
+      messages.addAll(eventMessages(name));
+      assertThat(failed.getMessage()).as(name).contains(names.get(name)).endsWith(advice.get(name));
+      assertThat(messages)
+          .as(name)
+          .allSatisfy(m -> assertThat(UserTerms.violations(m)).as("%s: %s", name, m).isEmpty())
+          .allSatisfy(m -> assertThat(String.valueOf(m)).doesNotContain(root.toString()))
+          .allSatisfy(
+              m -> assertThat(String.valueOf(m)).doesNotContain(Fixtures.root().toString()));
+    }
+  }
+
   // --- helpers -------------------------------------------------------------------------------
 
   private static String job(String name, String train, int steps) {
@@ -386,6 +451,13 @@ class LocalModeEndToEndIT {
       }
     }
     return phases;
+  }
+
+  private List<String> eventMessages(String name) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .map(Event::getMessage)
+        .toList();
   }
 
   private List<String> eventReasons(String name) {

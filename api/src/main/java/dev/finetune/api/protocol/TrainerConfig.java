@@ -10,6 +10,7 @@ import dev.finetune.api.v1alpha1.Hyperparameters;
 import dev.finetune.api.v1alpha1.LoraSpec;
 import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.api.v1alpha1.ModelDtype;
+import java.util.List;
 
 /**
  * What the operator hands the trainer (JSON in a ConfigMap, mounted at {@link #DEFAULT_PATH}).
@@ -27,6 +28,9 @@ import dev.finetune.api.v1alpha1.ModelDtype;
  * @param outputDir directory for the final model or adapter
  * @param progressPort port of the trainer's HTTP server (/progress, /metrics, /healthz)
  * @param terminationMessagePath file for the final result JSON
+ * @param volumes each mounted claim's path in the pod and the {@code pvc://} location it stands
+ *     for, so the trainer's messages name files as the FineTuneJob does; null from an older
+ *     operator
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerConfig(
@@ -40,7 +44,8 @@ public record TrainerConfig(
     Checkpoints checkpoints,
     String outputDir,
     int progressPort,
-    String terminationMessagePath) {
+    String terminationMessagePath,
+    List<Volume> volumes) {
 
   public static final int SCHEMA_VERSION = 1;
   public static final String DEFAULT_PATH = "/etc/finetune/trainer-config.json";
@@ -69,6 +74,12 @@ public record TrainerConfig(
       int maxLength,
       boolean packing,
       Double validationSplit) {}
+
+  /**
+   * @param path where the claim is mounted in the pod ({@code /workspace})
+   * @param source the location the user names it by ({@code pvc://NAME-workspace})
+   */
+  public record Volume(String path, String source) {}
 
   /**
    * @param dir directory holding checkpoint-STEP/ folders

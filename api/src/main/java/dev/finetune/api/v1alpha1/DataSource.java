@@ -16,6 +16,7 @@ public class DataSource {
   @Required
   @Size(max = 2048)
   @Pattern(Sources.INPUT_PATTERN)
+  @Accepted(Sources.INPUT_ACCEPTED)
   @JsonPropertyDescription(
       "Where the JSONL file is: pvc://claim/path/file.jsonl, hf://datasets/org/name/file.jsonl or"
           + " https://...")

@@ -101,6 +101,9 @@ public class FineTuneJobSpec {
 
   @Size(min = 1, max = 63)
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Accepted(
+      "a LocalQueue name: lower-case letters, digits and '-', starting and ending with a letter"
+          + " or digit (e.g. team-a)")
   @JsonPropertyDescription(
       "Kueue LocalQueue that admits the trainer Job (sets the kueue.x-k8s.io/queue-name label on"
           + " it). The same label on this resource's metadata works too.")

@@ -16,6 +16,7 @@ public class ModelSpec {
   @Required
   @Size(max = 2048)
   @Pattern(Sources.MODEL_PATTERN)
+  @Accepted(Sources.MODEL_ACCEPTED)
   @JsonPropertyDescription(
       "Where the model is: hf://org/name[@revision] (Hugging Face Hub), pvc://claim/path (a"
           + " claim in this namespace, mounted read-only), https://... or preset://tiny-gpt2-bytes"

@@ -14,6 +14,7 @@ import io.fabric8.generator.annotation.Size;
 public class OutputSpec {
   @Size(max = 2048)
   @Pattern(Sources.PVC_PATTERN)
+  @Accepted(Sources.PVC_ACCEPTED)
   @JsonPropertyDescription(
       "pvc://claim/path for the final model (or adapter). Default: output/ on the checkpoint"
           + " volume.")

@@ -30,17 +30,22 @@ public class ResourcesSpec {
 
   @Size(min = 1, max = 253)
   @Pattern("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$")
+  @Accepted(
+      "an extended resource name, an optional lower-case domain and '/' then a name of letters,"
+          + " digits, '-', '_' and '.' (e.g. nvidia.com/gpu or amd.com/gpu)")
   @JsonPropertyDescription(
       "Extended resource name of a GPU. Default: the operator's setting (nvidia.com/gpu).")
   private String gpuResourceName;
 
   @Size(max = 64)
   @Pattern("^[0-9]+(\\.[0-9]+)?m?$")
+  @Accepted("a number of cores, or of thousandths of a core with m (e.g. 8, 0.5 or 7500m)")
   @JsonPropertyDescription("CPU request and limit, e.g. 8 or 7500m.")
   private String cpu;
 
   @Size(max = 64)
   @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$")
+  @Accepted("a number of bytes with an optional unit Ki, Mi, Gi, Ti (or k, M, G, T) (e.g. 48Gi)")
   @JsonPropertyDescription("Memory request and limit, e.g. 48Gi.")
   private String memory;
 

@@ -16,12 +16,16 @@ public class SecretKeyRef {
   @Required
   @Size(min = 1, max = 253)
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Accepted(
+      "a Secret name: lower-case letters, digits, '-' and '.', starting and ending with a letter"
+          + " or digit (e.g. hf-token)")
   @JsonPropertyDescription("Name of the Secret.")
   private String name;
 
   @Required
   @Size(min = 1, max = 253)
   @Pattern("^[-._a-zA-Z0-9]+$")
+  @Accepted("a key of the Secret: letters, digits, '-', '_' and '.' (e.g. token)")
   @JsonPropertyDescription("Key inside the Secret.")
   private String key;
 

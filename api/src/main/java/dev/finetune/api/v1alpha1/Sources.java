@@ -19,11 +19,21 @@ public final class Sources {
   public static final String PVC_PATTERN =
       "^pvc://[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/([^/.][^/]*|\\.[^/.][^/]*)?)*$";
 
+  /** What {@link #PVC_PATTERN} accepts, in words: see {@link Accepted}. */
+  public static final String PVC_ACCEPTED =
+      "pvc://claim/path, the claim a lower-case name of letters, digits, '-' and '.', the path"
+          + " without '..' (e.g. pvc://models/output)";
+
   /** Any input location: Hub, claim or HTTPS. */
   public static final String INPUT_PATTERN =
       "^(hf://[A-Za-z0-9][-A-Za-z0-9_.]*(/[-A-Za-z0-9_.]+)*(@[-A-Za-z0-9_./]+)?"
           + "|pvc://[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/([^/.][^/]*|\\.[^/.][^/]*)?)*"
           + "|https://[^\\s]+)$";
+
+  /** What {@link #INPUT_PATTERN} accepts, in words: see {@link Accepted}. */
+  public static final String INPUT_ACCEPTED =
+      "pvc://claim/path/file.jsonl, hf://datasets/org/name[@revision]/path/file.jsonl or"
+          + " https://... (e.g. pvc://data/train.jsonl)";
 
   /**
    * A model built into the trainer, initialised from a seed, with a byte-level tokenizer: {@code
@@ -37,6 +47,11 @@ public final class Sources {
           + "|pvc://[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(/([^/.][^/]*|\\.[^/.][^/]*)?)*"
           + "|https://[^\\s]+"
           + "|preset://[a-z0-9][-a-z0-9]*)$";
+
+  /** What {@link #MODEL_PATTERN} accepts, in words: see {@link Accepted}. */
+  public static final String MODEL_ACCEPTED =
+      "hf://org/name[@revision], pvc://claim/path, https://... or preset://name (e.g."
+          + " hf://Qwen/Qwen2.5-0.5B, pvc://models/llama or preset://tiny-gpt2-bytes)";
 
   private Sources() {}
 }

@@ -21,6 +21,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class StorageSpec {
   @Size(max = 64)
   @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$")
+  @Accepted("a number of bytes with an optional unit Ki, Mi, Gi, Ti (or k, M, G, T) (e.g. 100Gi)")
   @JsonPropertyDescription("Size of the claim the operator creates. Default: 20Gi.")
   private String size;
 
@@ -31,6 +32,9 @@ public class StorageSpec {
 
   @Size(min = 1, max = 253)
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Accepted(
+      "a PersistentVolumeClaim name: lower-case letters, digits, '-' and '.', starting and ending"
+          + " with a letter or digit (e.g. checkpoints)")
   @JsonPropertyDescription(
       "Use this existing claim (in the job's namespace) instead of creating one. The operator"
           + " never deletes it.")

@@ -4,10 +4,12 @@
  */
 package dev.finetune.operator.desired;
 
+import dev.finetune.api.protocol.TrainerConfig;
 import dev.finetune.api.v1alpha1.DataSource;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobSpec;
 import dev.finetune.api.v1alpha1.Sources;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +96,22 @@ public final class TrainerVolumes {
     return TOKEN_DIR + "/" + TOKEN_FILE;
   }
 
-  /** The path inside the pod of a pvc:// location; other locations are returned unchanged. */
+  /**
+   * Every claim's mount path with the {@code pvc://} location it stands for (the workspace first):
+   * what the trainer needs to name files as the user wrote them.
+   */
+  public List<TrainerConfig.Volume> sources() {
+    List<TrainerConfig.Volume> sources = new ArrayList<>();
+    sources.add(new TrainerConfig.Volume(WORKSPACE, Sources.PVC_SCHEME + workspaceClaim));
+    claimMounts
+        .values()
+        .forEach(
+            m ->
+                sources.add(
+                    new TrainerConfig.Volume(m.mountPath(), Sources.PVC_SCHEME + m.claim())));
+    return sources;
+  }
+
   /**
    * The inverse of {@link #localPath}: a path inside the trainer pod as the {@code pvc://} source a
    * user can find it at ({@code /workspace/output/final} → {@code pvc://<workspace
@@ -116,6 +133,7 @@ public final class TrainerVolumes {
     return path;
   }
 
+  /** The path inside the pod of a pvc:// location; other locations are returned unchanged. */
   public String localPath(String source) {
     Optional<String> claim = claimOf(source);
     if (claim.isEmpty()) {

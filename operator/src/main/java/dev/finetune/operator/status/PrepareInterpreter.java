@@ -38,7 +38,7 @@ public final class PrepareInterpreter {
       return Optional.empty();
     }
     if (job != null && TrainerStateInterpreter.hasCondition(job, "Failed")) {
-      return Optional.of(failure(prepare.pods()));
+      return Optional.of(failure(job, prepare.pods()));
     }
     if (SpecDefaults.suspend(ftj.getSpec())) {
       return Optional.of(
@@ -67,7 +67,7 @@ public final class PrepareInterpreter {
         .findFirst();
   }
 
-  private static PhaseDecision failure(List<Pod> pods) {
+  private static PhaseDecision failure(Job job, List<Pod> pods) {
     for (Pod pod : newestFirst(pods)) {
       Optional<ContainerStateTerminated> t = terminated(pod);
       if (t.isEmpty() || t.get().getExitCode() == null || t.get().getExitCode() == 0) {
@@ -92,10 +92,13 @@ public final class PrepareInterpreter {
               + Optional.ofNullable(TrainerStateInterpreter.terminationDetail(t.get().getMessage()))
                   .filter(d -> !d.isBlank())
                   .map(d -> ": " + d)
-                  .orElse(""));
+                  .orElse("")
+              + TrainerStateInterpreter.logHint(job));
     }
     return new PhaseDecision(
-        Phase.Failed, Reasons.PREPARE_FAILED, "the prepare Job failed; no GPU was requested");
+        Phase.Failed,
+        Reasons.PREPARE_FAILED,
+        "the prepare Job failed; no GPU was requested" + TrainerStateInterpreter.logHint(job));
   }
 
   private static List<Pod> newestFirst(List<Pod> pods) {

@@ -175,7 +175,8 @@ public final class TrainerStateInterpreter {
           Reasons.DEADLINE_EXCEEDED,
           "the run exceeded runPolicy.activeDeadlineSeconds ("
               + job.getSpec().getActiveDeadlineSeconds()
-              + "s)");
+              + "s); raise it, or shorten the run (hyperparameters.maxSteps or epochs), and create"
+              + " the job again");
     }
     String attempts =
         "BackoffLimitExceeded".equals(failed.getReason())
@@ -185,7 +186,7 @@ public final class TrainerStateInterpreter {
       Pod pod = pods.get(i);
       Optional<ContainerStateTerminated> terminated = trainerTermination(pod);
       if (terminated.isPresent() && nonZero(terminated.get())) {
-        return fromTermination(terminated.get(), attempts);
+        return fromTermination(terminated.get(), attempts, logHint(job));
       }
       if (pod.getStatus() != null && "Evicted".equals(pod.getStatus().getReason())) {
         return new PhaseDecision(
@@ -202,10 +203,17 @@ public final class TrainerStateInterpreter {
         Phase.Failed,
         reason,
         "the trainer Job failed"
-            + suffix(Optional.ofNullable(failed.getMessage()).orElse(failed.getReason())));
+            + suffix(Optional.ofNullable(failed.getMessage()).orElse(failed.getReason()))
+            + logHint(job));
   }
 
-  private static PhaseDecision fromTermination(ContainerStateTerminated t, String attempts) {
+  /** Where a failure the trainer could not explain is explained: the end of the message. */
+  static String logHint(Job job) {
+    return "; the cause is in its log: kubectl logs job/" + job.getMetadata().getName();
+  }
+
+  private static PhaseDecision fromTermination(
+      ContainerStateTerminated t, String attempts, String logHint) {
     int code = t.getExitCode();
     String detail = suffix(terminationDetail(t.getMessage()));
     if ("OOMKilled".equals(t.getReason())) {
@@ -226,7 +234,7 @@ public final class TrainerStateInterpreter {
     return new PhaseDecision(
         Phase.Failed,
         Reasons.TRAINER_CRASHED,
-        "the trainer exited with code " + code + attempts + detail);
+        "the trainer exited with code " + code + attempts + detail + logHint);
   }
 
   /**

@@ -41,9 +41,17 @@ public final class FineTuneJobValidator {
           FineTuneJobValidator::earlyStoppingNeedsValidation,
           FineTuneJobValidator::storageExclusive,
           FineTuneJobValidator::loraModuleNames,
-          job -> quantity(resources(job).map(ResourcesSpec::getCpu), "spec.resources.cpu"),
-          job -> quantity(resources(job).map(ResourcesSpec::getMemory), "spec.resources.memory"),
-          job -> quantity(storage(job).map(StorageSpec::getSize), "spec.checkpoints.storage.size"));
+          job ->
+              quantity(
+                  resources(job).map(ResourcesSpec::getCpu), "spec.resources.cpu", "8 or 7500m"),
+          job ->
+              quantity(
+                  resources(job).map(ResourcesSpec::getMemory), "spec.resources.memory", "48Gi"),
+          job ->
+              quantity(
+                  storage(job).map(StorageSpec::getSize),
+                  "spec.checkpoints.storage.size",
+                  "100Gi"));
 
   /** All problems with the job, each naming its field; empty when the job is valid. */
   public List<String> validate(FineTuneJob job) {
@@ -180,7 +188,7 @@ public final class FineTuneJobValidator {
     return Optional.empty();
   }
 
-  private static Optional<String> quantity(Optional<String> value, String path) {
+  private static Optional<String> quantity(Optional<String> value, String path, String example) {
     if (value.isEmpty()) {
       return Optional.empty();
     }
@@ -188,7 +196,12 @@ public final class FineTuneJobValidator {
       Quantity.getAmountInBytes(new Quantity(value.get()));
       return Optional.empty();
     } catch (IllegalArgumentException | ArithmeticException e) {
-      return Optional.of(path + " is not a Kubernetes quantity: \"" + value.get() + "\"");
+      return Optional.of(
+          path
+              + " is not a Kubernetes quantity: \""
+              + value.get()
+              + "\"; write it as one, e.g. "
+              + example);
     }
   }
 

@@ -4,6 +4,7 @@
  */
 package dev.finetune.operator.validation;
 
+import dev.finetune.api.v1alpha1.Accepted;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -21,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Checks an object against the same annotations ({@code @Required}, {@code @Min}, {@code @Max},
  * {@code @Pattern}, {@code @Size}) that generate the CRD's OpenAPI schema, so the operator rejects
  * exactly what the API server would have rejected when that validation was bypassed (an old CRD, a
- * client that skipped it). One source of truth: the constraint is written once, on the field.
+ * client that skipped it). One source of truth: the constraint is written once, on the field. A
+ * pattern's refusal says what is accepted ({@link Accepted}), never the regular expression.
  */
 final class SchemaConstraints {
   private static final String API_PACKAGE = "dev.finetune.api.";
@@ -106,8 +108,8 @@ final class SchemaConstraints {
     }
     Pattern pattern = field.getAnnotation(Pattern.class);
     if (pattern != null && value instanceof String s && !matches(pattern.value(), s)) {
-      errors.add(
-          path + " is not valid: \"" + abbreviate(s) + "\" does not match " + pattern.value());
+      // What is accepted, in words: the pattern itself is for the API server, not for people.
+      errors.add(path + " is not valid: \"" + abbreviate(s) + "\"; write it as " + accepted(field));
     }
     if (value instanceof Collection<?> items) {
       int i = 0;
@@ -117,6 +119,15 @@ final class SchemaConstraints {
     } else {
       checkObject(value, path, errors);
     }
+  }
+
+  /** The field's {@link Accepted} text; a field without one is a bug its test catches. */
+  static String accepted(Field field) {
+    Accepted accepted = field.getAnnotation(Accepted.class);
+    if (accepted == null) {
+      throw new IllegalStateException(field + " has @Pattern but no @Accepted");
+    }
+    return accepted.value();
   }
 
   private static boolean matches(String regex, String value) {

@@ -102,7 +102,9 @@ class TrainerStateInterpreterTest {
             TestJobs.minimal(), new TrainerObservation(failed, List.of(pod)));
     assertThat(d.reason()).isEqualTo("TrainerCrashed");
     assertThat(d.message()).startsWith("the trainer exited with code 134 (after 4 attempts): xxx");
-    assertThat(d.message().length()).isLessThan(600);
+    // The excerpt is bounded; where the whole story is comes after it.
+    assertThat(d.message()).contains("; the cause is in its log: kubectl logs job/");
+    assertThat(d.message().length()).isLessThan(650);
   }
 
   @Test

@@ -7,6 +7,7 @@ package dev.finetune.trainer.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.finetune.api.protocol.PrepareResult;
+import dev.finetune.api.protocol.TrainerConfig;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.prepare.Preparation;
 import dev.finetune.trainer.train.TrainRequest;
@@ -55,18 +56,21 @@ final class PrepareCommand implements Callable<Integer> {
   public Integer call() {
     TrainRequest.Builder builder = TrainRequest.builder();
     PrepareResult result;
+    SourceNames names = SourceNames.none();
     try {
       if (config != null) {
-        builder = TrainerConfigRequest.builder(TrainerConfigRequest.read(config));
+        TrainerConfig read = TrainerConfigRequest.read(config);
+        names = SourceNames.of(read);
+        builder = TrainerConfigRequest.builder(read);
       }
       TrainRequest request = options.applyTo(builder).build();
       result = new Preparation(request).run();
-    } catch (Preparation.Failure e) {
-      write(builder, failure(e.reason(), e.getMessage()));
-      throw e;
     } catch (TrainerException e) {
-      write(builder, failure(PrepareResult.CONFIG_ERROR, e.getMessage()));
-      throw e;
+      String reason = e instanceof Preparation.Failure f ? f.reason() : PrepareResult.CONFIG_ERROR;
+      // The status and the log get the same words, with files named as the user wrote them.
+      TrainerException named = names.named(e);
+      write(builder, failure(reason, named.getMessage()));
+      throw named;
     }
     write(builder, result);
     System.out.println(summary(result));

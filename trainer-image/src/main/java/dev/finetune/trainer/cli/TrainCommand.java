@@ -4,7 +4,9 @@
  */
 package dev.finetune.trainer.cli;
 
+import dev.finetune.api.protocol.TrainerConfig;
 import dev.finetune.api.protocol.TrainerResult;
+import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.prepare.PreparedInputs;
 import dev.finetune.trainer.progress.ConsoleListener;
 import dev.finetune.trainer.progress.ProgressEndpoint;
@@ -59,9 +61,12 @@ final class TrainCommand implements Callable<Integer> {
     TrainRequest.Builder builder = TrainRequest.builder();
     ProgressEndpoint progress = new ProgressEndpoint();
     StopSignal stop = null;
+    SourceNames names = SourceNames.none();
     try {
       if (config != null) {
-        builder = TrainerConfigRequest.builder(TrainerConfigRequest.read(config));
+        TrainerConfig read = TrainerConfigRequest.read(config);
+        names = SourceNames.of(read);
+        builder = TrainerConfigRequest.builder(read);
       }
       options.applyTo(builder);
       PreparedInputs.pin(builder);
@@ -85,8 +90,10 @@ final class TrainCommand implements Callable<Integer> {
       progress.finished("Succeeded");
       TerminationMessage.write(request.reporting().terminationMessagePath(), result);
       return 0;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException thrown) {
       progress.finished("Failed");
+      // The status and the log get the same words, with files named as the user wrote them.
+      RuntimeException e = thrown instanceof TrainerException t ? names.named(t) : thrown;
       if (check) {
         throw e;
       }

@@ -63,7 +63,10 @@ public final class Preparation {
             () -> {
               Path dir = sources.model(request.inputs().model());
               if (!Files.isRegularFile(dir.resolve("config.json"))) {
-                throw TrainerException.config(request.inputs().model() + " has no config.json");
+                throw TrainerException.config(
+                    request.inputs().model()
+                        + " has no config.json; give the folder of a Hugging Face model:"
+                        + " config.json, safetensors weights and the tokenizer files");
               }
               return dir;
             });

@@ -55,13 +55,17 @@ public record TrainingData(
         checked(request, request.inputs().data(), sources.dataFile(request.inputs().data()));
     Datasets.Loaded loaded =
         Datasets.load(
-            trainFile, request.inputs().format(), builder, request.inputs().skipInvalidLines());
+            trainFile,
+            request.inputs().data(),
+            request.inputs().format(),
+            builder,
+            request.inputs().skipInvalidLines());
     if (!loaded.skipped().isEmpty()) {
       System.err.println(
           "skipped "
               + loaded.skipped().size()
               + " invalid line(s): "
-              + Datasets.describe(trainFile, loaded.skipped()));
+              + Datasets.describe(request.inputs().data(), loaded.skipped()));
     }
     List<Example> examples = loaded.examples();
     List<Example> validation = List.of();
@@ -90,7 +94,13 @@ public record TrainingData(
           checked(
               request, request.inputs().evalData(), sources.dataFile(request.inputs().evalData()));
       validation =
-          Datasets.load(validationFile, request.inputs().format(), evalBuilder, false).examples();
+          Datasets.load(
+                  validationFile,
+                  request.inputs().evalData(),
+                  request.inputs().format(),
+                  evalBuilder,
+                  false)
+              .examples();
     }
     // Counted before packing: how many examples, not sequences, train.
     TrainingRun.DataCounts counts = new TrainingRun.DataCounts(examples.size(), validation.size());
@@ -115,16 +125,16 @@ public record TrainingData(
       String actual = FileDigest.of(file).sha256();
       if (!actual.equals(expected)) {
         throw TrainerException.config(
-            file
+            source
                 + " changed since the prepare step checked it (SHA-256 "
                 + actual
                 + ", prepare saw "
                 + expected
-                + "); run prepare again");
+                + "); restore it, or prepare again (a FineTuneJob: create it again)");
       }
       return file;
     } catch (IOException e) {
-      throw TrainerException.config("cannot read " + file + ": " + e.getMessage());
+      throw TrainerException.config("cannot read " + source + ": " + e.getMessage());
     }
   }
 

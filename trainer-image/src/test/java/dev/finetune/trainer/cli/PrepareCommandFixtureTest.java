@@ -112,6 +112,46 @@ class PrepareCommandFixtureTest {
     assertThat(result.get("error").asText()).contains("bad.jsonl").contains("line 3");
   }
 
+  /**
+   * From the operator's config, a bad line is named by the claim the user wrote ({@code
+   * pvc://data/bad.jsonl line 3}), in the termination message and the log alike, never by the path
+   * the pod mounts it at; the message ends with what to change.
+   */
+  @Test
+  void aBadLineIsNamedByTheUsersSource(@TempDir Path dir) throws Exception {
+    Path claim = Files.createDirectories(dir.resolve("mnt/pvc/data"));
+    List<String> lines = new ArrayList<>(Files.readAllLines(Fixtures.data("text.jsonl")));
+    lines.set(2, "{\"txt\": \"no text field\"}");
+    Files.write(claim.resolve("bad.jsonl"), lines);
+    Path message = dir.resolve("termination-log");
+    ObjectNode config = JSON.createObjectNode();
+    config.put("schemaVersion", 1).put("jobName", "demo");
+    config.putObject("model").put("source", Fixtures.model("tiny-llama").toString());
+    config
+        .putObject("data")
+        .put("train", claim.resolve("bad.jsonl").toString())
+        .put("format", "text")
+        .put("maxLength", 32);
+    config.put("outputDir", dir.resolve("workspace/output").toString());
+    config.put("terminationMessagePath", message.toString());
+    config
+        .putArray("volumes")
+        .addObject()
+        .put("path", claim.toString())
+        .put("source", "pvc://data");
+    Path file = dir.resolve("trainer-config.json");
+    JSON.writeValue(file.toFile(), config);
+
+    CliRun run = CliRun.of("prepare", "--config", file.toString());
+    assertThat(run.code()).as(run.err()).isEqualTo(65);
+    String error = JSON.readTree(message.toFile()).get("error").asText();
+    assertThat(error)
+        .startsWith("1 invalid line(s): pvc://data/bad.jsonl line 3: missing field \"text\"")
+        .endsWith("; fix these lines, or the format if the file is not text")
+        .doesNotContain(claim.toString());
+    assertThat(run.err()).contains("error: " + error);
+  }
+
   @Test
   void anUnsupportedArchitectureFailsWithModelUnsupported(@TempDir Path dir) throws Exception {
     Path model = copy(Fixtures.model("tiny-llama"), dir.resolve("model"));

@@ -82,7 +82,8 @@ class TrainerConfigRequestFixtureTest {
             base.checkpoints(),
             base.outputDir(),
             base.progressPort(),
-            base.terminationMessagePath());
+            base.terminationMessagePath(),
+            base.volumes());
     TrainRequest r = TrainerConfigRequest.builder(config).build();
     assertThat(r.method().type()).isEqualTo(MethodType.LORA);
     assertThat(r.method().loraRank()).isEqualTo(16);
@@ -112,7 +113,8 @@ class TrainerConfigRequestFixtureTest {
             base.checkpoints(),
             base.outputDir(),
             base.progressPort(),
-            base.terminationMessagePath());
+            base.terminationMessagePath(),
+            base.volumes());
     TrainRequest r = TrainerConfigRequest.builder(withAll).build();
     assertThat(r.inputs().packing()).isTrue();
     assertThat(r.inputs().validationSplit()).isEqualTo(0.1);
@@ -243,7 +245,8 @@ class TrainerConfigRequestFixtureTest {
             null,
             out.toString(),
             0,
-            message.toString());
+            message.toString(),
+            null);
     Path file = dir.resolve("trainer-config.json");
     JSON.writeValue(file.toFile(), config);
 
@@ -295,6 +298,7 @@ class TrainerConfigRequestFixtureTest {
         null,
         "/out",
         8000,
-        "/dev/termination-log");
+        "/dev/termination-log",
+        null);
   }
 }

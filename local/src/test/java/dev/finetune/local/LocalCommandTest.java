@@ -1,0 +1,72 @@
+/*
+ * Copyright 2026 The finetune-operator Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.finetune.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class LocalCommandTest {
+  /** A misspelt field is one line naming the file, the field and the fields there are. */
+  @Test
+  void anUnknownFieldIsOneLineNamingFileFieldAndKnownFields(@TempDir Path dir) throws Exception {
+    Path manifest = dir.resolve("job.yaml");
+    Files.writeString(
+        manifest,
+        """
+        apiVersion: finetune.dev/v1alpha1
+        kind: FineTuneJob
+        metadata: {name: typo}
+        spec:
+          model: {source: preset://tiny-gpt2-bytes}
+          dataset: {train: {source: pvc://data/train.jsonl}, format: text}
+          output: {publsh: true}
+        """);
+    Result result = run(dir, manifest.toString());
+    assertThat(result.code()).as(result.err()).isEqualTo(2);
+    assertThat(result.err())
+        .isEqualTo(
+            "error: "
+                + manifest
+                + ": FineTuneJob typo: unknown field \"spec.output.publsh\"; the fields of"
+                + " spec.output are retainPolicy, source\n");
+    assertThat(dir.resolve("work")).doesNotExist();
+  }
+
+  @Test
+  void invalidYamlIsOneLine(@TempDir Path dir) throws Exception {
+    Path manifest = dir.resolve("bad.yaml");
+    Files.writeString(manifest, "kind: FineTuneJob\nmetadata: {name: [\n");
+    Result result = run(dir, manifest.toString());
+    assertThat(result.code()).as(result.err()).isEqualTo(2);
+    assertThat(result.err()).startsWith("error: " + manifest + ": not valid YAML: ");
+    assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("\tat ");
+  }
+
+  private record Result(int code, String err) {}
+
+  private static Result run(Path dir, String... files) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream saved = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      String[] args = new String[files.length + 2];
+      args[0] = "--work-dir=" + dir.resolve("work");
+      args[1] = "--trainer-jar=" + dir.resolve("no-such.jar");
+      System.arraycopy(files, 0, args, 2, files.length);
+      int code = new CommandLine(new LocalCommand()).execute(args);
+      return new Result(code, err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(saved);
+    }
+  }
+}
