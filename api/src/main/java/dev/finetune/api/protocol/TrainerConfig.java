@@ -27,6 +27,9 @@ import dev.finetune.api.v1alpha1.ModelDtype;
  * @param outputDir directory for the final model or adapter
  * @param progressPort port of the trainer's HTTP server (/progress, /metrics, /healthz)
  * @param terminationMessagePath file for the final result JSON
+ * @param gpus the GPUs the trainer pod requested ({@code spec.resources.gpus}; 0 trains on the CPU
+ *     on purpose): the trainer fails at once when its engine sees fewer; null in a config from an
+ *     operator that did not say, which the trainer does not check
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerConfig(
@@ -40,7 +43,8 @@ public record TrainerConfig(
     Checkpoints checkpoints,
     String outputDir,
     int progressPort,
-    String terminationMessagePath) {
+    String terminationMessagePath,
+    Integer gpus) {
 
   public static final int SCHEMA_VERSION = 1;
   public static final String DEFAULT_PATH = "/etc/finetune/trainer-config.json";

@@ -28,6 +28,8 @@ import java.util.Map;
  * @param metrics the latest value of every metric the run logs, under Hugging Face's names ({@link
  *     MetricNames}): the latest step's and, prefixed {@code eval_}, the latest evaluation's; {@code
  *     loss} and {@code evalLoss} above are two of them
+ * @param trainer what the run trains on (devices, engine, memory), once the device check passed;
+ *     null before
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerProgress(
@@ -44,7 +46,8 @@ public record TrainerProgress(
     List<CheckpointInfo> checkpoints,
     Long resumedFromStep,
     Long skippedSteps,
-    Map<String, Double> metrics) {
+    Map<String, Double> metrics,
+    TrainerRuntime trainer) {
 
   /**
    * @param step optimizer step

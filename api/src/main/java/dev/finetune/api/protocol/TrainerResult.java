@@ -29,6 +29,8 @@ import java.util.Map;
  * @param metrics the final value of every metric, under Hugging Face's names ({@link MetricNames}):
  *     the last step's and, prefixed {@code eval_}, the evaluation of the model that was written
  *     (the best one with early stopping); {@code trainLoss} and {@code evalLoss} are two of them
+ * @param trainer what the run trained on (devices, engine, memory); null when it failed before its
+ *     device check passed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerResult(
@@ -46,4 +48,5 @@ public record TrainerResult(
     Double bestEvalLoss,
     Boolean stoppedEarly,
     Long skippedSteps,
-    Map<String, Double> metrics) {}
+    Map<String, Double> metrics,
+    TrainerRuntime trainer) {}

@@ -58,6 +58,7 @@ public final class TrainerConfigFactory {
             workspaceBytes(job)),
         volumes.outputDir(),
         config.trainerPort(),
-        StepJob.TERMINATION_MESSAGE_PATH);
+        StepJob.TERMINATION_MESSAGE_PATH,
+        SpecDefaults.gpus(spec));
   }
 }

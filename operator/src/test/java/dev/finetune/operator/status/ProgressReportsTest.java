@@ -50,7 +50,8 @@ class ProgressReportsTest {
                     "2026-11-27T22:40:12Z")),
             100L,
             3L,
-            metrics());
+            metrics(),
+            null);
     ProgressStatus s = ProgressReports.progress(p);
     assertThat(s.getPercent()).isEqualTo("30%");
     assertThat(s.getEta()).isEqualTo("1h20m5s");

@@ -6,6 +6,7 @@ package dev.finetune.trainer.progress;
 
 import dev.finetune.api.protocol.MetricNames;
 import dev.finetune.api.protocol.TrainerProgress;
+import dev.finetune.api.protocol.TrainerRuntime;
 import dev.finetune.trainer.train.StepRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -56,7 +57,8 @@ public final class ProgressTracker {
                 List.of(),
                 null,
                 null,
-                Map.of()));
+                Map.of(),
+                null));
     Gauge.builder("finetune_trainer_step", () -> snapshot.get().step())
         .description("Optimizer steps done")
         .register(registry);
@@ -86,6 +88,28 @@ public final class ProgressTracker {
     return snapshot.get();
   }
 
+  /** The run's devices passed their check: what it trains on, from now on in every snapshot. */
+  public void ranOn(TrainerRuntime trainer) {
+    TrainerProgress p = snapshot.get();
+    snapshot.set(
+        new TrainerProgress(
+            p.phase(),
+            p.step(),
+            p.totalSteps(),
+            p.epoch(),
+            p.loss(),
+            p.evalLoss(),
+            p.learningRate(),
+            p.tokensPerSecond(),
+            p.trainedTokens(),
+            p.etaSeconds(),
+            p.checkpoints(),
+            p.resumedFromStep(),
+            p.skippedSteps(),
+            p.metrics(),
+            trainer));
+  }
+
   /**
    * Training starts (or resumes) at {@code step} of {@code total}, with {@code skippedSteps}
    * float16 steps skipped before (null in float32).
@@ -110,7 +134,8 @@ public final class ProgressTracker {
             p.checkpoints(),
             resumedFrom,
             skippedSteps,
-            p.metrics()));
+            p.metrics(),
+            p.trainer()));
   }
 
   public void step(StepRecord record) {
@@ -140,7 +165,8 @@ public final class ProgressTracker {
             p.checkpoints(),
             p.resumedFromStep(),
             skippedSteps(p.skippedSteps(), record),
-            metrics));
+            metrics,
+            p.trainer()));
   }
 
   public void evaluated(StepRecord evaluation) {
@@ -189,7 +215,8 @@ public final class ProgressTracker {
         checkpoints,
         p.resumedFromStep(),
         p.skippedSteps(),
-        metrics);
+        metrics,
+        p.trainer());
   }
 
   /**

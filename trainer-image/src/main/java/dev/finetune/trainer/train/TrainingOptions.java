@@ -28,6 +28,8 @@ import java.util.Locale;
  * @param initialLossScale float16 only: the loss scale of the first step ({@link LossScaler})
  * @param replicas model replicas trained data parallel ({@link DataParallel}), one per device; 0
  *     (the default) means one per visible GPU, or one on the CPU
+ * @param gpus the GPUs the pod requested: the run fails before the model loads when the engine can
+ *     use fewer ({@code DeviceCheck}); 0 is the CPU on purpose; null (not said) checks no count
  */
 public record TrainingOptions(
     int batchSize,
@@ -49,7 +51,8 @@ public record TrainingOptions(
     Precision precision,
     double initialLossScale,
     int replicas,
-    EarlyStopping earlyStopping) {
+    EarlyStopping earlyStopping,
+    Integer gpus) {
 
   /** Optimizer steps one epoch of {@code count} examples (or packed sequences) takes. */
   public long stepsPerEpoch(int count) {
@@ -84,7 +87,8 @@ public record TrainingOptions(
         precision,
         initialLossScale,
         replicas,
-        earlyStopping);
+        earlyStopping,
+        gpus);
   }
 
   public static Builder builder() {
@@ -118,8 +122,14 @@ public record TrainingOptions(
     private double initialLossScale = LossScaler.INITIAL_SCALE;
     private int replicas;
     private EarlyStopping earlyStopping;
+    private Integer gpus;
 
     private Builder() {}
+
+    public Builder optGpus(int gpus) {
+      this.gpus = gpus;
+      return this;
+    }
 
     public Builder optReplicas(int replicas) {
       this.replicas = replicas;
@@ -235,6 +245,9 @@ public record TrainingOptions(
                 + names.of("--warmup-ratio")
                 + ", not both");
       }
+      if (gpus != null && gpus < 0) {
+        throw TrainerException.config(names.of("--gpus") + " is a count of GPUs, not " + gpus);
+      }
       return new TrainingOptions(
           batchSize,
           gradientAccumulationSteps,
@@ -259,7 +272,8 @@ public record TrainingOptions(
           precision,
           initialLossScale,
           replicas,
-          earlyStopping);
+          earlyStopping,
+          gpus);
     }
   }
 }

@@ -59,6 +59,7 @@ class TrainerConfigRequestFixtureTest {
     assertThat(r.checkpointing().output()).isEqualTo(Path.of("/out"));
     assertThat(r.reporting().terminationMessagePath()).isEqualTo(Path.of("/dev/termination-log"));
     assertThat(r.reporting().progressPort()).isEqualTo(8000);
+    assertThat(r.training().gpus()).isEqualTo(2);
   }
 
   @Test
@@ -81,7 +82,8 @@ class TrainerConfigRequestFixtureTest {
             base.checkpoints(),
             base.outputDir(),
             base.progressPort(),
-            base.terminationMessagePath());
+            base.terminationMessagePath(),
+            base.gpus());
     TrainRequest r = TrainerConfigRequest.builder(config).build();
     assertThat(r.method().type()).isEqualTo(MethodType.LORA);
     assertThat(r.method().loraRank()).isEqualTo(16);
@@ -111,7 +113,8 @@ class TrainerConfigRequestFixtureTest {
             base.checkpoints(),
             base.outputDir(),
             base.progressPort(),
-            base.terminationMessagePath());
+            base.terminationMessagePath(),
+            base.gpus());
     TrainRequest r = TrainerConfigRequest.builder(withAll).build();
     assertThat(r.inputs().packing()).isTrue();
     assertThat(r.inputs().validationSplit()).isEqualTo(0.1);
@@ -242,7 +245,8 @@ class TrainerConfigRequestFixtureTest {
             null,
             out.toString(),
             0,
-            message.toString());
+            message.toString(),
+            0);
     Path file = dir.resolve("trainer-config.json");
     JSON.writeValue(file.toFile(), config);
 
@@ -257,6 +261,8 @@ class TrainerConfigRequestFixtureTest {
     assertThat(result.get("steps").asLong()).isEqualTo(3);
     assertThat(result.get("trainedTokens").asLong()).isEqualTo(227 + 240 + 209);
     assertThat(result.get("trainLoss").asDouble()).isCloseTo(5.658257007598877, within(2e-4));
+    assertThat(result.get("trainer").get("devices").asText()).startsWith("CPU");
+    assertThat(result.get("trainer").get("engine").asText()).startsWith("PyTorch ");
     assertThat(Files.size(message)).isLessThan(4096);
   }
 
@@ -294,6 +300,7 @@ class TrainerConfigRequestFixtureTest {
         null,
         "/out",
         8000,
-        "/dev/termination-log");
+        "/dev/termination-log",
+        2);
   }
 }

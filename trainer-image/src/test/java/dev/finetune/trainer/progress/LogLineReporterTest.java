@@ -38,7 +38,8 @@ class LogLineReporterTest {
               List.of(),
               null,
               null,
-              Map.of()));
+              Map.of(),
+              null));
     }
     assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList())
         .containsExactly(
