@@ -128,6 +128,10 @@ class LocalModeEndToEndIT {
     assertThat(done.getProgress().getPercent()).isEqualTo("100%");
     assertThat(done.getResult().getLocation()).isEqualTo(claim.resolve("output/final").toString());
     assertThat(done.getResult().getLayout()).isEqualTo("peft-lora");
+    // What it ran on, from the trainer's device check (gpus: 0, so the CPU).
+    assertThat(done.getTrainer().getDevices()).startsWith("CPU (");
+    assertThat(done.getTrainer().getEngine()).startsWith("PyTorch ").contains("(cpu), DJL ");
+    assertThat(done.getTrainer().getMemory()).endsWith(" GiB");
     // Metrics by name, end to end: the trainer's step and evaluation metrics reach the status as
     // a map, the fixed fields being two of its entries.
     assertThat(seen.stream().map(FineTuneJobStatus::getProgress).filter(p -> p != null))
@@ -231,6 +235,48 @@ class LocalModeEndToEndIT {
     assertThat(client.batch().v1().jobs().inNamespace(NS).withName("e2e-bad-trainer").get())
         .as("no trainer Job: no GPU")
         .isNull();
+  }
+
+  /**
+   * No silent CPU: this machine has no GPU, so a job that asks for one fails as soon as its trainer
+   * pod starts (before the model loads), says what the engine saw, and is not retried.
+   */
+  @Test
+  void aGpuJobWhereTheEngineSeesNoGpuFailsInSecondsWithGpuUnavailableAndIsNotRetried() {
+    create(
+        job("e2e-gpu", "pvc://fixtures/data/text.jsonl", 10)
+            .replace("resources: {gpus: 0}", "resources: {gpus: 1}"));
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .until(() -> kubelet.process(NS, "e2e-gpu-trainer-1").isPresent());
+    long trainerStarted = System.nanoTime();
+    FineTuneJobStatus done = awaitFinal("e2e-gpu");
+    Duration took = Duration.ofNanos(System.nanoTime() - trainerStarted);
+
+    assertThat(done.getPhase()).isEqualTo(Phase.Failed);
+    assertThat(FineTuneJobStatusAssert.reason(done, "Failed")).isEqualTo("GpuUnavailable");
+    assertThat(done.getMessage())
+        .contains("exit code 69")
+        .contains("the pod requested 1 GPU but the engine can use none")
+        .contains("spec.resources.gpus: 0")
+        .contains("flavor cpu (built without CUDA)")
+        .contains("libcudart");
+    assertThat(took)
+        .as("failed in seconds, not after loading and training")
+        .isLessThan(Duration.ofSeconds(60));
+    assertThat(done.getRestarts()).isZero();
+    assertThat(
+            client
+                .pods()
+                .inNamespace(NS)
+                .withLabel("batch.kubernetes.io/job-name", "e2e-gpu-trainer")
+                .list()
+                .getItems())
+        .as("one trainer pod: GpuUnavailable is not retried")
+        .hasSize(1);
+    String log = readLog("e2e-gpu-trainer-1");
+    assertThat(log).doesNotContain("resuming").doesNotContain("LoRA r=");
+    System.out.println("GpuUnavailable after " + took.toMillis() + " ms: " + done.getMessage());
   }
 
   /**
@@ -465,6 +511,14 @@ class LocalModeEndToEndIT {
         .filter(e -> name.equals(e.getInvolvedObject().getName()))
         .map(Event::getReason)
         .toList();
+  }
+
+  private String readLog(String pod) {
+    try {
+      return Files.readString(kubelet.logFile(NS, pod).orElseThrow());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Runs the trainer jar with {@code args}; its standard output (stderr apart). */

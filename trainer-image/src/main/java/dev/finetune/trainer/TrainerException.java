@@ -28,6 +28,11 @@ public class TrainerException extends RuntimeException {
     return new TrainerException(message, TrainerExitCodes.DATA_ERROR);
   }
 
+  /** The engine cannot use the GPUs the pod requested: retrying on the same node cannot help. */
+  public static TrainerException gpuUnavailable(String message) {
+    return new TrainerException(message, TrainerExitCodes.GPU_UNAVAILABLE);
+  }
+
   public int exitCode() {
     return exitCode;
   }

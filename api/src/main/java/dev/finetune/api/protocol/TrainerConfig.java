@@ -31,6 +31,9 @@ import java.util.List;
  * @param volumes each mounted claim's path in the pod and the {@code pvc://} location it stands
  *     for, so the trainer's messages name files as the FineTuneJob does; null from an older
  *     operator
+ * @param gpus the GPUs the trainer pod requested ({@code spec.resources.gpus}; 0 trains on the CPU
+ *     on purpose): the trainer fails at once when its engine sees fewer; null in a config from an
+ *     operator that did not say, which the trainer does not check
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerConfig(
@@ -45,7 +48,8 @@ public record TrainerConfig(
     String outputDir,
     int progressPort,
     String terminationMessagePath,
-    List<Volume> volumes) {
+    List<Volume> volumes,
+    Integer gpus) {
 
   public static final int SCHEMA_VERSION = 1;
   public static final String DEFAULT_PATH = "/etc/finetune/trainer-config.json";

@@ -26,6 +26,14 @@ public enum TrainerExit {
       false,
       "found invalid training data",
       "Fix the line the message names (or the data's format) and create the job again."),
+  GPU_UNAVAILABLE(
+      69,
+      "GpuUnavailable",
+      false,
+      "sees fewer working GPUs than the pod requested (checked before the model loads)",
+      "Read what the engine saw in the message (natives, CUDA libraries, visible devices): fix"
+          + " the node's driver or the image's CUDA natives, or set resources.gpus: 0 to train on"
+          + " the CPU, and create the job again."),
   // 71, 72 and 74 are this project's own: sysexits.h has no code for memory.
   INSUFFICIENT_GPU_MEMORY(
       71,

@@ -17,6 +17,9 @@ public final class TrainerExitCodes {
   /** {@link TrainerExit#DATA_ERROR}. */
   public static final int DATA_ERROR = 65;
 
+  /** {@link TrainerExit#GPU_UNAVAILABLE}. */
+  public static final int GPU_UNAVAILABLE = 69;
+
   /** {@link TrainerExit#INSUFFICIENT_GPU_MEMORY}. */
   public static final int INSUFFICIENT_GPU_MEMORY = 71;
 

@@ -30,6 +30,8 @@ import java.util.Map;
  *     loss} and {@code evalLoss} above are two of them
  * @param microBatchSize the examples of one forward pass: the batch size, or what batchSize auto
  *     chose and any halving after an out-of-memory error made of it
+ * @param trainer what the run trains on (devices, engine, memory), once the device check passed;
+ *     null before
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerProgress(
@@ -47,7 +49,8 @@ public record TrainerProgress(
     Long resumedFromStep,
     Long skippedSteps,
     Map<String, Double> metrics,
-    Integer microBatchSize) {
+    Integer microBatchSize,
+    TrainerRuntime trainer) {
 
   /**
    * @param step optimizer step

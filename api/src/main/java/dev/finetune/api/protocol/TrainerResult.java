@@ -31,6 +31,8 @@ import java.util.Map;
  *     (the best one with early stopping); {@code trainLoss} and {@code evalLoss} are two of them
  * @param microBatchSize the examples of one forward pass at the end (see {@link
  *     TrainerProgress#microBatchSize})
+ * @param trainer what the run trained on (devices, engine, memory); null when it failed before its
+ *     device check passed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerResult(
@@ -49,4 +51,5 @@ public record TrainerResult(
     Boolean stoppedEarly,
     Long skippedSteps,
     Map<String, Double> metrics,
-    Integer microBatchSize) {}
+    Integer microBatchSize,
+    TrainerRuntime trainer) {}

@@ -28,6 +28,13 @@ public class FineTuneJobStatus {
   @JsonPropertyDescription("Training progress reported by the trainer.")
   private ProgressStatus progress;
 
+  @JsonPropertyDescription(
+      "What the trainer runs on (devices, engine, memory), from its device check before the"
+          + " model loaded: from /progress while it runs, then from its termination message. A"
+          + " pod that sees fewer GPUs than resources.gpus fails at once with reason"
+          + " GpuUnavailable instead of training on the CPU.")
+  private TrainerStatus trainer;
+
   @JsonPropertyDescription("Recent checkpoints, oldest first (bounded).")
   private List<CheckpointStatus> checkpoints;
 
@@ -79,6 +86,7 @@ public class FineTuneJobStatus {
         && phase == other.phase
         && Objects.equals(conditions, other.conditions)
         && Objects.equals(progress, other.progress)
+        && Objects.equals(trainer, other.trainer)
         && Objects.equals(checkpoints, other.checkpoints)
         && Objects.equals(latestCheckpoint, other.latestCheckpoint)
         && Objects.equals(result, other.result)
@@ -119,6 +127,14 @@ public class FineTuneJobStatus {
 
   public void setProgress(ProgressStatus progress) {
     this.progress = progress;
+  }
+
+  public TrainerStatus getTrainer() {
+    return trainer;
+  }
+
+  public void setTrainer(TrainerStatus trainer) {
+    this.trainer = trainer;
   }
 
   public List<CheckpointStatus> getCheckpoints() {

@@ -21,7 +21,10 @@ public class ResourcesSpec {
   @Min(0)
   @Max(16)
   @JsonPropertyDescription(
-      "GPUs for the trainer pod. 0 trains on CPU. Default: 1. With more, the trainer trains"
+      "GPUs for the trainer pod. 0 trains on CPU. Default: 1. The trainer checks them before"
+          + " the model loads: when its engine can use fewer (no driver, CPU natives, a broken"
+          + " device) the job fails at once with reason GpuUnavailable, naming what the engine"
+          + " saw, instead of training on the CPU. With more, the trainer trains"
           + " data parallel: one model replica per GPU, each step's micro-batches"
           + " (gradientAccumulationSteps of batchSize) dealt to them in turn, so the global batch"
           + " and the result do not depend on the GPU count; make gradientAccumulationSteps a"

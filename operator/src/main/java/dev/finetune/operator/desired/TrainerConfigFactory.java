@@ -59,6 +59,7 @@ public final class TrainerConfigFactory {
         volumes.outputDir(),
         config.trainerPort(),
         StepJob.TERMINATION_MESSAGE_PATH,
-        volumes.sources());
+        volumes.sources(),
+        SpecDefaults.gpus(spec));
   }
 }

@@ -283,7 +283,11 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     TrainerVolumes volumes = TrainerVolumes.plan(job);
     UnaryOperator<String> locate = volumes::sourceOf;
     ProgressObservation poll = context.getSecondaryResource(ProgressObservation.class).orElse(null);
-    return new TrainerReport(poll, ProgressReports.result(observed.pods(), locate), locate);
+    return new TrainerReport(
+        poll,
+        ProgressReports.result(observed.pods(), locate),
+        ProgressReports.trainer(observed.pods()),
+        locate);
   }
 
   /** Creates the ConfigMap and the claim the pods mount when missing; says what it created. */

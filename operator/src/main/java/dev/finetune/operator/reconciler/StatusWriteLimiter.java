@@ -66,6 +66,8 @@ final class StatusWriteLimiter {
     copy.setPhase(s.getPhase());
     copy.setConditions(s.getConditions());
     copy.setResult(s.getResult());
+    // Written at once: it changes once per pod, when its device check passed.
+    copy.setTrainer(s.getTrainer());
     copy.setTrainerJob(s.getTrainerJob());
     copy.setStartTime(s.getStartTime());
     copy.setCompletionTime(s.getCompletionTime());

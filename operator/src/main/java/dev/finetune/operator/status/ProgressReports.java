@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.api.protocol.TrainerProgress;
 import dev.finetune.api.protocol.TrainerResult;
+import dev.finetune.api.protocol.TrainerRuntime;
 import dev.finetune.api.v1alpha1.CheckpointStatus;
 import dev.finetune.api.v1alpha1.ProgressStatus;
 import dev.finetune.api.v1alpha1.ResultStatus;
+import dev.finetune.api.v1alpha1.TrainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,6 +119,29 @@ public final class ProgressReports {
         : new ArrayList<>(sorted.subList(sorted.size() - MAX_CHECKPOINTS, sorted.size()));
   }
 
+  /** What the trainer runs on, in status. */
+  public static TrainerStatus trainer(TrainerRuntime runtime) {
+    TrainerStatus s = new TrainerStatus();
+    s.setDevices(runtime.devices());
+    s.setEngine(runtime.engine());
+    s.setMemory(runtime.memory());
+    return s;
+  }
+
+  /**
+   * What the newest trainer pod that ended ran on, from its termination message (succeeded or
+   * failed); empty when it failed before its device check passed or wrote no result.
+   */
+  public static Optional<TrainerStatus> trainer(List<Pod> pods) {
+    for (int i = pods.size() - 1; i >= 0; i--) {
+      Optional<TrainerResult> r = terminationResult(pods.get(i));
+      if (r.isPresent()) {
+        return Optional.ofNullable(r.get().trainer()).map(ProgressReports::trainer);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The result a succeeded trainer wrote as its termination message, if it wrote one. */
   public static Optional<ResultStatus> result(List<Pod> pods, UnaryOperator<String> locate) {
     for (int i = pods.size() - 1; i >= 0; i--) {
@@ -126,15 +151,9 @@ public final class ProgressReports {
           || terminated.get().getExitCode() != 0) {
         continue;
       }
-      String message = terminated.get().getMessage();
-      if (message == null || !message.strip().startsWith("{")) {
-        continue;
-      }
-      try {
-        TrainerResult r = JSON.readValue(message, TrainerResult.class);
-        if (!"Succeeded".equals(r.status())) {
-          continue;
-        }
+      Optional<TrainerResult> result = terminationResult(pods.get(i));
+      if (result.isPresent() && "Succeeded".equals(result.get().status())) {
+        TrainerResult r = result.get();
         ResultStatus s = new ResultStatus();
         s.setLocation(locate.apply(r.outputDir()));
         s.setLayout(r.layout());
@@ -151,11 +170,24 @@ public final class ProgressReports {
         s.setMetrics(metrics(r.metrics()));
         s.setMicroBatchSize(r.microBatchSize());
         return Optional.of(s);
-      } catch (Exception notAResult) {
-        // a log tail (FallbackToLogsOnError): no result to take
       }
     }
     return Optional.empty();
+  }
+
+  /** The result JSON in the trainer container's termination message, if it ended with one. */
+  private static Optional<TrainerResult> terminationResult(Pod pod) {
+    String message =
+        TrainerStateInterpreter.trainerTermination(pod).map(t -> t.getMessage()).orElse(null);
+    if (message == null || !message.strip().startsWith("{")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(JSON.readValue(message, TrainerResult.class));
+    } catch (Exception notAResult) {
+      // a log tail (FallbackToLogsOnError): no result to take
+      return Optional.empty();
+    }
   }
 
   /**

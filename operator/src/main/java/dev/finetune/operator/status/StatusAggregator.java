@@ -118,20 +118,28 @@ public final class StatusAggregator {
   }
 
   /**
-   * Progress and checkpoints from a good poll while running; the result (and a completed progress)
-   * once succeeded; otherwise what the previous status had.
+   * Progress, checkpoints and what the trainer runs on from a good poll while running; the result
+   * (and a completed progress) once succeeded, and what it ran on once ended; otherwise what the
+   * previous status had.
    */
   private static void applyReport(
       FineTuneJobStatus status, FineTuneJobStatus previous, Phase phase, TrainerReport report) {
     status.setProgress(previous.getProgress());
     status.setCheckpoints(previous.getCheckpoints());
     status.setResult(previous.getResult());
+    status.setTrainer(previous.getTrainer());
     ProgressObservation poll = report.poll();
     if (phase == Phase.Running && poll != null && poll.ok()) {
       status.setProgress(ProgressReports.progress(poll.progress()));
+      if (poll.progress().trainer() != null) {
+        status.setTrainer(ProgressReports.trainer(poll.progress().trainer()));
+      }
       status.setCheckpoints(
           ProgressReports.checkpoints(
               previous.getCheckpoints(), poll.progress().checkpoints(), report.locate()));
+    }
+    if (phase.isFinal()) {
+      report.trainer().ifPresent(status::setTrainer);
     }
     if (phase == Phase.Succeeded && previous.getResult() == null && report.result().isPresent()) {
       status.setResult(report.result().get());

@@ -70,6 +70,7 @@ class PrepareJobDependentResourceTest {
         .containsExactlyInAnyOrder(
             TrainerExitCodes.DATA_ERROR,
             TrainerExitCodes.CONFIG_ERROR,
+            TrainerExitCodes.GPU_UNAVAILABLE,
             TrainerExitCodes.STORAGE_FULL);
   }
 

@@ -121,6 +121,7 @@ class TrainerJobDependentResourceTest {
         .containsExactlyInAnyOrder(
             TrainerExitCodes.CONFIG_ERROR,
             TrainerExitCodes.DATA_ERROR,
+            TrainerExitCodes.GPU_UNAVAILABLE,
             TrainerExitCodes.STORAGE_FULL);
     var ignore = policy.getRules().get(1);
     assertThat(ignore.getAction()).isEqualTo("Ignore");

@@ -11,6 +11,7 @@ import dev.finetune.api.protocol.TrainerProgress;
 import dev.finetune.api.v1alpha1.CheckpointStatus;
 import dev.finetune.api.v1alpha1.ProgressStatus;
 import dev.finetune.api.v1alpha1.ResultStatus;
+import dev.finetune.api.v1alpha1.TrainerStatus;
 import dev.finetune.operator.TestJobs;
 import dev.finetune.operator.desired.TrainerVolumes;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -51,7 +52,8 @@ class ProgressReportsTest {
             100L,
             3L,
             metrics(),
-            4);
+            4,
+            null);
     ProgressStatus s = ProgressReports.progress(p);
     assertThat(s.getPercent()).isEqualTo("30%");
     assertThat(s.getEta()).isEqualTo("1h20m5s");
@@ -134,6 +136,23 @@ class ProgressReportsTest {
     assertThat(done.getStep()).isEqualTo(20);
     assertThat(done.getEta()).isNull();
     assertThat(done.getMetrics()).as("the final metrics").isEqualTo(r.getMetrics());
+  }
+
+  @Test
+  void whatTheTrainerRanOnComesFromTheNewestEndedPodsTerminationMessage() {
+    String trainer =
+        "\"trainer\":{\"devices\":\"1 × NVIDIA H100 80GB HBM3\","
+            + "\"engine\":\"PyTorch 2.7.1 (cu128), DJL 0.36.0\",\"memory\":\"79.1 GiB per GPU\"}";
+    Pod crashedAfterItsCheck = pod(1, "{\"status\":\"Failed\",\"error\":\"boom\"," + trainer + "}");
+    TrainerStatus s = ProgressReports.trainer(List.of(crashedAfterItsCheck)).orElseThrow();
+    assertThat(s.getDevices()).isEqualTo("1 × NVIDIA H100 80GB HBM3");
+    assertThat(s.getEngine()).isEqualTo("PyTorch 2.7.1 (cu128), DJL 0.36.0");
+    assertThat(s.getMemory()).isEqualTo("79.1 GiB per GPU");
+    Pod gpuUnavailable = pod(69, "{\"status\":\"Failed\",\"error\":\"the pod requested 1 GPU\"}");
+    assertThat(ProgressReports.trainer(List.of(crashedAfterItsCheck, gpuUnavailable)))
+        .as("the newest pod failed before its check passed: nothing to say")
+        .isEmpty();
+    assertThat(ProgressReports.trainer(List.of(pod(137, "a log tail")))).isEmpty();
   }
 
   private static Pod pod(int exitCode, String message) {

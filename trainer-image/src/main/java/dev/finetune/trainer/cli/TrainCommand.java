@@ -99,7 +99,8 @@ final class TrainCommand implements Callable<Integer> {
       }
       TerminationMessage.write(
           builder.reporting().terminationMessagePath(),
-          TerminationMessage.failure(builder.checkpointing().output(), e));
+          TerminationMessage.failure(
+              builder.checkpointing().output(), e, progress.tracker().snapshot().trainer()));
       throw e;
     } finally {
       progress.close();

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The flags of {@link TrainingOptions}: the optimizer, the schedule, evaluation and early stopping,
- * the precision and the devices.
+ * the precision and the devices (how many replicas, how many GPUs the run must have).
  */
 final class TrainingFlags {
   private static final String HP = "spec.hyperparameters.";
@@ -193,6 +193,14 @@ final class TrainingFlags {
               + " only tests the code path.")
   Integer replicas;
 
+  @Option(
+      names = "--gpus",
+      description =
+          "The GPUs this run must have (the pod's request): it fails at once, exit code 69, when"
+              + " the engine can use fewer, instead of training on the CPU; 0 asks for none, a CPU"
+              + " run (default: no count is checked).")
+  Integer gpus;
+
   /** Sets on {@code t} every flag that was given. */
   void applyTo(TrainingOptions.Builder t) {
     given(length.epochs, t::optEpochs);
@@ -235,6 +243,7 @@ final class TrainingFlags {
     }
     given(dtype, d -> t.optPrecision(precision(d)));
     given(replicas, t::optReplicas);
+    given(gpus, t::optGpus);
   }
 
   /** Sets on {@code t} what the operator's config says, naming each option by its spec field. */
@@ -278,6 +287,7 @@ final class TrainingFlags {
         "--early-stopping-patience",
         HP + "earlyStopping",
         e -> t.optEarlyStopping(earlyStopping(e)));
+    config.map(c.gpus(), "--gpus", "spec.resources.gpus", t::optGpus);
     // Parts of the earlyStopping object above, named for refusals.
     config.name("--early-stopping-metric", HP + "earlyStopping.metric");
   }

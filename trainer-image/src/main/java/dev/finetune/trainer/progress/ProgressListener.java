@@ -4,6 +4,7 @@
  */
 package dev.finetune.trainer.progress;
 
+import dev.finetune.api.protocol.TrainerRuntime;
 import dev.finetune.trainer.train.StepRecord;
 import dev.finetune.trainer.train.TrainingListener;
 import dev.finetune.trainer.train.TrainingRun;
@@ -15,6 +16,11 @@ public final class ProgressListener implements TrainingListener {
 
   public ProgressListener(ProgressTracker tracker) {
     this.tracker = tracker;
+  }
+
+  @Override
+  public void onDevicesChecked(TrainerRuntime runtime) {
+    tracker.ranOn(runtime);
   }
 
   @Override

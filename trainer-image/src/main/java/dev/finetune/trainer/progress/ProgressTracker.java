@@ -6,6 +6,7 @@ package dev.finetune.trainer.progress;
 
 import dev.finetune.api.protocol.MetricNames;
 import dev.finetune.api.protocol.TrainerProgress;
+import dev.finetune.api.protocol.TrainerRuntime;
 import dev.finetune.trainer.train.StepRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -57,6 +58,7 @@ public final class ProgressTracker {
                 null,
                 null,
                 Map.of(),
+                null,
                 null));
     Gauge.builder("finetune_trainer_step", () -> snapshot.get().step())
         .description("Optimizer steps done")
@@ -87,6 +89,29 @@ public final class ProgressTracker {
     return snapshot.get();
   }
 
+  /** The run's devices passed their check: what it trains on, from now on in every snapshot. */
+  public void ranOn(TrainerRuntime trainer) {
+    TrainerProgress p = snapshot.get();
+    snapshot.set(
+        new TrainerProgress(
+            p.phase(),
+            p.step(),
+            p.totalSteps(),
+            p.epoch(),
+            p.loss(),
+            p.evalLoss(),
+            p.learningRate(),
+            p.tokensPerSecond(),
+            p.trainedTokens(),
+            p.etaSeconds(),
+            p.checkpoints(),
+            p.resumedFromStep(),
+            p.skippedSteps(),
+            p.metrics(),
+            p.microBatchSize(),
+            trainer));
+  }
+
   /**
    * Training starts (or resumes) at {@code step} of {@code total}, with {@code skippedSteps}
    * float16 steps skipped before (null in float32).
@@ -112,7 +137,8 @@ public final class ProgressTracker {
             resumedFrom,
             skippedSteps,
             p.metrics(),
-            microBatch));
+            microBatch,
+            p.trainer()));
   }
 
   public void step(StepRecord record) {
@@ -143,7 +169,8 @@ public final class ProgressTracker {
             p.resumedFromStep(),
             skippedSteps(p.skippedSteps(), record),
             metrics,
-            p.microBatchSize()));
+            p.microBatchSize(),
+            p.trainer()));
   }
 
   /**
@@ -167,7 +194,8 @@ public final class ProgressTracker {
             p.resumedFromStep(),
             p.skippedSteps(),
             p.metrics(),
-            size));
+            size,
+            p.trainer()));
   }
 
   public void evaluated(StepRecord evaluation) {
@@ -217,7 +245,8 @@ public final class ProgressTracker {
         p.resumedFromStep(),
         p.skippedSteps(),
         metrics,
-        p.microBatchSize());
+        p.microBatchSize(),
+        p.trainer());
   }
 
   /**

@@ -7,6 +7,7 @@ package dev.finetune.trainer.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.api.protocol.MetricNames;
 import dev.finetune.api.protocol.TrainerResult;
+import dev.finetune.api.protocol.TrainerRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,10 +76,38 @@ public final class TerminationMessage {
         best == null ? null : stoppedEarly,
         state.skippedSteps(),
         metrics.isEmpty() ? null : metrics,
-        state.trainBatchSize());
+        state.trainBatchSize(),
+        null);
   }
 
-  public static TrainerResult failure(Path output, RuntimeException e) {
+  /** {@code result} with what the run trained on. */
+  static TrainerResult ranOn(TrainerResult r, TrainerRuntime trainer) {
+    return new TrainerResult(
+        r.status(),
+        r.outputDir(),
+        r.layout(),
+        r.trainLoss(),
+        r.evalLoss(),
+        r.trainedTokens(),
+        r.steps(),
+        r.error(),
+        r.trainExamples(),
+        r.validationExamples(),
+        r.bestStep(),
+        r.bestEvalLoss(),
+        r.stoppedEarly(),
+        r.skippedSteps(),
+        r.metrics(),
+        r.microBatchSize(),
+        trainer);
+  }
+
+  /**
+   * The result of a failed run.
+   *
+   * @param trainer what it ran on, or null when it failed before its device check passed
+   */
+  public static TrainerResult failure(Path output, RuntimeException e, TrainerRuntime trainer) {
     String message = String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
     if (message.length() > MAX_ERROR) {
       message = message.substring(0, MAX_ERROR - 3) + "...";
@@ -99,7 +128,8 @@ public final class TerminationMessage {
         null,
         null,
         null,
-        null);
+        null,
+        trainer);
   }
 
   /** Writes the result; a failure to write is reported but never hides the run's own outcome. */

@@ -7,9 +7,11 @@ package dev.finetune.trainer.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.finetune.api.protocol.TrainerResult;
+import dev.finetune.api.protocol.TrainerRuntime;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.TextTokenizer;
+import dev.finetune.trainer.device.DeviceCheck;
 import dev.finetune.trainer.io.StorageFull;
 import dev.finetune.trainer.model.CausalLmBlock;
 import dev.finetune.trainer.model.LoraAdapter;
@@ -47,6 +49,9 @@ public final class TrainRunner {
    *     stopped the run early (its checkpoint is saved)
    */
   public TrainerResult run(List<TrainingListener> listeners) {
+    // Before any download or load: a GPU job the engine cannot run fails in seconds (exit 69).
+    TrainerRuntime runtime = DeviceCheck.run(request.training().gpus());
+    listeners.forEach(l -> l.onDevicesChecked(runtime));
     SourceResolver sources = request.inputs().sources().resolver();
     Path modelDir = sources.model(request.inputs().model());
     // Before anything is loaded: a run that cannot fit the device fails in seconds.
@@ -70,15 +75,17 @@ public final class TrainRunner {
         model.block().narrowWeights(model.block().parametersByName().keySet());
         System.out.println("mixed precision: the frozen base model is held in float16");
       }
-      return train(
-          model.block(),
-          trained,
-          data.train(),
-          data.validation(),
-          data.counts(),
-          manager,
-          microBatch,
-          listeners);
+      TrainerResult result =
+          train(
+              model.block(),
+              trained,
+              data.train(),
+              data.validation(),
+              data.counts(),
+              manager,
+              microBatch,
+              listeners);
+      return TerminationMessage.ranOn(result, runtime);
     }
   }
 

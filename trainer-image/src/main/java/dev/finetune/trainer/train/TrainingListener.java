@@ -4,6 +4,7 @@
  */
 package dev.finetune.trainer.train;
 
+import dev.finetune.api.protocol.TrainerRuntime;
 import java.nio.file.Path;
 
 /**
@@ -12,6 +13,9 @@ import java.nio.file.Path;
  * Listeners are called in the order they were given, on the training thread.
  */
 public interface TrainingListener {
+  /** The devices passed their check, before anything is downloaded or loaded. */
+  default void onDevicesChecked(TrainerRuntime runtime) {}
+
   /** Before the first step of this process (after a resume, {@link TrainingRun#startStep()}). */
   default void onTrainingBegin(TrainingRun run) {}
 

@@ -31,6 +31,8 @@ import java.util.Locale;
  * @param earlyStopping when to stop, or null
  * @param sizing how the micro-batch is sized to the device: {@code batchSize} as given, or with
  *     {@code auto} the largest micro-batch that fits, batchSize being the largest it may be
+ * @param gpus the GPUs the pod requested: the run fails before the model loads when the engine can
+ *     use fewer ({@code DeviceCheck}); 0 is the CPU on purpose; null (not said) checks no count
  */
 public record TrainingOptions(
     int batchSize,
@@ -53,7 +55,8 @@ public record TrainingOptions(
     double initialLossScale,
     int replicas,
     EarlyStopping earlyStopping,
-    BatchSizing sizing) {
+    BatchSizing sizing,
+    Integer gpus) {
 
   /** Optimizer steps one epoch of {@code count} examples (or packed sequences) takes. */
   public long stepsPerEpoch(int count) {
@@ -89,7 +92,8 @@ public record TrainingOptions(
         initialLossScale,
         replicas,
         earlyStopping,
-        sizing);
+        sizing,
+        gpus);
   }
 
   public static Builder builder() {
@@ -125,6 +129,8 @@ public record TrainingOptions(
     private EarlyStopping earlyStopping;
     private BatchSizing sizing = BatchSizing.FIXED;
 
+    private Integer gpus;
+
     private Builder() {}
 
     public Builder optSizing(BatchSizing sizing) {
@@ -134,6 +140,11 @@ public record TrainingOptions(
 
     public BatchSizing sizing() {
       return sizing;
+    }
+
+    public Builder optGpus(int gpus) {
+      this.gpus = gpus;
+      return this;
     }
 
     public Builder optReplicas(int replicas) {
@@ -250,6 +261,9 @@ public record TrainingOptions(
                 + names.of("--warmup-ratio")
                 + ", not both");
       }
+      if (gpus != null && gpus < 0) {
+        throw TrainerException.config(names.of("--gpus") + " is a count of GPUs, not " + gpus);
+      }
       return new TrainingOptions(
           batchSize,
           gradientAccumulationSteps,
@@ -275,7 +289,8 @@ public record TrainingOptions(
           initialLossScale,
           replicas,
           earlyStopping,
-          sizing);
+          sizing,
+          gpus);
     }
   }
 }

@@ -30,7 +30,8 @@ class SourceNamesTest {
               List.of(
                   new TrainerConfig.Volume("/workspace", "pvc://demo-workspace"),
                   new TrainerConfig.Volume("/mnt/pvc/data", "pvc://data"),
-                  new TrainerConfig.Volume("/mnt/pvc/data/more", "pvc://more"))));
+                  new TrainerConfig.Volume("/mnt/pvc/data/more", "pvc://more")),
+              null));
 
   @Test
   void pathsUnderAMountAreNamedByTheirClaim() {

@@ -60,6 +60,7 @@ class TrainerConfigRequestFixtureTest {
     assertThat(r.checkpointing().output()).isEqualTo(Path.of("/out"));
     assertThat(r.reporting().terminationMessagePath()).isEqualTo(Path.of("/dev/termination-log"));
     assertThat(r.reporting().progressPort()).isEqualTo(8000);
+    assertThat(r.training().gpus()).isEqualTo(2);
   }
 
   @Test
@@ -83,7 +84,8 @@ class TrainerConfigRequestFixtureTest {
             base.outputDir(),
             base.progressPort(),
             base.terminationMessagePath(),
-            base.volumes());
+            base.volumes(),
+            base.gpus());
     TrainRequest r = TrainerConfigRequest.builder(config).build();
     assertThat(r.method().type()).isEqualTo(MethodType.LORA);
     assertThat(r.method().loraRank()).isEqualTo(16);
@@ -114,7 +116,8 @@ class TrainerConfigRequestFixtureTest {
             base.outputDir(),
             base.progressPort(),
             base.terminationMessagePath(),
-            base.volumes());
+            base.volumes(),
+            base.gpus());
     TrainRequest r = TrainerConfigRequest.builder(withAll).build();
     assertThat(r.inputs().packing()).isTrue();
     assertThat(r.inputs().validationSplit()).isEqualTo(0.1);
@@ -246,7 +249,8 @@ class TrainerConfigRequestFixtureTest {
             out.toString(),
             0,
             message.toString(),
-            null);
+            null,
+            0);
     Path file = dir.resolve("trainer-config.json");
     JSON.writeValue(file.toFile(), config);
 
@@ -261,6 +265,8 @@ class TrainerConfigRequestFixtureTest {
     assertThat(result.get("steps").asLong()).isEqualTo(3);
     assertThat(result.get("trainedTokens").asLong()).isEqualTo(227 + 240 + 209);
     assertThat(result.get("trainLoss").asDouble()).isCloseTo(5.658257007598877, within(2e-4));
+    assertThat(result.get("trainer").get("devices").asText()).startsWith("CPU");
+    assertThat(result.get("trainer").get("engine").asText()).startsWith("PyTorch ");
     assertThat(Files.size(message)).isLessThan(4096);
   }
 
@@ -299,6 +305,7 @@ class TrainerConfigRequestFixtureTest {
         "/out",
         8000,
         "/dev/termination-log",
-        null);
+        null,
+        2);
   }
 }

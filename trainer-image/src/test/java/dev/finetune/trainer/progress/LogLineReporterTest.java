@@ -39,6 +39,7 @@ class LogLineReporterTest {
               null,
               null,
               Map.of(),
+              null,
               null));
     }
     assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList())
