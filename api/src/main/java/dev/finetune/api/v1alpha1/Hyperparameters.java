@@ -38,11 +38,11 @@ public class Hyperparameters {
   private Long maxSteps;
 
   @JsonPropertyDescription(
-      "Examples per micro-batch on each GPU (1 to 4096; default 8), or auto: the trainer trains"
-          + " with the largest micro-batch, at most maxBatchSize, whose memory estimate fits the"
-          + " GPU, halves it when the GPU runs out of memory, and keeps the global batch"
-          + " (maxBatchSize × gradientAccumulationSteps) through gradient accumulation, so the"
-          + " numbers do not depend on the GPU model; status.progress.microBatchSize shows it.")
+      "Examples per micro-batch on each GPU (1 to 4096), or auto: the trainer trains with the"
+          + " largest micro-batch, at most maxBatchSize, whose memory estimate fits the GPU, halves"
+          + " it when the GPU runs out of memory, and keeps the global batch (maxBatchSize ×"
+          + " gradientAccumulationSteps) through gradient accumulation, so the numbers do not"
+          + " depend on the GPU model; status.progress.microBatchSize shows it. Default: 8.")
   private IntOrString batchSize;
 
   @Min(1)

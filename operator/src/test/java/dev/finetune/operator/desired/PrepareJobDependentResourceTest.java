@@ -71,7 +71,10 @@ class PrepareJobDependentResourceTest {
             TrainerExitCodes.DATA_ERROR,
             TrainerExitCodes.CONFIG_ERROR,
             TrainerExitCodes.GPU_UNAVAILABLE,
-            TrainerExitCodes.STORAGE_FULL);
+            TrainerExitCodes.INSUFFICIENT_GPU_MEMORY,
+            TrainerExitCodes.GPU_OUT_OF_MEMORY,
+            TrainerExitCodes.STORAGE_FULL,
+            TrainerExitCodes.OUT_OF_MEMORY);
   }
 
   @Test

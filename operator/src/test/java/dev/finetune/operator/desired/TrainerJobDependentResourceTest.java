@@ -122,7 +122,10 @@ class TrainerJobDependentResourceTest {
             TrainerExitCodes.CONFIG_ERROR,
             TrainerExitCodes.DATA_ERROR,
             TrainerExitCodes.GPU_UNAVAILABLE,
-            TrainerExitCodes.STORAGE_FULL);
+            TrainerExitCodes.INSUFFICIENT_GPU_MEMORY,
+            TrainerExitCodes.GPU_OUT_OF_MEMORY,
+            TrainerExitCodes.STORAGE_FULL,
+            TrainerExitCodes.OUT_OF_MEMORY);
     var ignore = policy.getRules().get(1);
     assertThat(ignore.getAction()).isEqualTo("Ignore");
     assertThat(ignore.getOnPodConditions())

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
+import dev.finetune.api.v1alpha1.ProgressStatus;
 import dev.finetune.operator.TestJobs;
 import dev.finetune.operator.status.TransitionEvents.Created;
 import dev.finetune.operator.status.TransitionEvents.PlannedEvent;
@@ -67,5 +68,27 @@ class TransitionEventsTest {
             new PlannedEvent(
                 EventRecorder.Type.Normal, Reasons.POD_STARTING, "waiting for the pod"));
     assertThat(TransitionEvents.between(pending, pending, Created.NOTHING)).isEmpty();
+  }
+
+  @Test
+  void aSmallerMicroBatchIsAWarningEventOnce() {
+    FineTuneJobStatus running =
+        status(new PhaseDecision(Phase.Running, Reasons.TRAINER_RUNNING, "training"));
+    running.setProgress(new ProgressStatus());
+    running.getProgress().setMicroBatchSize(8);
+    FineTuneJobStatus halved =
+        status(new PhaseDecision(Phase.Running, Reasons.TRAINER_RUNNING, "training"));
+    halved.setProgress(new ProgressStatus());
+    halved.getProgress().setMicroBatchSize(4);
+
+    assertThat(TransitionEvents.between(running, halved))
+        .containsExactly(
+            new PlannedEvent(
+                EventRecorder.Type.Warning,
+                Reasons.MICRO_BATCH_REDUCED,
+                "the device ran out of memory with micro-batches of 8 examples; the trainer goes"
+                    + " on with 4 and more of them per step, so the global batch and the numbers"
+                    + " stay"));
+    assertThat(TransitionEvents.between(halved, halved)).as("no change, no event").isEmpty();
   }
 }

@@ -46,7 +46,9 @@ class FineTuneJobValidatorTest {
           """
           hyperparameters: {learningRate: 0}          | spec.hyperparameters.learningRate must be > 0
           hyperparameters: {learningRate: 3}          | spec.hyperparameters.learningRate must be <= 1
-          hyperparameters: {batchSize: 0}             | spec.hyperparameters.batchSize must be >= 1
+          hyperparameters: {batchSize: 0}             | spec.hyperparameters.batchSize is 0; write a number of examples from 1 to 4096, or auto
+          hyperparameters: {batchSize: all}           | spec.hyperparameters.batchSize is "all"; write a number of examples from 1 to 4096, or auto
+          hyperparameters: {batchSize: 8, maxBatchSize: 16} | spec.hyperparameters.maxBatchSize goes with spec.hyperparameters.batchSize: auto
           hyperparameters: {warmupRatio: 0.1, warmupSteps: 10} | set either spec.hyperparameters.warmupRatio or spec.hyperparameters.warmupSteps
           hyperparameters: {epochs: 1, maxSteps: 10}  | set either spec.hyperparameters.epochs or spec.hyperparameters.maxSteps
           hyperparameters: {earlyStopping: {patience: 2}} | spec.hyperparameters.earlyStopping needs validation data
