@@ -24,42 +24,42 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the trainer has done so far, for {@code GET /progress} and the Prometheus metrics. Updated
- * by the training thread, read by the HTTP server's threads: each update publishes a new immutable
- * snapshot.
+ * by the training thread, read by the HTTP server's threads: each update changes the fields below
+ * and publishes a new immutable snapshot, built in one place.
  */
 public final class ProgressTracker {
   /** Recent checkpoints listed in /progress. */
   static final int MAX_CHECKPOINTS = 20;
 
   private final Clock clock;
-  private final AtomicReference<TrainerProgress> snapshot;
+  private final AtomicReference<TrainerProgress> snapshot = new AtomicReference<>();
   private final Counter tokens;
   private final Timer stepDuration;
   private Instant lastStepAt;
   private Instant startedAt;
   private long startStep;
 
+  // What the next snapshot says; written by the training thread only.
+  private String phase = "Starting";
+  private long step;
+  private long totalSteps;
+  private double epoch;
+  private Double loss;
+  private Double evalLoss;
+  private Double learningRate;
+  private Double tokensPerSecond;
+  private long trainedTokens;
+  private Long etaSeconds;
+  private List<TrainerProgress.CheckpointInfo> checkpoints = List.of();
+  private Long resumedFromStep;
+  private Long skippedSteps;
+  private Map<String, Double> metrics = Map.of();
+  private Integer microBatchSize;
+  private TrainerRuntime trainer;
+
   public ProgressTracker(MeterRegistry registry, Clock clock) {
     this.clock = clock;
-    this.snapshot =
-        new AtomicReference<>(
-            new TrainerProgress(
-                "Starting",
-                0,
-                0,
-                0,
-                null,
-                null,
-                null,
-                null,
-                0,
-                null,
-                List.of(),
-                null,
-                null,
-                Map.of(),
-                null,
-                null));
+    publish();
     Gauge.builder("finetune_trainer_step", () -> snapshot.get().step())
         .description("Optimizer steps done")
         .register(registry);
@@ -91,54 +91,27 @@ public final class ProgressTracker {
 
   /** The run's devices passed their check: what it trains on, from now on in every snapshot. */
   public void ranOn(TrainerRuntime trainer) {
-    TrainerProgress p = snapshot.get();
-    snapshot.set(
-        new TrainerProgress(
-            p.phase(),
-            p.step(),
-            p.totalSteps(),
-            p.epoch(),
-            p.loss(),
-            p.evalLoss(),
-            p.learningRate(),
-            p.tokensPerSecond(),
-            p.trainedTokens(),
-            p.etaSeconds(),
-            p.checkpoints(),
-            p.resumedFromStep(),
-            p.skippedSteps(),
-            p.metrics(),
-            p.microBatchSize(),
-            trainer));
+    this.trainer = trainer;
+    publish();
   }
 
   /**
    * Training starts (or resumes) at {@code step} of {@code total}, with {@code skippedSteps}
-   * float16 steps skipped before (null in float32).
+   * float16 steps skipped before (null in float32), in micro-batches of {@code microBatch}.
    */
   public void started(long step, long total, Long resumedFrom, Long skippedSteps, int microBatch) {
     startedAt = clock.instant();
     lastStepAt = startedAt;
     startStep = step;
-    TrainerProgress p = snapshot.get();
-    snapshot.set(
-        new TrainerProgress(
-            "Training",
-            step,
-            total,
-            p.epoch(),
-            p.loss(),
-            p.evalLoss(),
-            p.learningRate(),
-            null,
-            p.trainedTokens(),
-            null,
-            p.checkpoints(),
-            resumedFrom,
-            skippedSteps,
-            p.metrics(),
-            microBatch,
-            p.trainer()));
+    this.phase = "Training";
+    this.step = step;
+    this.totalSteps = total;
+    this.tokensPerSecond = null;
+    this.etaSeconds = null;
+    this.resumedFromStep = resumedFrom;
+    this.skippedSteps = skippedSteps;
+    this.microBatchSize = microBatch;
+    publish();
   }
 
   public void step(StepRecord record) {
@@ -147,106 +120,71 @@ public final class ProgressTracker {
     lastStepAt = now;
     stepDuration.record(took);
     tokens.increment(record.tokens());
-    TrainerProgress p = snapshot.get();
     long done = record.step() - startStep;
     double elapsed = Duration.between(startedAt, now).toMillis() / 1000.0;
-    Long eta = done > 0 ? Math.round(elapsed / done * (p.totalSteps() - record.step())) : null;
-    Double tokensPerSecond = took.isZero() ? null : record.tokens() / (took.toNanos() / 1e9);
-    Map<String, Double> metrics = replaced(p.metrics(), false, record.metricValues());
-    snapshot.set(
-        new TrainerProgress(
-            "Training",
-            record.step(),
-            p.totalSteps(),
-            record.epoch(),
-            record.loss(),
-            p.evalLoss(),
-            record.learningRate(),
-            tokensPerSecond,
-            p.trainedTokens() + record.tokens(),
-            eta,
-            p.checkpoints(),
-            p.resumedFromStep(),
-            skippedSteps(p.skippedSteps(), record),
-            metrics,
-            p.microBatchSize(),
-            p.trainer()));
+    phase = "Training";
+    step = record.step();
+    epoch = record.epoch();
+    loss = record.loss();
+    learningRate = record.learningRate();
+    tokensPerSecond = took.isZero() ? null : record.tokens() / (took.toNanos() / 1e9);
+    trainedTokens += record.tokens();
+    etaSeconds = done > 0 ? Math.round(elapsed / done * (totalSteps - record.step())) : null;
+    skippedSteps = skippedSteps(skippedSteps, record);
+    metrics = replaced(metrics, false, record.metricValues());
+    publish();
   }
 
   /**
    * The micro-batch became {@code size} examples (batchSize auto, after an out-of-memory error).
    */
   public void microBatchChanged(int size) {
-    TrainerProgress p = snapshot.get();
-    snapshot.set(
-        new TrainerProgress(
-            p.phase(),
-            p.step(),
-            p.totalSteps(),
-            p.epoch(),
-            p.loss(),
-            p.evalLoss(),
-            p.learningRate(),
-            p.tokensPerSecond(),
-            p.trainedTokens(),
-            p.etaSeconds(),
-            p.checkpoints(),
-            p.resumedFromStep(),
-            p.skippedSteps(),
-            p.metrics(),
-            size,
-            p.trainer()));
+    microBatchSize = size;
+    publish();
   }
 
   public void evaluated(StepRecord evaluation) {
-    TrainerProgress p = snapshot.get();
-    Map<String, Double> metrics = replaced(p.metrics(), true, evaluation.metricValues());
-    snapshot.set(
-        with(p, p.phase(), evaluation.evalLoss(), p.etaSeconds(), p.checkpoints(), metrics));
+    evalLoss = evaluation.evalLoss();
+    metrics = replaced(metrics, true, evaluation.metricValues());
+    publish();
   }
 
   public void checkpointed(long step, String path) {
-    TrainerProgress p = snapshot.get();
-    List<TrainerProgress.CheckpointInfo> list = new ArrayList<>(p.checkpoints());
+    List<TrainerProgress.CheckpointInfo> list = new ArrayList<>(checkpoints);
     list.add(
-        new TrainerProgress.CheckpointInfo(
-            step, path, p.loss(), p.evalLoss(), clock.instant().toString()));
+        new TrainerProgress.CheckpointInfo(step, path, loss, evalLoss, clock.instant().toString()));
     while (list.size() > MAX_CHECKPOINTS) {
       list.remove(0);
     }
-    snapshot.set(with(p, p.phase(), p.evalLoss(), p.etaSeconds(), List.copyOf(list), p.metrics()));
+    checkpoints = List.copyOf(list);
+    publish();
   }
 
   public void finished(String phase) {
-    TrainerProgress p = snapshot.get();
-    snapshot.set(with(p, phase, p.evalLoss(), 0L, p.checkpoints(), p.metrics()));
+    this.phase = phase;
+    this.etaSeconds = 0L;
+    publish();
   }
 
-  /** {@code p} with the fields that change outside a training step replaced. */
-  private static TrainerProgress with(
-      TrainerProgress p,
-      String phase,
-      Double evalLoss,
-      Long etaSeconds,
-      List<TrainerProgress.CheckpointInfo> checkpoints,
-      Map<String, Double> metrics) {
-    return new TrainerProgress(
-        phase,
-        p.step(),
-        p.totalSteps(),
-        p.epoch(),
-        p.loss(),
-        evalLoss,
-        p.learningRate(),
-        p.tokensPerSecond(),
-        p.trainedTokens(),
-        etaSeconds,
-        checkpoints,
-        p.resumedFromStep(),
-        p.skippedSteps(),
-        metrics,
-        p.microBatchSize(),
-        p.trainer());
+  private void publish() {
+    snapshot.set(
+        new TrainerProgress(
+            phase,
+            step,
+            totalSteps,
+            epoch,
+            loss,
+            evalLoss,
+            learningRate,
+            tokensPerSecond,
+            trainedTokens,
+            etaSeconds,
+            checkpoints,
+            resumedFromStep,
+            skippedSteps,
+            metrics,
+            microBatchSize,
+            trainer));
   }
 
   /**

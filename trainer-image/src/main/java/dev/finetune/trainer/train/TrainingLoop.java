@@ -271,13 +271,13 @@ public final class TrainingLoop {
         }
         if (!options.sizing().auto() || microBatch == 1) {
           throw OutOfMemory.failure(
-              e.cause, step + 1, microBatch, e.maxLength, manager.getDevice().isGpu());
+              e.error, step + 1, microBatch, e.maxLength, manager.getDevice().isGpu());
         }
         microBatch = (microBatch + 1) / 2;
         System.err.printf(
             "step %d: out of memory (%s); the micro-batch is now %d, the global batch stays %d%n",
             step + 1,
-            String.valueOf(e.cause.getMessage()).lines().findFirst().orElse(""),
+            String.valueOf(e.error.getMessage()).lines().findFirst().orElse(""),
             microBatch,
             options.batchSize() * options.gradientAccumulationSteps());
         onMicroBatchChange.accept(microBatch);
@@ -285,14 +285,52 @@ public final class TrainingLoop {
     }
   }
 
+  /**
+   * The step's forward and backward passes, micro-batch by micro-batch (on the replicas with data
+   * parallel); an engine out-of-memory error becomes {@link OutOfMemoryInStep}.
+   */
+  private Sums forwardBackward(
+      List<List<Example>> micro, UnaryOperator<NDArray> toRoot, NDManager step, long stepNumber) {
+    Sums sums = new Sums();
+    try {
+      if (Long.valueOf(stepNumber).equals(options.sizing().outOfMemoryAtStep())
+          && !outOfMemoryInjected) {
+        outOfMemoryInjected = true;
+        throw OutOfMemory.injected(stepNumber);
+      }
+      if (parallel != null) {
+        parallel.forwardBackward(micro, toRoot, sums);
+      } else {
+        for (List<Example> batchExamples : micro) {
+          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            model.setTraining(true);
+            try (LossPass pass = LossPass.forward(objective, model, batchExamples, step, toRoot)) {
+              sums.add(pass);
+              collector.backward(pass.root());
+            }
+          } finally {
+            model.setTraining(false);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      if (OutOfMemory.is(e)) {
+        throw new OutOfMemoryInStep(
+            e, micro.stream().flatMap(List::stream).mapToInt(Example::length).max().orElse(0));
+      }
+      throw e;
+    }
+    return sums;
+  }
+
   /** An engine out-of-memory error in a step's forward or backward passes: the step may rerun. */
   private static final class OutOfMemoryInStep extends RuntimeException {
-    private final RuntimeException cause;
+    private final RuntimeException error;
     private final int maxLength;
 
-    OutOfMemoryInStep(RuntimeException cause, int maxLength) {
-      super(cause);
-      this.cause = cause;
+    OutOfMemoryInStep(RuntimeException error, int maxLength) {
+      super(error);
+      this.error = error;
       this.maxLength = maxLength;
     }
   }
@@ -316,36 +354,7 @@ public final class TrainingLoop {
     try (NDManager step = manager.newSubManager();
         NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      Sums sums = new Sums();
-      try {
-        if (Long.valueOf(stepNumber).equals(options.sizing().outOfMemoryAtStep())
-            && !outOfMemoryInjected) {
-          outOfMemoryInjected = true;
-          throw OutOfMemory.injected(stepNumber);
-        }
-        if (parallel != null) {
-          parallel.forwardBackward(micro, toRoot, sums);
-        } else {
-          for (List<Example> batchExamples : micro) {
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-              model.setTraining(true);
-              try (LossPass pass =
-                  LossPass.forward(objective, model, batchExamples, step, toRoot)) {
-                sums.add(pass);
-                collector.backward(pass.root());
-              }
-            } finally {
-              model.setTraining(false);
-            }
-          }
-        }
-      } catch (RuntimeException e) {
-        if (OutOfMemory.is(e)) {
-          throw new OutOfMemoryInStep(
-              e, examples.stream().mapToInt(Example::length).max().orElse(0));
-        }
-        throw e;
-      }
+      Sums sums = forwardBackward(micro, toRoot, step, stepNumber);
       Map<String, Double> metrics = sums.means(weight);
       double loss = metrics.get(MetricNames.LOSS);
       if (!Double.isFinite(loss)) {
