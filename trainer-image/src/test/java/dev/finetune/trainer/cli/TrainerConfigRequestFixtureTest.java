@@ -192,6 +192,23 @@ class TrainerConfigRequestFixtureTest {
   }
 
   @Test
+  void batchSizeAutoFromTheSpecSizesToTheDeviceWithinMaxBatchSize() {
+    Hyperparameters h = new Hyperparameters();
+    h.setBatchSize(new IntOrString("auto"));
+    h.setMaxBatchSize(16);
+    TrainRequest r = TrainerConfigRequest.builder(config(MethodType.FULL, h, "/d", null)).build();
+    assertThat(r.training().sizing().auto()).isTrue();
+    assertThat(r.training().batchSize()).as("the largest micro-batch tried").isEqualTo(16);
+
+    h.setBatchSize(new IntOrString(4));
+    h.setMaxBatchSize(null);
+    TrainRequest fixed =
+        TrainerConfigRequest.builder(config(MethodType.FULL, h, "/d", null)).build();
+    assertThat(fixed.training().sizing().auto()).isFalse();
+    assertThat(fixed.training().batchSize()).isEqualTo(4);
+  }
+
+  @Test
   void aFlagBesideTheConfigIsNamedAsTheFlag(@TempDir Path dir) throws Exception {
     Hyperparameters h = new Hyperparameters();
     h.setWarmupSteps(10L);
