@@ -12,6 +12,7 @@ import dev.finetune.trainer.io.SafetensorsWriter;
 import dev.finetune.trainer.model.LoraAdapter;
 import dev.finetune.trainer.model.LoraConfig;
 import dev.finetune.trainer.model.ModelLoader;
+import dev.finetune.trainer.model.Precision;
 import dev.finetune.trainer.train.FullWeights;
 import dev.finetune.trainer.train.LoraWeights;
 import dev.finetune.trainer.train.LrSchedule;
@@ -60,37 +61,9 @@ public final class TrainBenchmark {
     int loraRank = args.length > 6 ? Integer.parseInt(args[5]) : 0;
     try (NDManager manager = NDManager.newBaseManager()) {
       ModelLoader.LoadedModel loaded = ModelLoader.load(model, manager);
-      int vocab = loaded.block().config().vocabSize();
-      Random random = new Random(1234);
-      List<Example> examples = new ArrayList<>();
-      for (int i = 0; i < batch * (steps + warmup); i++) {
-        long[] ids = new long[seq];
-        for (int t = 0; t < seq; t++) {
-          ids[t] = random.nextInt(vocab);
-        }
-        boolean[] scored = new boolean[seq];
-        Arrays.fill(scored, 1, seq, true);
-        examples.add(new Example(i + 1, ids, scored, false));
-      }
-      TrainingOptions options =
-          TrainingOptions.builder()
-              .optBatchSize(batch)
-              .optGradientAccumulationSteps(1)
-              .optEpochs(1)
-              .optMaxSteps(steps + warmup)
-              .optLearningRate(1e-4)
-              .optWeightDecay(0.0)
-              .optBeta1(0.9)
-              .optBeta2(0.999)
-              .optEps(1e-8)
-              .optMaxGradNorm(1.0)
-              .optScheduler(LrSchedule.Kind.CONSTANT)
-              .optWarmupSteps(0)
-              .optWarmupRatio(0)
-              .optSeed(1)
-              .optShuffle(false)
-              .optEvalEverySteps(0)
-              .build();
+      List<Example> examples =
+          randomExamples(loaded.block().config().vocabSize(), batch * (steps + warmup), seq);
+      TrainingOptions options = options(batch, steps + warmup, Precision.FLOAT32);
       List<Double> seconds = new ArrayList<>();
       List<Long> rss = new ArrayList<>();
       List<Double> losses = new ArrayList<>();
@@ -153,6 +126,45 @@ public final class TrainBenchmark {
       out.putPOJO("losses", losses);
       System.out.println(out);
     }
+  }
+
+  /** {@code count} examples of {@code seq} random token ids, every token but the first scored. */
+  static List<Example> randomExamples(int vocab, int count, int seq) {
+    Random random = new Random(1234);
+    List<Example> examples = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      long[] ids = new long[seq];
+      for (int t = 0; t < seq; t++) {
+        ids[t] = random.nextInt(vocab);
+      }
+      boolean[] scored = new boolean[seq];
+      Arrays.fill(scored, 1, seq, true);
+      examples.add(new Example(i + 1, ids, scored, false));
+    }
+    return examples;
+  }
+
+  /** The benchmark's training options: AdamW, constant LR, clipping, no accumulation or eval. */
+  static TrainingOptions options(int batch, int steps, Precision precision) {
+    return TrainingOptions.builder()
+        .optBatchSize(batch)
+        .optGradientAccumulationSteps(1)
+        .optEpochs(1)
+        .optMaxSteps(steps)
+        .optLearningRate(1e-4)
+        .optWeightDecay(0.0)
+        .optBeta1(0.9)
+        .optBeta2(0.999)
+        .optEps(1e-8)
+        .optMaxGradNorm(1.0)
+        .optScheduler(LrSchedule.Kind.CONSTANT)
+        .optWarmupSteps(0)
+        .optWarmupRatio(0)
+        .optSeed(1)
+        .optShuffle(false)
+        .optEvalEverySteps(0)
+        .optPrecision(precision)
+        .build();
   }
 
   /**
