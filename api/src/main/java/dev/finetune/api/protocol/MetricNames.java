@@ -33,5 +33,23 @@ public final class MetricNames {
   /** The scored tokens the validation loss is over. */
   public static final String EVAL_TOKENS = EVAL_PREFIX + TOKENS;
 
+  /** DPO: β · (log π(chosen) − log π_ref(chosen)), averaged over the pairs (TRL's names). */
+  public static final String REWARDS_CHOSEN = "rewards/chosen";
+
+  /** DPO: the same for the rejected completions. */
+  public static final String REWARDS_REJECTED = "rewards/rejected";
+
+  /** DPO: the fraction of pairs whose chosen reward is above the rejected one. */
+  public static final String REWARDS_ACCURACIES = "rewards/accuracies";
+
+  /** DPO: chosen minus rejected reward, averaged over the pairs. */
+  public static final String REWARDS_MARGINS = "rewards/margins";
+
+  /** DPO: the summed log-probability of the chosen completions, averaged over the pairs. */
+  public static final String LOGPS_CHOSEN = "logps/chosen";
+
+  /** DPO: the same for the rejected completions. */
+  public static final String LOGPS_REJECTED = "logps/rejected";
+
   private MetricNames() {}
 }

@@ -4,8 +4,10 @@
  */
 package dev.finetune.api.protocol;
 
+import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.api.v1alpha1.FineTuneJobSpec;
 import dev.finetune.api.v1alpha1.ModelDtype;
+import dev.finetune.api.v1alpha1.ObjectiveType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -45,11 +47,68 @@ public final class TrainerCapabilities {
             + " (bfloat16 checkpoints are read either way)");
   }
 
+  /**
+   * Why the trainer cannot run {@code objective} on data of {@code format} (packed or not), each
+   * naming its field: DPO learns from preference pairs only, and only DPO reads them; a pair's
+   * chosen and rejected sequences share their prompt and are compared with each other, so DPO does
+   * not pack them with other pairs (TRL's DPOTrainer has no packing either).
+   *
+   * @param fields the names of the objective, format and packing fields as the user wrote them
+   */
+  public static List<String> objective(
+      ObjectiveType objective, DataFormat format, boolean packing, ObjectiveFields fields) {
+    List<String> errors = new ArrayList<>();
+    boolean dpo = objective == ObjectiveType.DPO;
+    if (dpo && format != null && format != DataFormat.PREFERENCE) {
+      errors.add(
+          fields.format()
+              + " "
+              + format.wireName()
+              + " has no preference pairs; "
+              + fields.objective()
+              + " dpo needs "
+              + fields.format()
+              + " preference ({\"prompt\", \"chosen\", \"rejected\"} lines)");
+    }
+    if (!dpo && format == DataFormat.PREFERENCE) {
+      errors.add(
+          fields.format()
+              + " preference is for "
+              + fields.objective()
+              + " dpo; set it, or give sft data (text, promptCompletion or chat)");
+    }
+    if (dpo && packing) {
+      errors.add(
+          fields.packing()
+              + " is not supported with "
+              + fields.objective()
+              + " dpo: each pair's chosen and rejected sequences are scored against each other"
+              + " and are not packed with other pairs; turn packing off");
+    }
+    return errors;
+  }
+
+  /** How the user names the fields {@link #objective} checks: the spec's paths, or flags. */
+  public record ObjectiveFields(String objective, String format, String packing) {
+    public static final ObjectiveFields SPEC =
+        new ObjectiveFields("spec.method.objective", "spec.dataset.format", "spec.dataset.packing");
+  }
+
   /** Everything in {@code spec} the trainer would refuse, each naming its field. */
   public static List<String> check(FineTuneJobSpec spec) {
     List<String> errors = new ArrayList<>();
     if (spec.getModel() != null) {
       dtype(spec.getModel().getDtype(), "spec.model.dtype").ifPresent(errors::add);
+    }
+    if (spec.getDataset() != null) {
+      ObjectiveType objective =
+          spec.getMethod() != null ? spec.getMethod().objectiveOrDefault() : ObjectiveType.SFT;
+      errors.addAll(
+          objective(
+              objective,
+              spec.getDataset().getFormat(),
+              Boolean.TRUE.equals(spec.getDataset().getPacking()),
+              ObjectiveFields.SPEC));
     }
     return errors;
   }
@@ -59,6 +118,14 @@ public final class TrainerCapabilities {
     List<String> errors = new ArrayList<>();
     if (config.model() != null) {
       dtype(config.model().dtype(), "spec.model.dtype").ifPresent(errors::add);
+    }
+    if (config.data() != null) {
+      errors.addAll(
+          objective(
+              config.objective() != null ? config.objective() : ObjectiveType.SFT,
+              config.data().format(),
+              config.data().packing(),
+              ObjectiveFields.SPEC));
     }
     return errors;
   }

@@ -6,10 +6,12 @@ package dev.finetune.api.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.finetune.api.v1alpha1.DataFormat;
+import dev.finetune.api.v1alpha1.DpoSpec;
 import dev.finetune.api.v1alpha1.Hyperparameters;
 import dev.finetune.api.v1alpha1.LoraSpec;
 import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.api.v1alpha1.ModelDtype;
+import dev.finetune.api.v1alpha1.ObjectiveType;
 import java.util.List;
 
 /**
@@ -34,6 +36,8 @@ import java.util.List;
  * @param gpus the GPUs the trainer pod requested ({@code spec.resources.gpus}; 0 trains on the CPU
  *     on purpose): the trainer fails at once when its engine sees fewer; null in a config from an
  *     operator that did not say, which the trainer does not check
+ * @param objective sft or dpo; null (an older operator) is sft
+ * @param dpo DPO settings (only with objective dpo), defaults not yet resolved
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerConfig(
@@ -49,10 +53,45 @@ public record TrainerConfig(
     int progressPort,
     String terminationMessagePath,
     List<Volume> volumes,
-    Integer gpus) {
+    Integer gpus,
+    ObjectiveType objective,
+    DpoSpec dpo) {
 
   public static final int SCHEMA_VERSION = 1;
   public static final String DEFAULT_PATH = "/etc/finetune/trainer-config.json";
+
+  /** A supervised fine-tuning config (no objective named: sft). */
+  public TrainerConfig(
+      int schemaVersion,
+      String jobName,
+      Model model,
+      Data data,
+      MethodType method,
+      LoraSpec lora,
+      Hyperparameters hyperparameters,
+      Checkpoints checkpoints,
+      String outputDir,
+      int progressPort,
+      String terminationMessagePath,
+      List<Volume> volumes,
+      Integer gpus) {
+    this(
+        schemaVersion,
+        jobName,
+        model,
+        data,
+        method,
+        lora,
+        hyperparameters,
+        checkpoints,
+        outputDir,
+        progressPort,
+        terminationMessagePath,
+        volumes,
+        gpus,
+        null,
+        null);
+  }
 
   /**
    * @param source a local directory, or an hf:// or https:// location to download

@@ -17,7 +17,15 @@ public enum DataFormat {
   PROMPT_COMPLETION("promptCompletion"),
   /** OpenAI fine-tuning chat JSONL ({@code messages}): only assistant turns are learned. */
   @JsonProperty("chat")
-  CHAT("chat");
+  CHAT("chat"),
+  /**
+   * Preference pairs for DPO, in TRL's forms: {@code {"prompt", "chosen", "rejected"}} strings
+   * (standard), {@code prompt} a list of messages with {@code chosen}/{@code rejected} lists of
+   * assistant messages (conversational), or {@code chosen}/{@code rejected} whole conversations
+   * sharing their first turns (implicit prompt).
+   */
+  @JsonProperty("preference")
+  PREFERENCE("preference");
 
   private final String wireName;
 

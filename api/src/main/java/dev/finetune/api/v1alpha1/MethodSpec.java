@@ -13,7 +13,18 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value = "!has(self.lora) || (has(self.type) && self.type == 'lora')",
     message = "method.lora may only be set when method.type is lora")
+@ValidationRule(
+    value = "!has(self.dpo) || (has(self.objective) && self.objective == 'dpo')",
+    message = "method.dpo may only be set when method.objective is dpo")
 public class MethodSpec {
+  @JsonPropertyDescription(
+      "What the run optimises: sft (supervised fine-tuning) or dpo (preference pairs; dataset"
+          + " format preference). Independent of type. Default: sft.")
+  private ObjectiveType objective;
+
+  @JsonPropertyDescription("DPO settings; only with objective dpo. Every field has a default.")
+  private DpoSpec dpo;
+
   @JsonPropertyDescription("full or lora. Default: full.")
   private MethodType type;
 
@@ -26,6 +37,27 @@ public class MethodSpec {
 
   public void setType(MethodType type) {
     this.type = type;
+  }
+
+  public ObjectiveType getObjective() {
+    return objective;
+  }
+
+  public void setObjective(ObjectiveType objective) {
+    this.objective = objective;
+  }
+
+  /** The objective, or sft when none is set. */
+  public ObjectiveType objectiveOrDefault() {
+    return objective != null ? objective : ObjectiveType.SFT;
+  }
+
+  public DpoSpec getDpo() {
+    return dpo;
+  }
+
+  public void setDpo(DpoSpec dpo) {
+    this.dpo = dpo;
   }
 
   public LoraSpec getLora() {

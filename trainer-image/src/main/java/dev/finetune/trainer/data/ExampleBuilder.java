@@ -68,6 +68,8 @@ public final class ExampleBuilder {
         ChatRenderer.Tokens tokens = chat.tokens(json.get("messages"), tokenizer, eosTokenId);
         yield truncate(record.line(), tokens.ids(), tokens.learned());
       }
+      case PREFERENCE ->
+          throw new IllegalArgumentException("preference lines are pairs, not single examples");
     };
   }
 

@@ -21,6 +21,7 @@ final class RecordRules {
       case PROMPT_COMPLETION ->
           string(line, "prompt", true).or(() -> string(line, "completion", false));
       case CHAT -> chat(line);
+      case PREFERENCE -> Optional.of("preference data is not read yet");
     };
   }
 
