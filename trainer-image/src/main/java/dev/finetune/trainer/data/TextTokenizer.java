@@ -59,6 +59,15 @@ public final class TextTokenizer implements AutoCloseable {
     return tokenizer.decode(ids, false);
   }
 
+  /**
+   * With {@code skipSpecialTokens}, as Hugging Face's {@code decode(ids,
+   * skip_special_tokens=True)}: the tokenizer's special tokens (EOS, padding, …) are left out of
+   * the text.
+   */
+  public String decode(long[] ids, boolean skipSpecialTokens) {
+    return tokenizer.decode(ids, skipSpecialTokens);
+  }
+
   @Override
   public void close() {
     tokenizer.close();
