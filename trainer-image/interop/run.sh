@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The trainer against the real Hugging Face libraries (interop_check.py says what is compared):
-# PyTorch 2.13 (CPU), transformers 5.17 and PEFT 0.21 in .venv-hf, from .ci/hf-venv.sh.
+# PyTorch 2.13 (CPU), transformers 5.17 and PEFT 0.21 in .venv-hf, from .ci/hf-venv.sh; and its
+# task evaluation against lm-evaluation-harness 0.4.13 (lmeval_check.py).
 #   trainer-image/interop/run.sh [--families gpt2,llama,...]
 # Without the packages (pip cannot reach its configured index or wheel mirror) the check is skipped
 # with a line saying so, except under CI=true, where that is a failure.
@@ -19,6 +20,10 @@ fi
 # Nothing from the network; no progress bars or advice in the log.
 export HF_HUB_OFFLINE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 TRANSFORMERS_VERBOSITY=error \
   TRANSFORMERS_NO_ADVISORY_WARNINGS=1 PYTHONWARNINGS=ignore
-exec "$PY" trainer-image/interop/interop_check.py \
+"$PY" trainer-image/interop/interop_check.py \
   --classpath "trainer-image/target/finetune-trainer.jar:trainer-image/target/lib/*" \
   --fixtures "$FIXTURES" --work trainer-image/target/interop "$@"
+# evaluate --task against lm-evaluation-harness 0.4.13 (lmeval_check.py says what is compared)
+"$PY" trainer-image/interop/lmeval_check.py \
+  --classpath "trainer-image/target/finetune-trainer.jar:trainer-image/target/lib/*" \
+  --fixtures "$FIXTURES" --work trainer-image/target/interop-lmeval
