@@ -93,37 +93,52 @@ final class ContinuationScorer {
       NDManager manager) {
     int rows = chunk.size();
     int width = chunk.stream().mapToInt(i -> windows.get(i).length - 1).max().orElse(0);
+    // Only the positions that predict a continuation token are normalised: per row the last
+    // `span` positions of its input (right-aligned; a shorter continuation leaves the first ones
+    // unscored).
+    int span = chunk.stream().mapToInt(contLengths::get).max().orElse(0);
     long[] inputs = new long[rows * width];
-    long[] targets = new long[rows * width];
+    long[] positions = new long[rows * span];
+    long[] targets = new long[rows * span];
     for (int r = 0; r < rows; r++) {
       long[] w = windows.get(chunk.get(r));
-      System.arraycopy(w, 0, inputs, r * width, w.length - 1);
-      System.arraycopy(w, 1, targets, r * width, w.length - 1);
+      int inputLength = w.length - 1;
+      System.arraycopy(w, 0, inputs, r * width, inputLength);
+      for (int j = 0; j < span; j++) {
+        int t = inputLength - span + j;
+        positions[r * span + j] = Math.max(t, 0);
+        targets[r * span + j] = t >= 0 ? w[t + 1] : 0;
+      }
     }
     float[] logProbs;
     long[] greedy;
     try (NDManager step = manager.newSubManager();
         NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      Shape shape = new Shape(rows, width);
-      NDArray logits = model.logits(step.create(inputs, shape));
-      if (logits.getDataType() != DataType.FLOAT32) {
-        logits = logits.toType(DataType.FLOAT32, false);
+      NDArray logits = model.logits(step.create(inputs, new Shape(rows, width)));
+      long vocab = logits.getShape().get(2);
+      NDArray at =
+          step.create(positions, new Shape(rows, span, 1)).broadcast(new Shape(rows, span, vocab));
+      NDArray picked = logits.gather(at, 1);
+      logits.close();
+      if (picked.getDataType() != DataType.FLOAT32) {
+        picked = picked.toType(DataType.FLOAT32, false);
       }
-      NDArray logp = logits.logSoftmax(2);
+      NDArray logp = picked.logSoftmax(2);
       logProbs =
-          logp.gather(step.create(targets, shape).expandDims(2), 2).squeeze(2).toFloatArray();
+          logp.gather(step.create(targets, new Shape(rows, span)).expandDims(2), 2)
+              .squeeze(2)
+              .toFloatArray();
       greedy = logp.argMax(2).toLongArray();
     }
     for (int r = 0; r < rows; r++) {
       int index = chunk.get(r);
-      int inputLength = windows.get(index).length - 1;
       int contLength = contLengths.get(index);
       double sum = 0;
       boolean isGreedy = true;
-      for (int t = inputLength - contLength; t < inputLength; t++) {
-        sum += logProbs[r * width + t];
-        isGreedy &= greedy[r * width + t] == targets[r * width + t];
+      for (int j = span - contLength; j < span; j++) {
+        sum += logProbs[r * span + j];
+        isGreedy &= greedy[r * span + j] == targets[r * span + j];
       }
       scores[index] = new Score(sum, isGreedy);
     }
