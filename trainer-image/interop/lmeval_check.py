@@ -11,7 +11,8 @@ generation, only `max_gen_toks` (so the stop sequence is lm-eval's default, its 
                   (relative, within TOLERANCE), acc and its stderr
   generate        each generation (equal text), exact_match and its stderr
 
-on two fixture models (and tiny-llama with the fixture LoRA adapter: lm-eval's `peft=` argument).
+on two fixture models, tiny-llama with the fixture LoRA adapter (lm-eval's `peft=` argument), and
+tiny-llama with a tokenizer that adds a BOS token (made here).
 A negative control runs the multipleChoice task with lm-eval's default target delimiter (a space
 before each choice) and must be reported as different, so a comparison that cannot fail
 fails the run. Exit status 1 when any check fails.
@@ -36,6 +37,10 @@ TOLERANCE = 1e-4
 MAX_NEW_TOKENS = 16
 MODELS = ["tiny-llama", "tiny-gpt2"]
 ADAPTER = ("tiny-llama", "tiny-llama-lora")
+# tiny-llama whose tokenizer adds a BOS token (<|endoftext|>) as Llama's does: made here from
+# tiny-llama (a TemplateProcessing post-processor and add_bos_token), so lm-eval's special-token
+# handling (BOS in context and whole, the prefix token of an empty context) is exercised too.
+WITH_BOS = "tiny-llama-bos"
 DATA = Path(__file__).resolve().parent / "data"
 TASKS = {
     # task name -> (task type, data file, yaml lines)
@@ -81,6 +86,29 @@ def write_tasks(folder):
             f"task: {task}", "dataset_path: json",
             f"dataset_kwargs: {{data_files: {{test: {json.dumps(str(DATA / data))}}}}}",
             "test_split: test", *lines]) + "\n")
+
+
+def with_bos(source, out):
+    """A copy of the model folder whose tokenizer puts <|endoftext|> (the BOS) before a text."""
+    shutil.copytree(source, out)
+    for f in out.iterdir():
+        f.chmod(0o644)
+    tokenizer = json.loads((out / "tokenizer.json").read_text())
+    bos = {"SpecialToken": {"id": "<|endoftext|>", "type_id": 0}}
+    tokenizer["post_processor"] = {"type": "Sequence", "processors": [
+        tokenizer["post_processor"],
+        {"type": "TemplateProcessing",
+         "single": [bos, {"Sequence": {"id": "A", "type_id": 0}}],
+         "pair": [bos, {"Sequence": {"id": "A", "type_id": 0}},
+                  {"SpecialToken": {"id": "<|endoftext|>", "type_id": 1}},
+                  {"Sequence": {"id": "B", "type_id": 1}}],
+         "special_tokens": {"<|endoftext|>": {"id": "<|endoftext|>", "ids": [50256],
+                                              "tokens": ["<|endoftext|>"]}}}]}
+    (out / "tokenizer.json").write_text(json.dumps(tokenizer))
+    config = json.loads((out / "tokenizer_config.json").read_text())
+    config["add_bos_token"] = True
+    (out / "tokenizer_config.json").write_text(json.dumps(config, indent=2))
+    return out
 
 
 def lm_eval_run(model_dir, task_folder, log_file, adapter=None):
@@ -233,9 +261,11 @@ def main():
     fixtures = Path(args.fixtures).resolve()
     trainer = Trainer(args.java, args.classpath)
     report = Report()
-    runs = [(name, None) for name in args.models.split(",")] + [ADAPTER]
+    runs = [(name, None) for name in args.models.split(",")] + [ADAPTER, (WITH_BOS, None)]
     for name, adapter_name in runs:
         model = fixtures / "models" / name
+        if name == WITH_BOS:
+            model = with_bos(fixtures / "models" / "tiny-llama", work / "models" / name)
         adapter = fixtures / "adapters" / adapter_name if adapter_name else None
         where = name + (f"+{adapter_name}" if adapter_name else "")
         try:
