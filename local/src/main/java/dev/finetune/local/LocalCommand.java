@@ -4,6 +4,7 @@
  */
 package dev.finetune.local;
 
+import dev.finetune.api.protocol.MetricNames;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
@@ -198,7 +199,8 @@ public final class LocalCommand implements Callable<Integer> {
                     + ": "
                     + s.getResult().getLayout()
                     + " written to "
-                    + s.getResult().getLocation());
+                    + s.getResult().getLocation()
+                    + preference(s.getResult().getMetrics(), ", final "));
           } else {
             System.out.println(key + ": " + s.getPhase() + " - " + s.getMessage());
           }
@@ -235,7 +237,28 @@ public final class LocalCommand implements Callable<Integer> {
     }
     String phase = s == null || s.getPhase() == null ? "Waiting" : s.getPhase().name();
     bar.setExtraMessage(
-        " " + phase + (p != null && p.getLoss() != null ? " loss " + p.getLoss() : ""));
+        " "
+            + phase
+            + (p != null && p.getLoss() != null ? " loss " + p.getLoss() : "")
+            + (p != null ? preference(p.getMetrics(), " ") : ""));
+  }
+
+  /**
+   * What a DPO run shows beside its loss: how often the chosen completion wins and by how much
+   * (empty for a run without those metrics), after {@code lead}.
+   */
+  static String preference(Map<String, Double> metrics, String lead) {
+    if (metrics == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    for (String name : List.of(MetricNames.REWARDS_ACCURACIES, MetricNames.REWARDS_MARGINS)) {
+      Double value = metrics.get(name);
+      if (value != null) {
+        b.append(b.isEmpty() ? lead : ", ").append(name).append(' ').append(value);
+      }
+    }
+    return b.toString();
   }
 
   static String describe(FineTuneJobStatus s) {
@@ -254,6 +277,7 @@ public final class LocalCommand implements Callable<Integer> {
       if (p.getLoss() != null) {
         b.append(" loss ").append(p.getLoss());
       }
+      b.append(preference(p.getMetrics(), " "));
       if (p.getEta() != null) {
         b.append(" eta ").append(p.getEta());
       }
