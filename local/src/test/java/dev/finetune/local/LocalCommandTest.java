@@ -76,6 +76,18 @@ class LocalCommandTest {
         .isEqualTo(
             "Running step 3/10 (30%) loss 0.6543 rewards/accuracies 0.75, rewards/margins 0.0412"
                 + " eta 12s");
+    p.setMetrics(
+        new TreeMap<>(
+            Map.of(
+                "rewards/accuracies", 0.875,
+                "rewards/margins", 0.4483,
+                "eval_rewards/accuracies", 0.8667,
+                "eval_rewards/margins", 0.3977)));
+    assertThat(LocalCommand.preference(p.getMetrics(), ", final ", true))
+        .as("the last line: the last step's pairs and the validation pairs")
+        .isEqualTo(
+            ", final rewards/accuracies 0.875, rewards/margins 0.4483,"
+                + " eval_rewards/accuracies 0.8667, eval_rewards/margins 0.3977");
     p.setMetrics(new TreeMap<>(Map.of("loss", 0.6543, "grad_norm", 1.2)));
     assertThat(LocalCommand.describe(s))
         .as("an sft run's line as before")
