@@ -77,7 +77,8 @@ public class FineTuneJobSpec {
   @JsonPropertyDescription("Training (and optional validation) data, and how to read it.")
   private DatasetSpec dataset;
 
-  @JsonPropertyDescription("Full fine-tuning or LoRA. Default: full.")
+  @JsonPropertyDescription(
+      "Full fine-tuning or LoRA, and the objective: sft or dpo. Default: full, sft.")
   private MethodSpec method;
 
   @JsonPropertyDescription("Optimisation settings. Every field has a default.")
