@@ -25,6 +25,7 @@ final class TrainOptions {
   @Mixin TrainingFlags training;
   @Mixin CheckpointFlags checkpointing;
   @Mixin ReportingFlags reporting;
+  @Mixin ObjectiveFlags objective;
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
@@ -39,6 +40,7 @@ final class TrainOptions {
     training.applyTo(b.training());
     checkpointing.applyTo(b.checkpointing());
     reporting.applyTo(b.reporting());
+    objective.applyTo(b.objective());
     ParseResult given = command.commandLine().getParseResult();
     OptionNames before = b.names();
     return b.optNames(flag -> given.hasMatchedOption(flag) ? flag : before.of(flag));

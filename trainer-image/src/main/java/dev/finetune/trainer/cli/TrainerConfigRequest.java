@@ -56,6 +56,7 @@ final class TrainerConfigRequest {
     operatorFields(c, b);
     InputFlags.fromConfig(c, b.inputs(), config);
     MethodFlags.fromConfig(c, b.method(), config);
+    ObjectiveFlags.fromConfig(c, b.objective(), config);
     TrainingFlags.fromConfig(c, b.training(), config);
     CheckpointFlags.fromConfig(c.checkpoints(), b.checkpointing(), config);
     return b;

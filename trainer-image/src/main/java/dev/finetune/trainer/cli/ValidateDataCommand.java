@@ -13,6 +13,7 @@ import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.ExampleBuilder;
 import dev.finetune.trainer.data.JsonlScan;
 import dev.finetune.trainer.data.LineError;
+import dev.finetune.trainer.data.RejectedLine;
 import dev.finetune.trainer.data.TextTokenizer;
 import dev.finetune.trainer.model.ModelConfig;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ final class ValidateDataCommand implements Callable<Integer> {
   @Option(
       names = "--format",
       required = true,
-      description = "text, promptCompletion or chat.",
+      description = "text, promptCompletion, chat or preference.",
       converter = ModelOptions.FormatConverter.class)
   DataFormat format;
 
@@ -68,7 +69,8 @@ final class ValidateDataCommand implements Callable<Integer> {
     summary.put("format", format.wireName());
     summary.put("lines", scan.lines());
     summary.put("valid", scan.records().size());
-    summary.put("invalid", scan.errors().size());
+    int invalid = scan.errors().size();
+    summary.put("invalid", invalid);
     if (model != null && !scan.records().isEmpty()) {
       try (TextTokenizer tokenizer = TextTokenizer.load(model)) {
         int eos = ModelConfig.read(model).eosTokenId();
@@ -79,10 +81,20 @@ final class ValidateDataCommand implements Callable<Integer> {
         long scored = 0;
         int truncated = 0;
         int unlearnable = 0;
+        int rejected = 0;
         for (JsonlScan.Record r : scan.records()) {
-          Example full = untruncated.build(r, format);
+          Example full;
+          Example cut;
+          try {
+            full = untruncated.build(r, format);
+            cut = truncating.build(r, format);
+          } catch (RejectedLine e) {
+            // Only the tokens show it (a preference prompt that is not a prefix, or too long).
+            System.out.println(data.getFileName() + ": " + new LineError(r.line(), e.getMessage()));
+            rejected++;
+            continue;
+          }
           lengths.add(full.length());
-          Example cut = truncating.build(r, format);
           if (cut.truncated()) {
             truncated++;
           }
@@ -90,6 +102,13 @@ final class ValidateDataCommand implements Callable<Integer> {
           if (cut.scoredCount() == 0) {
             unlearnable++;
           }
+        }
+        invalid += rejected;
+        summary.put("valid", scan.records().size() - rejected);
+        summary.put("invalid", invalid);
+        if (lengths.isEmpty()) {
+          System.out.println(summary);
+          return TrainerExitCodes.DATA_ERROR;
         }
         lengths.sort(Integer::compare);
         summary.put("max_length", maxLength);
@@ -103,6 +122,6 @@ final class ValidateDataCommand implements Callable<Integer> {
       }
     }
     System.out.println(summary);
-    return scan.errors().isEmpty() ? 0 : TrainerExitCodes.DATA_ERROR;
+    return invalid == 0 ? 0 : TrainerExitCodes.DATA_ERROR;
   }
 }

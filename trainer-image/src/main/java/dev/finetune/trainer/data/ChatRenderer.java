@@ -71,6 +71,29 @@ public final class ChatRenderer {
     return new ChatRenderer(template, special);
   }
 
+  /** Whether the model has a chat template (else the ChatML fallback renders). */
+  boolean hasTemplate() {
+    return template != null;
+  }
+
+  /** A special token's text from tokenizer_config.json ({@code eos_token}, …), or empty. */
+  String specialToken(String name) {
+    Object value = specialTokens.get(name);
+    return value == null ? "" : value.toString();
+  }
+
+  /** Messages as the template sees them: role and content. */
+  static List<Map<String, Object>> messages(JsonNode messages) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (JsonNode m : messages) {
+      Map<String, Object> message = new LinkedHashMap<>();
+      message.put("role", m.get("role").asText());
+      message.put("content", m.get("content").asText());
+      list.add(message);
+    }
+    return list;
+  }
+
   public Tokens tokens(JsonNode messages, TextTokenizer tokenizer, long eosTokenId) {
     List<Map<String, Object>> list = new ArrayList<>();
     for (JsonNode m : messages) {

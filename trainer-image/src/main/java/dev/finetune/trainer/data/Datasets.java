@@ -7,8 +7,9 @@ package dev.finetune.trainer.data;
 import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.trainer.TrainerException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** Reads a JSONL file into examples, stopping with the bad lines named unless told to skip them. */
 public final class Datasets {
@@ -36,19 +37,27 @@ public final class Datasets {
   public static Loaded load(
       Path file, String name, DataFormat format, ExampleBuilder builder, boolean skipInvalidLines) {
     JsonlScan.Result scan = JsonlScan.scan(file, format, JsonlScan.DEFAULT_MAX_LINE_BYTES);
-    if (!scan.errors().isEmpty() && !skipInvalidLines) {
+    List<Example> examples = new ArrayList<>();
+    List<LineError> errors = new ArrayList<>(scan.errors());
+    for (JsonlScan.Record record : scan.records()) {
+      try {
+        examples.add(builder.build(record, format));
+      } catch (RejectedLine e) {
+        errors.add(new LineError(record.line(), e.getMessage()));
+      }
+    }
+    errors.sort(Comparator.comparingLong(LineError::line));
+    if (!errors.isEmpty() && !skipInvalidLines) {
       throw TrainerException.data(
-          describe(name, scan.errors())
+          describe(name, errors)
               + "; fix these lines, or the format if the file is not "
               + format.wireName());
     }
-    if (scan.records().isEmpty()) {
+    if (examples.isEmpty()) {
       throw TrainerException.data(
           name + " has no valid lines; give a JSONL file in the " + format.wireName() + " format");
     }
-    List<Example> examples =
-        scan.records().stream().map(r -> builder.build(r, format)).collect(Collectors.toList());
-    return new Loaded(examples, scan.errors());
+    return new Loaded(examples, errors);
   }
 
   /**

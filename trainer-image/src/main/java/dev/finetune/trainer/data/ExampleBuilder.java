@@ -22,6 +22,7 @@ public final class ExampleBuilder {
   private final int eosTokenId;
   private final int maxLength;
   private final ChatRenderer chat;
+  private final PreferenceBuilder preference;
 
   /**
    * Examples for a loaded model: its end-of-text token and chat template, at most {@code maxLength}
@@ -49,8 +50,14 @@ public final class ExampleBuilder {
     this.eosTokenId = eosTokenId;
     this.maxLength = maxLength;
     this.chat = chat;
+    this.preference = new PreferenceBuilder(tokenizer, chat, eosTokenId, maxLength);
   }
 
+  /**
+   * The example of a valid line; a preference line is a pair ({@link Example#isPair()}).
+   *
+   * @throws RejectedLine when the line's tokens cannot make an example
+   */
   public Example build(JsonlScan.Record record, DataFormat format) {
     JsonNode json = record.json();
     return switch (format) {
@@ -68,8 +75,7 @@ public final class ExampleBuilder {
         ChatRenderer.Tokens tokens = chat.tokens(json.get("messages"), tokenizer, eosTokenId);
         yield truncate(record.line(), tokens.ids(), tokens.learned());
       }
-      case PREFERENCE ->
-          throw new IllegalArgumentException("preference lines are pairs, not single examples");
+      case PREFERENCE -> preference.build(record);
     };
   }
 

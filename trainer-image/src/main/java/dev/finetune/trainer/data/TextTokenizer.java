@@ -47,6 +47,14 @@ public final class TextTokenizer implements AutoCloseable {
     return tokenizer.encode(text, false, false).getIds();
   }
 
+  /**
+   * As Hugging Face's {@code tokenizer(text)} does by default: with the special tokens the
+   * tokenizer's post-processor adds (Llama's BOS, for one). TRL tokenizes preference prompts so.
+   */
+  public long[] encodeWithSpecialTokens(String text) {
+    return tokenizer.encode(text, true, false).getIds();
+  }
+
   public String decode(long[] ids) {
     return tokenizer.decode(ids, false);
   }

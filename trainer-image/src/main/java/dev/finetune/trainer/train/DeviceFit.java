@@ -147,7 +147,14 @@ final class DeviceFit {
   }
 
   private long estimateWith(ModelSize size, Precision precision, int batch, boolean lora) {
-    return MemoryEstimate.bytes(config, size, precision, lora, batch, request.inputs().maxLength());
+    // A DPO pair is two sequences in the forward pass.
+    return MemoryEstimate.bytes(
+        config,
+        size,
+        precision,
+        lora,
+        (long) batch * request.objective().sequencesPerExample(),
+        request.inputs().maxLength());
   }
 
   private LoraConfig loraConfig(boolean lora) {

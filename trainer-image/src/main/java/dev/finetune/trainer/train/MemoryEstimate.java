@@ -27,15 +27,23 @@ public final class MemoryEstimate {
         size,
         request.training().precision(),
         request.method().lora(),
-        request.training().batchSize(),
+        (long) request.training().batchSize() * request.objective().sequencesPerExample(),
         request.inputs().maxLength());
   }
 
-  /** The estimate with micro-batches of {@code batch} sequences of {@code maxLength} tokens. */
+  /**
+   * The estimate with micro-batches of {@code batch} examples of {@code maxLength} tokens (a DPO
+   * pair is two sequences).
+   */
   public static long bytes(
       ModelConfig c, ModelSize size, TrainRequest request, long batch, long maxLength) {
     return bytes(
-        c, size, request.training().precision(), request.method().lora(), batch, maxLength);
+        c,
+        size,
+        request.training().precision(),
+        request.method().lora(),
+        batch * request.objective().sequencesPerExample(),
+        maxLength);
   }
 
   /** The estimate for a precision, a method, a micro-batch of {@code batch} × {@code s} tokens. */

@@ -39,10 +39,15 @@ public interface Objective {
 
   /** What an evaluation with this objective reports, by metric name ({@code eval_…}). */
   default Set<String> evaluationMetrics() {
+    return evaluationMetrics(statistics());
+  }
+
+  /** What an evaluation reports for an objective with {@code statistics}. */
+  static Set<String> evaluationMetrics(Set<String> statistics) {
     Set<String> names = new TreeSet<>();
     names.add(MetricNames.EVAL_LOSS);
     names.add(MetricNames.EVAL_TOKENS);
-    statistics().forEach(s -> names.add(MetricNames.EVAL_PREFIX + s));
+    statistics.forEach(s -> names.add(MetricNames.EVAL_PREFIX + s));
     return names;
   }
 

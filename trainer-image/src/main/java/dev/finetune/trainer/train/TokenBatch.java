@@ -67,21 +67,21 @@ public record TokenBatch(
 
   public static TokenBatch of(List<Example> examples, NDManager manager) {
     int rows = examples.size();
-    int width = examples.stream().mapToInt(Example::length).max().orElse(0);
+    int width = examples.stream().mapToInt(e -> e.ids().length).max().orElse(0);
     long[] ids = new long[rows * width];
     float[] scored = new float[rows * width];
     int count = 0;
     long tokens = 0;
     for (int r = 0; r < rows; r++) {
       Example e = examples.get(r);
-      System.arraycopy(e.ids(), 0, ids, r * width, e.length());
-      for (int t = 0; t < e.length(); t++) {
+      System.arraycopy(e.ids(), 0, ids, r * width, e.ids().length);
+      for (int t = 0; t < e.ids().length; t++) {
         if (e.scored()[t]) {
           scored[r * width + t] = 1f;
           count++;
         }
       }
-      tokens += e.length();
+      tokens += e.ids().length;
     }
     long[] nextIds = new long[rows * width];
     float[] nextScored = new float[rows * width];

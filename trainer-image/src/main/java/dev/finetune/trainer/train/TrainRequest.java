@@ -4,7 +4,9 @@
  */
 package dev.finetune.trainer.train;
 
+import dev.finetune.api.protocol.TrainerCapabilities;
 import dev.finetune.trainer.TrainerException;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -18,18 +20,15 @@ import java.util.TreeSet;
  * @param training the optimizer, the schedule, evaluation and early stopping, the devices
  * @param checkpointing the output folder and the checkpoints
  * @param reporting the progress endpoint, the console, the termination message
+ * @param objective what the run optimises: SFT, or DPO and its settings
  */
 public record TrainRequest(
     InputOptions inputs,
     MethodOptions method,
     TrainingOptions training,
     CheckpointOptions checkpointing,
-    ReportingOptions reporting) {
-
-  /** What the run optimises: SFT (a preference objective comes with its own option group). */
-  public static Objective objective() {
-    return new SftObjective();
-  }
+    ReportingOptions reporting,
+    ObjectiveOptions objective) {
 
   public static Builder builder() {
     return new Builder();
@@ -48,6 +47,7 @@ public record TrainRequest(
     private final TrainingOptions.Builder training = TrainingOptions.builder();
     private final CheckpointOptions.Builder checkpointing = CheckpointOptions.builder();
     private final ReportingOptions.Builder reporting = ReportingOptions.builder();
+    private final ObjectiveOptions.Builder objective = ObjectiveOptions.builder();
     private OptionNames names = OptionNames.FLAGS;
 
     private Builder() {}
@@ -72,6 +72,10 @@ public record TrainRequest(
       return reporting;
     }
 
+    public ObjectiveOptions.Builder objective() {
+      return objective;
+    }
+
     /** How refusals name the options (default: by their flags). */
     public Builder optNames(OptionNames names) {
       this.names = names;
@@ -88,6 +92,17 @@ public record TrainRequest(
       CheckpointOptions checkpoints = checkpointing.build(names);
       MethodOptions m = method.build(names);
       TrainingOptions t = training.build(m.type(), names);
+      ObjectiveOptions o = objective.build(names);
+      List<String> refused =
+          TrainerCapabilities.objective(
+              o.type(),
+              in.format(),
+              in.packing(),
+              new TrainerCapabilities.ObjectiveFields(
+                  names.of("--objective"), names.of("--format"), names.of("--packing")));
+      if (!refused.isEmpty()) {
+        throw TrainerException.config(String.join("; ", refused));
+      }
       if (t.earlyStopping() != null && !in.hasValidation()) {
         throw TrainerException.config(
             "early stopping ("
@@ -98,7 +113,7 @@ public record TrainRequest(
                 + names.of("--validation-split"));
       }
       if (t.earlyStopping() != null) {
-        checkWatched(t.earlyStopping().metric(), objective().evaluationMetrics());
+        checkWatched(t.earlyStopping().metric(), Objective.evaluationMetrics(o.statistics()));
       }
       if (m.lora() && in.adapter() != null) {
         throw TrainerException.config(
@@ -107,7 +122,7 @@ public record TrainRequest(
                 + names.of("--method")
                 + " lora training");
       }
-      return new TrainRequest(in, m, t, checkpoints, reporting.build());
+      return new TrainRequest(in, m, t, checkpoints, reporting.build(), o);
     }
 
     /** Early stopping can only watch a metric the objective's evaluation reports. */

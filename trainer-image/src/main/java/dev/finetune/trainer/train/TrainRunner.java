@@ -120,7 +120,8 @@ public final class TrainRunner {
       NDManager manager,
       int microBatch,
       List<TrainingListener> callerListeners) {
-    Objective objective = TrainRequest.objective();
+    model.setPrecision(request.training().precision());
+    Objective objective = objective(model, examples, eval, microBatch, manager);
     TrainingLoop loop = new TrainingLoop(model, objective, trained, withDevices(manager), manager);
     CheckpointStore checkpoints =
         new CheckpointStore(
@@ -178,6 +179,41 @@ public final class TrainRunner {
       closeAll(listeners);
     }
     return finish(run, done, checkpoints, earlyStopping);
+  }
+
+  /**
+   * What the run optimises. DPO's reference log-probabilities come from the starting weights, so
+   * this runs before a checkpoint is restored.
+   */
+  private Objective objective(
+      CausalLmBlock model,
+      List<Example> examples,
+      List<Example> eval,
+      int microBatch,
+      NDManager manager) {
+    if (!request.objective().dpo()) {
+      return new SftObjective();
+    }
+    ReferenceLogProbs reference =
+        ReferenceLogProbs.loadOrCompute(
+            request.checkpointing().dir(),
+            model,
+            examples,
+            eval,
+            microBatch,
+            request.method().lora(),
+            manager);
+    System.out.println(
+        "DPO: loss "
+            + request.objective().loss().wireName()
+            + ", beta "
+            + request.objective().beta()
+            + (request.objective().labelSmoothing() > 0
+                ? ", label smoothing " + request.objective().labelSmoothing()
+                : "")
+            + "; the reference is the starting "
+            + (request.method().lora() ? "base model (the adapter off)" : "weights"));
+    return new DpoObjective(request.objective(), reference);
   }
 
   /**
