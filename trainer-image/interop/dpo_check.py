@@ -11,9 +11,10 @@ with Jinjava, TRL with transformers' apply_chat_template.
 
   full     3 full fine-tune steps, all pairs in one batch, constant lr, no shuffle, AdamW and
            clipping at the trainer's defaults, for each loss type: TRL's per-step loss,
-           rewards/margins (and the other rewards/*, logps/* and grad_norm the trainer logs) ==
-           the trainer's trainer_state.json, within RELATIVE (with an absolute floor ABSOLUTE for
-           the values that are zero at step 1: policy == reference)
+           rewards/margins, rewards/accuracies and logps/* == the trainer's trainer_state.json,
+           within RELATIVE (with an absolute floor ABSOLUTE for the values that are zero at step 1:
+           policy == reference); rewards/chosen, rewards/rejected and grad_norm at step 1 (see
+           STEP1_KEYS for why not later)
   step 1   sigmoid: ln 2, IPO: (1/(2 beta))^2, hinge: 1, on both sides
   lora     a LoRA DPO run: step 1's loss is ln 2 within 1e-6 (TRL's too: a fresh adapter's B is
            zero), and final/ loaded with PeftModel gives, on preference_eval.jsonl, the DPO loss
@@ -69,22 +70,32 @@ CHATML = (
     "{%- endif %}"
 )
 
-# case -> (model: fixture name, "+chat" for the copy with CHATML; data file; max length;
-#          [(loss type, beta, label smoothing)])
+# case -> (model: fixture name, "+chat" for the copy with CHATML; data file; max length; learning
+#          rate; [(loss type, beta, label smoothing)]). tiny-qwen3 (hidden size 8) learns slowly: at
+#          1e-3 its rewards after 3 steps are ~0.01, differences of log-probs ~160 whose float32
+#          rounding alone is then ~1e-4 of them, so it runs at 1e-2.
 CASES = {
-    "llama": ("tiny-llama", "preference.jsonl", 80,
+    "llama": ("tiny-llama", "preference.jsonl", 80, LR_FULL,
               [("sigmoid", 0.1, 0.0), ("ipo", 0.5, 0.0), ("hinge", 0.2, 0.0)]),
-    "qwen3-chat": ("tiny-qwen3+chat", "preference_chat.jsonl", 256,
+    "qwen3-chat": ("tiny-qwen3+chat", "preference_chat.jsonl", 256, 1e-2,
                    [("sigmoid", 0.1, 0.0), ("ipo", 0.5, 0.0), ("hinge", 0.2, 0.0)]),
-    "qwen3-implicit": ("tiny-qwen3+chat", "preference_implicit.jsonl", 256,
+    "qwen3-implicit": ("tiny-qwen3+chat", "preference_implicit.jsonl", 256, 1e-2,
                        [("sigmoid", 0.1, 0.0)]),
-    "llama-robust": ("tiny-llama", "preference.jsonl", 80, [("robust", 0.1, 0.1)]),
+    "llama-robust": ("tiny-llama", "preference.jsonl", 80, LR_FULL, [("robust", 0.1, 0.1)]),
 }
 DEFAULT_CASES = "llama,qwen3-chat,qwen3-implicit,llama-lora"
-# Keys compared per logged step (those the trainer writes; loss and rewards/margins must be there).
-KEYS = ["loss", "rewards/margins", "rewards/chosen", "rewards/rejected", "rewards/accuracies",
-        "logps/chosen", "logps/rejected", "grad_norm"]
+# Keys compared per logged step, within RELATIVE at every step (those the trainer writes; loss and
+# rewards/margins must be there) ...
+KEYS = ["loss", "rewards/margins", "rewards/accuracies", "logps/chosen", "logps/rejected"]
 REQUIRED = ["loss", "rewards/margins"]
+# ... and at step 1 only (printed for every step). After an AdamW step the two sides' weights differ
+# in the last bits, and Adam's g / (sqrt(v) + eps) turns that into relative noise on the weights whose
+# gradients are tiny (the 50257-row embeddings); the log-probs then agree to ~3e-6 relative, but
+# these are differences of two log-probs (~160 for the chat pairs, rewards ~0.05) or a norm over all
+# gradients, and carry that noise at up to ~6e-4 relative by step 3. Measured (qwen3-chat, sigmoid,
+# step 3): TRL with SDPA instead of eager attention moves rewards/chosen by 4.5e-5 and grad_norm by
+# 3.7e-5, as far as the trainer is from TRL (5.0e-5, 3.6e-5).
+STEP1_KEYS = ["rewards/chosen", "rewards/rejected", "grad_norm"]
 
 
 def log(*parts):
@@ -121,7 +132,7 @@ def step_logs(history):
 # TRL side
 
 
-def trl_train(model, data, max_length, loss_type, beta, smoothing, out, lora=False,
+def trl_train(model, data, max_length, loss_type, beta, smoothing, out, lr, lora=False,
               eval_data=None):
     """TRL 1.13 DPOTrainer, 3 steps, settings equal to the trainer's CLI run. Returns the trainer."""
     from datasets import Dataset
@@ -136,7 +147,7 @@ def trl_train(model, data, max_length, loss_type, beta, smoothing, out, lora=Fal
         per_device_train_batch_size=len(pairs),
         per_device_eval_batch_size=64,
         max_steps=STEPS,
-        learning_rate=LR_LORA if lora else LR_FULL,
+        learning_rate=lr,
         lr_scheduler_type="constant",
         warmup_steps=0,
         weight_decay=WEIGHT_DECAY,
@@ -263,13 +274,13 @@ class Trainer:
         self.base = [java, "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                      "-cp", classpath, "dev.finetune.trainer.TrainerMain"]
 
-    def train(self, model, data, max_length, loss_type, beta, smoothing, out, lora=False,
+    def train(self, model, data, max_length, loss_type, beta, smoothing, out, lr, lora=False,
               eval_data=None):
         args = ["train", "--objective", "dpo", "--format", "preference",
                 "--dpo-beta", beta, "--dpo-loss", loss_type,
                 "--model", model, "--data", data, "--output", out,
                 "--batch-size", len(read_jsonl(data)), "--max-steps", STEPS,
-                "--learning-rate", LR_LORA if lora else LR_FULL, "--scheduler", "constant",
+                "--learning-rate", lr, "--scheduler", "constant",
                 "--warmup-steps", 0, "--weight-decay", WEIGHT_DECAY, "--adam-eps", ADAM_EPS,
                 "--max-grad-norm", MAX_GRAD_NORM, "--no-shuffle", "--seed", SEED,
                 "--max-length", max_length]
@@ -300,10 +311,10 @@ class Report:
         self.failures = []
         self.max_relative = 0.0
 
-    def close(self, a, b):
+    def close(self, a, b, counted=True):
         diff = abs(a - b)
         scale = max(abs(a), abs(b))
-        if scale > 1e-3:
+        if scale > 1e-3 and counted:
             self.max_relative = max(self.max_relative, diff / scale)
         return diff <= RELATIVE * scale or diff <= ABSOLUTE
 
@@ -314,7 +325,7 @@ class Report:
             log(f"{case:15} {check:28} steps: trainer {sorted(ours)}  trl {sorted(theirs)}  FAIL")
             self.failures.append(f"{case} {check} steps")
             return
-        for key in KEYS:
+        for key in KEYS + STEP1_KEYS:
             if key not in ours[1]:
                 if key in REQUIRED:
                     log(f"{case:15} {check:28} {key}: not in the trainer's log_history  FAIL")
@@ -322,10 +333,12 @@ class Report:
                 continue
             a = [ours[s][key] for s in range(1, STEPS + 1)]
             b = [theirs[s][key] for s in range(1, STEPS + 1)]
-            good = all(self.close(x, y) for x, y in zip(a, b))
+            asserted = range(STEPS) if key in KEYS else range(1)
+            good = all(self.close(a[i], b[i], key in KEYS) for i in asserted)
             worst = max(abs(x - y) for x, y in zip(a, b))
+            verdict = ("ok" if good else "FAIL") + ("" if key in KEYS else " (step 1)")
             log(f"{case:15} {check:28} {key:18} trainer {fmt(a)}  trl {fmt(b)}  "
-                f"max diff {worst:.1e}  " + ("ok" if good else "FAIL"))
+                f"max diff {worst:.1e}  {verdict}")
             if not good:
                 self.failures.append(f"{case} {check} {key}")
 
@@ -348,14 +361,14 @@ def first_loss(loss_type, beta):
 
 
 def run_case(name, args, fixtures, work, trainer, report):
-    model_name, data_file, max_length, losses = CASES[name]
+    model_name, data_file, max_length, lr, losses = CASES[name]
     model = model_dir(model_name, fixtures, work)
     data = DATA / data_file
     for loss_type, beta, smoothing in losses:
         check = f"{loss_type} beta {beta}" + (f" ls {smoothing}" if smoothing else "")
         out = work / name / loss_type
         start = time.monotonic()
-        trl = trl_train(model, data, max_length, loss_type, beta, smoothing, out / "trl")
+        trl = trl_train(model, data, max_length, loss_type, beta, smoothing, out / "trl", lr)
         trl_history = trl.state.log_history
         trl_s = time.monotonic() - start
         del trl
@@ -367,7 +380,7 @@ def run_case(name, args, fixtures, work, trainer, report):
         if trainer is None:
             continue
         history, own_s = trainer.train(model, data, max_length, loss_type, beta, smoothing,
-                                       out / "trainer")
+                                       out / "trainer", lr)
         log(f"{name:15} {check:28} trainer {own_s:.0f} s")
         report.steps(name, check, history, trl_history)
         report.value(name, f"{check} step 1 loss", step_logs(history)[1]["loss"],
@@ -384,8 +397,8 @@ def run_lora(args, fixtures, work, trainer, report):
     eval_pairs = read_jsonl(eval_data)
     tokenizer = transformers.AutoTokenizer.from_pretrained(model)
     out = work / name
-    trl = trl_train(model, data, max_length, loss_type, beta, 0.0, out / "trl", lora=True,
-                    eval_data=eval_data)
+    trl = trl_train(model, data, max_length, loss_type, beta, 0.0, out / "trl", LR_LORA,
+                    lora=True, eval_data=eval_data)
     steps = step_logs(trl.state.log_history)
     report.value(name, "trl step 1 loss = ln 2", steps[1]["loss"], math.log(2), 1e-6, who="trl")
     # The Python loss against TRL's own evaluate() of TRL's adapter: checks the formula used below.
@@ -401,7 +414,7 @@ def run_lora(args, fixtures, work, trainer, report):
     if trainer is None:
         return
     history, own_s = trainer.train(model, data, max_length, loss_type, beta, 0.0, out / "trainer",
-                                   lora=True, eval_data=eval_data)
+                                   LR_LORA, lora=True, eval_data=eval_data)
     log(f"{name:15} {'trainer':28} {own_s:.0f} s")
     report.value(name, "step 1 loss = ln 2", step_logs(history)[1]["loss"], math.log(2), 1e-6)
     evals = [h["eval_loss"] for h in history if "eval_loss" in h]
@@ -451,7 +464,8 @@ def main():
             log(f"{name:15} ERROR {type(e).__name__}: {e}")
             report.failures.append(f"{name} error")
     if trainer is not None:
-        log(f"dpo interop: max relative deviation {report.max_relative:.2e} (values above 1e-3)")
+        log(f"dpo interop: max relative deviation {report.max_relative:.2e} (asserted per-step values"
+            " above 1e-3)")
     if report.failures:
         log("dpo interop: FAILED: " + ", ".join(report.failures))
         return 1
