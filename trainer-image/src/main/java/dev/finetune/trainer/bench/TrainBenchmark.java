@@ -7,15 +7,22 @@ package dev.finetune.trainer.bench;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.finetune.api.v1alpha1.DpoLoss;
+import dev.finetune.api.v1alpha1.DpoSpec;
+import dev.finetune.api.v1alpha1.ObjectiveType;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.io.SafetensorsWriter;
 import dev.finetune.trainer.model.LoraAdapter;
 import dev.finetune.trainer.model.LoraConfig;
 import dev.finetune.trainer.model.ModelLoader;
 import dev.finetune.trainer.model.Precision;
+import dev.finetune.trainer.train.DpoObjective;
 import dev.finetune.trainer.train.FullWeights;
 import dev.finetune.trainer.train.LoraWeights;
 import dev.finetune.trainer.train.LrSchedule;
+import dev.finetune.trainer.train.Objective;
+import dev.finetune.trainer.train.ObjectiveOptions;
+import dev.finetune.trainer.train.ReferenceLogProbs;
 import dev.finetune.trainer.train.SftObjective;
 import dev.finetune.trainer.train.TrainedWeights;
 import dev.finetune.trainer.train.TrainingLoop;
@@ -37,6 +44,9 @@ import java.util.Random;
  *
  * <pre>
  * TrainBenchmark MODEL_DIR BATCH SEQ STEPS [WARMUP [LORA_RANK LORA_TARGETS]]
+ *   -Dbench.objective=dpo: BATCH preference pairs per step, each a prompt of SEQ/2 random tokens
+ *   with a chosen and a rejected completion of SEQ/2 (two sequences of SEQ tokens per pair); the
+ *   reference log-probabilities are computed first, timed apart ("reference_s")
  * TrainBenchmark --make-gpt2 DIR LAYERS HIDDEN HEADS   (writes a GPT-2 with random weights)
  * </pre>
  */
@@ -61,8 +71,12 @@ public final class TrainBenchmark {
     int loraRank = args.length > 6 ? Integer.parseInt(args[5]) : 0;
     try (NDManager manager = NDManager.newBaseManager()) {
       ModelLoader.LoadedModel loaded = ModelLoader.load(model, manager);
+      boolean dpo = "dpo".equals(System.getProperty("bench.objective"));
+      int vocab = loaded.block().config().vocabSize();
       List<Example> examples =
-          randomExamples(loaded.block().config().vocabSize(), batch * (steps + warmup), seq);
+          dpo
+              ? randomPairs(vocab, batch * (steps + warmup), seq)
+              : randomExamples(vocab, batch * (steps + warmup), seq);
       TrainingOptions options = options(batch, steps + warmup, Precision.FLOAT32);
       List<Double> seconds = new ArrayList<>();
       List<Long> rss = new ArrayList<>();
@@ -77,7 +91,19 @@ public final class TrainBenchmark {
         trained = new LoraWeights(loaded, adapter, lora, model.toString());
       }
       long trainable = trained.arrays().values().stream().mapToLong(a -> a.size()).sum();
-      new TrainingLoop(loaded.block(), new SftObjective(), trained, options, manager)
+      Objective objective = new SftObjective();
+      double referenceSeconds = 0;
+      if (dpo) {
+        long start = System.nanoTime();
+        ReferenceLogProbs reference =
+            ReferenceLogProbs.compute(loaded.block(), examples, batch, loraRank > 0, manager);
+        referenceSeconds = (System.nanoTime() - start) / 1e9;
+        objective =
+            new DpoObjective(
+                new ObjectiveOptions(ObjectiveType.DPO, DpoSpec.DEFAULT_BETA, DpoLoss.SIGMOID, 0),
+                reference);
+      }
+      new TrainingLoop(loaded.block(), objective, trained, options, manager)
           .run(
               examples,
               record -> {
@@ -99,6 +125,10 @@ public final class TrainBenchmark {
       double median = sorted.get(sorted.size() / 2);
       ObjectNode out = new ObjectMapper().createObjectNode();
       out.put("impl", "djl");
+      out.put("objective", dpo ? "dpo" : "sft");
+      if (dpo) {
+        out.put("reference_s", referenceSeconds);
+      }
       out.put(
           "engine",
           "DJL "
@@ -111,7 +141,7 @@ public final class TrainBenchmark {
       out.put("batch", batch);
       out.put("seq", seq);
       out.put("median_step_s", median);
-      out.put("tokens_per_s", batch * seq / median);
+      out.put("tokens_per_s", (dpo ? 2 : 1) * batch * seq / median);
       out.putPOJO("step_s", seconds);
       out.put("rss_peak_kib", rss.stream().mapToLong(Long::longValue).max().orElse(0));
       out.put(
@@ -142,6 +172,31 @@ public final class TrainBenchmark {
       examples.add(new Example(i + 1, ids, scored, false));
     }
     return examples;
+  }
+
+  /**
+   * {@code count} pairs: a prompt of seq/2 random ids, a chosen and a rejected completion of seq/2
+   * each (the completion mask on them).
+   */
+  static List<Example> randomPairs(int vocab, int count, int seq) {
+    Random random = new Random(1234);
+    List<Example> pairs = new ArrayList<>();
+    int prompt = seq / 2;
+    for (int i = 0; i < count; i++) {
+      long[] chosen = new long[seq];
+      long[] rejected = new long[seq];
+      for (int t = 0; t < seq; t++) {
+        chosen[t] = random.nextInt(vocab);
+        rejected[t] = t < prompt ? chosen[t] : random.nextInt(vocab);
+      }
+      boolean[] completion = new boolean[seq];
+      Arrays.fill(completion, prompt, seq, true);
+      pairs.add(
+          Example.pair(
+              new Example(i + 1, chosen, completion, false),
+              new Example(i + 1, rejected, completion.clone(), false)));
+    }
+    return pairs;
   }
 
   /** The benchmark's training options: AdamW, constant LR, clipping, no accumulation or eval. */

@@ -67,6 +67,11 @@ public record Example(
     return rejected != null ? Math.max(ids.length, rejected.ids.length) : ids.length;
   }
 
+  /** Tokens the model reads for it: a pair's two sequences together. */
+  public long tokens() {
+    return ids.length + (rejected != null ? rejected.ids.length : 0);
+  }
+
   /** Sequences the model reads for it: two for a pair. */
   public int sequences() {
     return rejected != null ? 2 : 1;

@@ -112,7 +112,7 @@ public final class Preparation {
     if (data.validationFile() != null) {
       files.add(Pins.dataFile(request.inputs().evalData(), data.validationFile()));
     }
-    long tokens = data.train().stream().mapToLong(Example::length).sum();
+    long tokens = data.train().stream().mapToLong(Example::tokens).sum();
     return new PrepareResult.Dataset(
         data.counts().train(),
         data.counts().validation(),

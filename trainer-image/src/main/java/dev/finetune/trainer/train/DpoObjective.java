@@ -72,7 +72,14 @@ public final class DpoObjective implements Objective {
     NDArray ref = reference.of(pairs, manager);
     NDArray chosenRatio = policyChosen.sub(ref.get("0:" + n));
     NDArray rejectedRatio = policyRejected.sub(ref.get(n + ":"));
-    NDArray perPair = loss(chosenRatio, rejectedRatio, pairs, manager);
+    NDArray perPair =
+        loss(
+            options,
+            chosenRatio,
+            rejectedRatio,
+            completionTokens(pairs, Example::chosen),
+            completionTokens(pairs, Example::rejected),
+            manager);
 
     NDArray beta = Scalars.of(manager, options.beta());
     NDArray chosenRewards = chosenRatio.stopGradient().mul(beta);
@@ -103,9 +110,27 @@ public final class DpoObjective implements Objective {
     return logps.getDataType() == DataType.FLOAT32 ? logps : logps.toType(DataType.FLOAT32, false);
   }
 
-  /** Each pair's loss, shape (n), as TRL's loss types define it. */
-  private NDArray loss(
-      NDArray chosenRatio, NDArray rejectedRatio, List<Example> pairs, NDManager manager) {
+  /** Each pair's completion tokens (TRL's completion mask summed), at least 1: IPO's divisors. */
+  private static float[] completionTokens(
+      List<Example> pairs, java.util.function.Function<Example, Example> side) {
+    float[] counts = new float[pairs.size()];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = Math.max(1, side.apply(pairs.get(i)).scoredCount());
+    }
+    return counts;
+  }
+
+  /**
+   * Each pair's loss, shape (n), as TRL's loss types define it, from the log-ratios of policy to
+   * reference of the chosen and rejected completions (and, for IPO, their token counts).
+   */
+  static NDArray loss(
+      ObjectiveOptions options,
+      NDArray chosenRatio,
+      NDArray rejectedRatio,
+      float[] chosenTokens,
+      float[] rejectedTokens,
+      NDManager manager) {
     NDArray beta = Scalars.of(manager, options.beta());
     NDArray scaled = chosenRatio.sub(rejectedRatio).mul(beta);
     return switch (options.loss()) {
@@ -115,13 +140,7 @@ public final class DpoObjective implements Objective {
       case HINGE -> Scalars.of(manager, 1).sub(scaled).getNDArrayInternal().relu();
       // (Δ_c/|c| − Δ_r/|r| − 1/(2β))², log-ratios averaged over each completion's tokens
       case IPO -> {
-        int n = pairs.size();
-        float[] chosenTokens = new float[n];
-        float[] rejectedTokens = new float[n];
-        for (int i = 0; i < n; i++) {
-          chosenTokens[i] = Math.max(1, pairs.get(i).chosen().scoredCount());
-          rejectedTokens[i] = Math.max(1, pairs.get(i).rejected().scoredCount());
-        }
+        int n = chosenTokens.length;
         NDArray delta =
             chosenRatio
                 .div(TokenBatch.nativeCopy(manager, chosenTokens, new Shape(n)))

@@ -114,7 +114,7 @@ public final class ReferenceLogProbs {
    * One pass over {@code pairs} without gradients, {@code batchSize} pairs at a time; with {@code
    * lora}, the model's adapter switched off: the reference is the base model.
    */
-  static ReferenceLogProbs compute(
+  public static ReferenceLogProbs compute(
       CausalLmBlock model, List<Example> pairs, int batchSize, boolean lora, NDManager manager) {
     GradMode.offOnThisThread();
     LoraAdapter adapter = model.adapter();
