@@ -1,7 +1,8 @@
-"""What users run instead of the trainer's DPO, timed step by step: TRL 1.13 DPOTrainer (full fine-tune,
-AutoModelForCausalLM with its default attention, AdamW, clipping at 1.0, float32 on the CPU) on random
-preference pairs of a fixed shape, from a model folder. Prints one JSON line in hf_train.py's form
-(summarize.py reads it): per-step seconds after the warm-up steps, their median, tokens/s, peak RSS.
+"""What users run instead of the trainer's DPO, timed step by step: TRL 1.13 DPOTrainer (full
+fine-tune, AutoModelForCausalLM with its default attention, AdamW, clipping at 1.0, float32 on the
+CPU) on random preference pairs of a fixed shape, from a model folder. Prints one JSON line in
+hf_train.py's form (summarize.py reads it): per-step seconds after the warm-up steps, their median,
+tokens/s, peak RSS.
 
     hf_dpo.py MODEL_DIR PAIRS SEQ STEPS WARMUP THREADS [--reference-each-step]
 

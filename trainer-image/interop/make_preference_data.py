@@ -37,7 +37,7 @@ def lines(path):
 
 
 def license_of(item):
-    """The license an item is about: named in the prompt (passages) or the completion (questions)."""
+    """The license an item is about: named in the prompt (passages) or the completion."""
     if item["prompt"].startswith("Complete"):
         return item["prompt"].split("from the ", 1)[1].split(".\nPassage:")[0]
     return item["completion"].strip().removeprefix("The ").removesuffix(".")
@@ -48,7 +48,8 @@ def standard(fixtures):
     train, evaluation = [], []
     for kind in ("Question:", "Complete"):
         same = [i for i in items if i["prompt"].startswith(kind)]
-        chosen = [i for i in same if len(i["prompt"]) < PROMPT_CHARS][: TRAIN_PER_KIND + EVAL_PER_KIND]
+        short = [i for i in same if len(i["prompt"]) < PROMPT_CHARS]
+        chosen = short[: TRAIN_PER_KIND + EVAL_PER_KIND]
         pairs = []
         for item in chosen:
             start = same.index(item)
