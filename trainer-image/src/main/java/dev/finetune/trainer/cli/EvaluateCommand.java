@@ -5,13 +5,13 @@
 package dev.finetune.trainer.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.finetune.api.v1alpha1.EvaluationTaskType;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.Datasets;
 import dev.finetune.trainer.data.TextTokenizer;
 import dev.finetune.trainer.eval.TaskEvaluator;
 import dev.finetune.trainer.eval.TaskOptions;
 import dev.finetune.trainer.eval.TaskResult;
-import dev.finetune.trainer.eval.TaskType;
 import dev.finetune.trainer.model.ModelLoader;
 import dev.finetune.trainer.train.Evaluator;
 import dev.finetune.trainer.train.SftObjective;
@@ -60,7 +60,7 @@ final class EvaluateCommand implements Callable<Integer> {
       names = "--task-type",
       description = "multipleChoice, loglikelihood or generate (with --task).",
       converter = TaskTypeConverter.class)
-  TaskType taskType;
+  EvaluationTaskType taskType;
 
   @Option(
       names = "--max-new-tokens",
@@ -71,6 +71,8 @@ final class EvaluateCommand implements Callable<Integer> {
   int maxNewTokens;
 
   @Spec CommandSpec spec;
+
+  private static final String TASK_TYPES = "multipleChoice, loglikelihood or generate";
 
   @Override
   public Integer call() {
@@ -104,7 +106,7 @@ final class EvaluateCommand implements Callable<Integer> {
   private int task() {
     if (taskType == null) {
       throw new ParameterException(
-          spec.commandLine(), "--task needs --task-type (" + TaskType.names() + ")");
+          spec.commandLine(), "--task needs --task-type (" + TASK_TYPES + ")");
     }
     if (options.data != null) {
       throw new ParameterException(spec.commandLine(), "give --task or --data, not both");
@@ -126,14 +128,15 @@ final class EvaluateCommand implements Callable<Integer> {
     }
   }
 
-  static final class TaskTypeConverter implements picocli.CommandLine.ITypeConverter<TaskType> {
+  static final class TaskTypeConverter
+      implements picocli.CommandLine.ITypeConverter<EvaluationTaskType> {
     @Override
-    public TaskType convert(String value) {
-      return TaskType.byName(value)
+    public EvaluationTaskType convert(String value) {
+      return EvaluationTaskType.byName(value)
           .orElseThrow(
               () ->
                   TrainerException.config(
-                      "unknown task type \"" + value + "\" (" + TaskType.names() + ")"));
+                      "unknown task type \"" + value + "\" (" + TASK_TYPES + ")"));
     }
   }
 }

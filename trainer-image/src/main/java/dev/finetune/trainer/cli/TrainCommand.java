@@ -78,7 +78,7 @@ final class TrainCommand implements Callable<Integer> {
       stop = StopSignal.onSigterm(request.checkpointing().stopGrace());
       progress.serve(request.reporting().progressPort());
       TrainerResult result =
-          new TrainRunner(request)
+          new TrainRunner(request, new LmEvalTaskScorer())
               .run(
                   List.of(
                       new ProgressListener(progress.tracker()),

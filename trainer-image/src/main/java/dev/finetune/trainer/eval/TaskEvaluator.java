@@ -7,6 +7,7 @@ package dev.finetune.trainer.eval;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.v1alpha1.EvaluationTaskType;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.LineError;
 import dev.finetune.trainer.data.TextTokenizer;
@@ -43,22 +44,36 @@ public final class TaskEvaluator {
 
   /**
    * The task in {@code taskFile} on a loaded model (with its LoRA adapter, if one is set) and its
-   * tokenizer; the model folder's tokenizer_config.json and generation_config.json give the special
-   * tokens. A bad line stops with a data error naming the file and the line.
+   * tokenizer. A bad line stops with a data error naming the file and the line.
    */
   public static TaskResult evaluate(
       ModelLoader.LoadedModel model,
       TextTokenizer tokenizer,
       Path taskFile,
-      TaskType type,
+      EvaluationTaskType type,
       TaskOptions options,
       NDManager manager) {
-    int eos = model.block().config().eosTokenId();
-    LmEvalTokenizer lm = LmEvalTokenizer.forModel(model.directory(), tokenizer, eos);
+    return evaluate(model.block(), tokenizer, taskFile, type, options, manager);
+  }
+
+  /**
+   * As {@link #evaluate(ModelLoader.LoadedModel, TextTokenizer, Path, EvaluationTaskType,
+   * TaskOptions, NDManager)}; the tokenizer's folder (the model's) gives the special tokens:
+   * tokenizer_config.json's BOS and EOS, generation_config.json's EOS ids.
+   */
+  public static TaskResult evaluate(
+      CausalLmBlock model,
+      TextTokenizer tokenizer,
+      Path taskFile,
+      EvaluationTaskType type,
+      TaskOptions options,
+      NDManager manager) {
+    int eos = model.config().eosTokenId();
+    Path dir = tokenizer.directory();
     return evaluate(
-        model.block(),
-        lm,
-        generationEos(model.directory(), eos),
+        model,
+        LmEvalTokenizer.forModel(dir, tokenizer, eos),
+        generationEos(dir, eos),
         TaskFile.read(taskFile, type),
         taskFile.getFileName().toString(),
         options,
@@ -167,7 +182,7 @@ public final class TaskEvaluator {
     putMean(metrics, "acc", acc);
     putMean(metrics, "acc_norm", accNorm);
     return new TaskResult(
-        TaskType.MULTIPLE_CHOICE, items.size(), metrics, lls, List.of(), List.of());
+        EvaluationTaskType.MULTIPLE_CHOICE, items.size(), metrics, lls, List.of(), List.of());
   }
 
   private static TaskResult loglikelihood(
@@ -204,7 +219,8 @@ public final class TaskEvaluator {
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("perplexity", LmEvalMetrics.perplexity(ll));
     putMean(metrics, "acc", acc);
-    return new TaskResult(TaskType.LOGLIKELIHOOD, items.size(), metrics, lls, greedy, List.of());
+    return new TaskResult(
+        EvaluationTaskType.LOGLIKELIHOOD, items.size(), metrics, lls, greedy, List.of());
   }
 
   private static TaskResult generate(
@@ -260,7 +276,7 @@ public final class TaskEvaluator {
     Map<String, Double> metrics = new LinkedHashMap<>();
     putMean(metrics, "exact_match", match);
     return new TaskResult(
-        TaskType.GENERATE, items.size(), metrics, List.of(), List.of(), generations);
+        EvaluationTaskType.GENERATE, items.size(), metrics, List.of(), List.of(), generations);
   }
 
   /** lm-eval's {@code postprocess_generated_text}: cut at each stop sequence in turn. */

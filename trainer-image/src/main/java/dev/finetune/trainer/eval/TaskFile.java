@@ -5,6 +5,7 @@
 package dev.finetune.trainer.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.finetune.api.v1alpha1.EvaluationTaskType;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.Datasets;
 import dev.finetune.trainer.data.JsonlScan;
@@ -23,14 +24,14 @@ public final class TaskFile {
   private TaskFile() {}
 
   /** Every line of the file checked against the shape: the valid lines and the bad ones. */
-  public static JsonlScan.Result check(Path file, TaskType type) {
+  public static JsonlScan.Result check(Path file, EvaluationTaskType type) {
     return JsonlScan.scan(file, node -> rule(node, type), JsonlScan.DEFAULT_MAX_LINE_BYTES);
   }
 
   /**
    * The examples, in file order; a bad line (or none valid) stops with a data error naming them.
    */
-  public static List<TaskItem> read(Path file, TaskType type) {
+  public static List<TaskItem> read(Path file, EvaluationTaskType type) {
     JsonlScan.Result scan = check(file, type);
     String name = file.getFileName().toString();
     if (!scan.errors().isEmpty()) {
@@ -52,7 +53,7 @@ public final class TaskFile {
   }
 
   /** The reason {@code line} is not an example of {@code type}, or empty. */
-  static Optional<String> rule(JsonNode line, TaskType type) {
+  static Optional<String> rule(JsonNode line, EvaluationTaskType type) {
     return switch (type) {
       case MULTIPLE_CHOICE ->
           string(line, "context", true).or(() -> choices(line)).or(() -> answer(line));
@@ -62,7 +63,7 @@ public final class TaskFile {
     };
   }
 
-  private static TaskItem item(long number, JsonNode json, TaskType type) {
+  private static TaskItem item(long number, JsonNode json, EvaluationTaskType type) {
     return switch (type) {
       case MULTIPLE_CHOICE -> {
         List<String> choices = new ArrayList<>();

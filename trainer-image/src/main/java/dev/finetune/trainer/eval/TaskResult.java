@@ -7,6 +7,7 @@ package dev.finetune.trainer.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.finetune.api.v1alpha1.EvaluationTaskType;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +25,7 @@ import java.util.Map;
  *     else empty
  */
 public record TaskResult(
-    TaskType type,
+    EvaluationTaskType type,
     int samples,
     Map<String, Double> metrics,
     List<double[]> logLikelihoods,

@@ -132,6 +132,47 @@ class EvaluateTaskFixtureTest {
   }
 
   @Test
+  void trainScoresTheBaseAndTheTunedModelOnTheTasks(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("first12.jsonl");
+    Files.write(data, Files.readAllLines(Fixtures.data("text.jsonl")).subList(0, 12));
+    Path out = dir.resolve("out");
+    CliRun run =
+        CliRun.of(
+            "train",
+            "--model",
+            Fixtures.model("tiny-gpt2").toString(),
+            "--data",
+            data.toString(),
+            "--format",
+            "text",
+            "--max-length",
+            "64",
+            "--batch-size",
+            "4",
+            "--max-steps",
+            "2",
+            "--learning-rate",
+            "1e-3",
+            "--output",
+            out.toString(),
+            "--eval-task",
+            "questions:multipleChoice=" + DATA.resolve("lmeval_multiple_choice.jsonl"),
+            "--eval-task",
+            "answers:generate:8=" + DATA.resolve("lmeval_generate.jsonl"));
+    assertThat(run.code()).as(run.err()).isZero();
+    JsonNode results = JSON.readTree(out.resolve("evaluation.json").toFile()).get("results");
+    List<String> rows = new ArrayList<>();
+    results.forEach(r -> rows.add(r.get("task").asText() + " " + r.get("metric").asText()));
+    // The task type's metrics, without their stderr; no validation data, so no validation loss.
+    assertThat(rows).containsExactly("questions acc", "questions acc_norm", "answers exact_match");
+    // The base is tiny-gpt2 itself: lm-eval's numbers for it (acc 3/15, acc_norm 4/15), and one
+    // of the 7 prompts (line 3: " the", then a blank line) answered exactly in 8 tokens.
+    assertThat(results.get(0).get("base").asDouble()).isEqualTo(0.2);
+    assertThat(results.get(1).get("base").asDouble()).isEqualTo(0.26666666666666666);
+    assertThat(results.get(2).get("base").asDouble()).isEqualTo(1.0 / 7);
+  }
+
+  @Test
   void badLinesAndMissingOptionsAreNamed(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("questions.jsonl");
     Files.writeString(

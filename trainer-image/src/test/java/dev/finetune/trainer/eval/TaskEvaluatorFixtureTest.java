@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDManager;
 import dev.finetune.api.protocol.TrainerExitCodes;
 import dev.finetune.api.testing.Fixtures;
+import dev.finetune.api.v1alpha1.EvaluationTaskType;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.TextTokenizer;
@@ -53,7 +54,7 @@ class TaskEvaluatorFixtureTest {
     return LmEvalTokenizer.forModel(model.directory(), tokenizer, 50256);
   }
 
-  private static TaskResult run(String file, TaskType type, TaskOptions options) {
+  private static TaskResult run(String file, EvaluationTaskType type, TaskOptions options) {
     return TaskEvaluator.evaluate(model, tokenizer, DATA.resolve(file), type, options, manager);
   }
 
@@ -85,9 +86,13 @@ class TaskEvaluatorFixtureTest {
   @Test
   void choiceLogLikelihoodsAreTheTrainersSequenceLogProbs() {
     List<TaskItem> items =
-        TaskFile.read(DATA.resolve("lmeval_multiple_choice.jsonl"), TaskType.MULTIPLE_CHOICE);
+        TaskFile.read(
+            DATA.resolve("lmeval_multiple_choice.jsonl"), EvaluationTaskType.MULTIPLE_CHOICE);
     TaskResult result =
-        run("lmeval_multiple_choice.jsonl", TaskType.MULTIPLE_CHOICE, TaskOptions.defaults());
+        run(
+            "lmeval_multiple_choice.jsonl",
+            EvaluationTaskType.MULTIPLE_CHOICE,
+            TaskOptions.defaults());
     assertThat(result.samples()).isEqualTo(items.size());
     LmEvalTokenizer lm = lm();
     // The first question, the one whose context ends in a space, the non-ASCII choices and the
@@ -124,7 +129,7 @@ class TaskEvaluatorFixtureTest {
           {"lmeval_multiple_choice.jsonl", "multipleChoice"},
           {"lmeval_loglikelihood.jsonl", "loglikelihood"}
         }) {
-      TaskType type = TaskType.byName(task[1]).orElseThrow();
+      EvaluationTaskType type = EvaluationTaskType.byName(task[1]).orElseThrow();
       TaskResult one = run(task[0], type, TaskOptions.defaults().withBatchSize(1));
       TaskResult five = run(task[0], type, TaskOptions.defaults().withBatchSize(5));
       assertThat(five.metrics().keySet()).containsExactlyElementsOf(one.metrics().keySet());
@@ -206,7 +211,7 @@ class TaskEvaluatorFixtureTest {
   void generatingAsManyTokensAsTheModelReadsIsRefused() {
     // lm-eval's default of 256 new tokens leaves tiny-gpt2 (256 positions) no room for a prompt.
     assertThatThrownBy(
-            () -> run("lmeval_generate.jsonl", TaskType.GENERATE, TaskOptions.defaults()))
+            () -> run("lmeval_generate.jsonl", EvaluationTaskType.GENERATE, TaskOptions.defaults()))
         .isInstanceOf(TrainerException.class)
         .hasMessageContaining("generating up to 256 tokens leaves no room for a prompt")
         .satisfies(

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.finetune.api.protocol.TrainerExitCodes;
+import dev.finetune.api.v1alpha1.EvaluationTaskType;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.LineError;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ class TaskFileTest {
     return file;
   }
 
-  private static List<String> errors(Path file, TaskType type) {
+  private static List<String> errors(Path file, EvaluationTaskType type) {
     return TaskFile.check(file, type).errors().stream().map(LineError::toString).toList();
   }
 
@@ -47,7 +48,7 @@ class TaskFileTest {
             "{\"context\": \"Q:\", \"choices\": [\" a\", \" b\"], \"answer\": 0.5}",
             "{\"context\": \"\", \"choices\": [\" a\", \" b\"], \"answer\": 0}",
             "not json");
-    assertThat(errors(file, TaskType.MULTIPLE_CHOICE))
+    assertThat(errors(file, EvaluationTaskType.MULTIPLE_CHOICE))
         .containsExactly(
             "line 2: missing field \"context\"",
             "line 3: field \"choices\" must be a list of strings, found a string",
@@ -62,7 +63,7 @@ class TaskFileTest {
                 + " 0.5",
             "line 12: invalid JSON: Unrecognized token 'not': was expecting (JSON String, Number,"
                 + " Array, Object or token 'null', 'true' or 'false')");
-    assertThat(TaskFile.check(file, TaskType.MULTIPLE_CHOICE).records()).hasSize(2);
+    assertThat(TaskFile.check(file, EvaluationTaskType.MULTIPLE_CHOICE).records()).hasSize(2);
   }
 
   @Test
@@ -74,7 +75,7 @@ class TaskFileTest {
             "{\"context\": \"c\", \"continuation\": \"\"}",
             "{\"context\": null, \"continuation\": \"x\"}",
             "{\"prompt\": \"c\", \"completion\": \"x\"}");
-    assertThat(errors(ll, TaskType.LOGLIKELIHOOD))
+    assertThat(errors(ll, EvaluationTaskType.LOGLIKELIHOOD))
         .containsExactly(
             "line 2: field \"continuation\" is empty",
             "line 3: field \"context\" must be a string, found null",
@@ -86,7 +87,7 @@ class TaskFileTest {
             "{\"prompt\": \"\", \"expected\": \"x\"}",
             "{\"prompt\": \"p\", \"expected\": [\"x\"]}",
             "[1]");
-    assertThat(errors(gen, TaskType.GENERATE))
+    assertThat(errors(gen, EvaluationTaskType.GENERATE))
         .containsExactly(
             "line 2: field \"prompt\" is empty",
             "line 3: field \"expected\" must be a string, found an array",
@@ -100,7 +101,7 @@ class TaskFileTest {
             "questions.jsonl",
             "{\"context\": \"Q:\", \"choices\": [\" a\", \" b\"], \"answer\": 1}",
             "{\"context\": \"Q:\", \"choices\": [\" a\", \" b\"], \"answer\": 5}");
-    assertThatThrownBy(() -> TaskFile.read(file, TaskType.MULTIPLE_CHOICE))
+    assertThatThrownBy(() -> TaskFile.read(file, EvaluationTaskType.MULTIPLE_CHOICE))
         .isInstanceOf(TrainerException.class)
         .hasMessageContaining("questions.jsonl line 2: field \"answer\" is 5")
         .hasMessageContaining("a multipleChoice task")
@@ -109,7 +110,7 @@ class TaskFileTest {
                 assertThat(((TrainerException) e).exitCode())
                     .isEqualTo(TrainerExitCodes.DATA_ERROR));
     // The same file as another type: every line is bad.
-    assertThat(errors(file, TaskType.GENERATE)).hasSize(2);
+    assertThat(errors(file, EvaluationTaskType.GENERATE)).hasSize(2);
   }
 
   @Test
@@ -119,7 +120,7 @@ class TaskFileTest {
             "mc.jsonl",
             "{\"context\": \"Q1\", \"choices\": [\" a\", \" b\"], \"answer\": 1, \"id\": 7}",
             "{\"context\": \"\", \"choices\": [\" c\", \" d\", \" e\"], \"answer\": 0}");
-    assertThat(TaskFile.read(file, TaskType.MULTIPLE_CHOICE))
+    assertThat(TaskFile.read(file, EvaluationTaskType.MULTIPLE_CHOICE))
         .containsExactly(
             new TaskItem.MultipleChoice(1, "Q1", List.of(" a", " b"), 1),
             new TaskItem.MultipleChoice(2, "", List.of(" c", " d", " e"), 0));
