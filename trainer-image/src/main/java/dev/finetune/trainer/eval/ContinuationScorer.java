@@ -35,12 +35,15 @@ final class ContinuationScorer {
   /**
    * @param requests each {context tokens, continuation tokens}; the context is not empty, the
    *     continuation not empty and at most {@code maxLength} tokens
+   * @param batchSize rows per forward pass at most
+   * @param maxBatchTokens fewer rows when rows × width would pass this (at least one row)
    */
   static Score[] score(
       CausalLmBlock model,
       List<LmEvalTokenizer.Pair> requests,
       int maxLength,
       int batchSize,
+      int maxBatchTokens,
       NDManager manager) {
     // Grad mode is per thread: a caller's thread other than the engine's would record graphs.
     JniUtils.setGradMode(false);
@@ -73,9 +76,13 @@ final class ContinuationScorer {
       order.add(i);
     }
     order.sort(Comparator.comparingInt((Integer i) -> -windows.get(i).length));
-    for (int from = 0; from < order.size(); from += batchSize) {
-      List<Integer> chunk = order.subList(from, Math.min(order.size(), from + batchSize));
+    for (int from = 0; from < order.size(); ) {
+      // The first is the longest: its length is the batch's width.
+      int width = Math.max(1, windows.get(order.get(from)).length - 1);
+      int rows = Math.max(1, Math.min(batchSize, maxBatchTokens / width));
+      List<Integer> chunk = order.subList(from, Math.min(order.size(), from + rows));
       scoreBatch(model, chunk, windows, contLengths, scores, manager);
+      from += chunk.size();
     }
     Score[] result = new Score[requests.size()];
     for (int i = 0; i < result.length; i++) {

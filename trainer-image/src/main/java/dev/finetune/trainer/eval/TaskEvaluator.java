@@ -163,7 +163,8 @@ public final class TaskEvaluator {
     }
     stopOn(name, errors);
     ContinuationScorer.Score[] scores =
-        ContinuationScorer.score(model, requests, maxLength, options.batchSize(), manager);
+        ContinuationScorer.score(
+            model, requests, maxLength, options.batchSize(), options.maxBatchTokens(), manager);
     double[] acc = new double[items.size()];
     double[] accNorm = new double[items.size()];
     List<double[]> lls = new ArrayList<>(items.size());
@@ -205,7 +206,8 @@ public final class TaskEvaluator {
     }
     stopOn(name, errors);
     ContinuationScorer.Score[] scores =
-        ContinuationScorer.score(model, requests, maxLength, options.batchSize(), manager);
+        ContinuationScorer.score(
+            model, requests, maxLength, options.batchSize(), options.maxBatchTokens(), manager);
     double[] ll = new double[items.size()];
     double[] acc = new double[items.size()];
     List<double[]> lls = new ArrayList<>();
@@ -264,7 +266,7 @@ public final class TaskEvaluator {
             Decoding.GREEDY,
             eos,
             fresh -> containsAny(tokenizer.decode(fresh), until),
-            options.batchSize(),
+            generationBatch(prompts, options),
             manager);
     double[] match = new double[items.size()];
     List<String> generations = new ArrayList<>();
@@ -277,6 +279,13 @@ public final class TaskEvaluator {
     putMean(metrics, "exact_match", match);
     return new TaskResult(
         EvaluationTaskType.GENERATE, items.size(), metrics, List.of(), List.of(), generations);
+  }
+
+  /** Prompts per forward pass: the longest grows by the new tokens within the token budget. */
+  private static int generationBatch(List<long[]> prompts, TaskOptions options) {
+    int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+    int width = longest + options.maxNewTokens();
+    return Math.max(1, Math.min(options.batchSize(), options.maxBatchTokens() / width));
   }
 
   /** lm-eval's {@code postprocess_generated_text}: cut at each stop sequence in turn. */
