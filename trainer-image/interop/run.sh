@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The trainer against the real Hugging Face libraries (interop_check.py says what is compared):
-# PyTorch 2.13 (CPU), transformers 5.17 and PEFT 0.21 in .venv-hf, from .ci/hf-venv.sh.
+# PyTorch 2.13 (CPU), transformers 5.17 and PEFT 0.21 in .venv-hf, from .ci/hf-venv.sh; then
+# TensorBoard 2.21 reading the trainer's event files back (tensorboard_check.py).
 #   trainer-image/interop/run.sh [--families gpt2,llama,...]
 # Without the packages (pip cannot reach its configured index or wheel mirror) the check is skipped
 # with a line saying so, except under CI=true, where that is a failure.
@@ -19,6 +20,10 @@ fi
 # Nothing from the network; no progress bars or advice in the log.
 export HF_HUB_OFFLINE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 TRANSFORMERS_VERBOSITY=error \
   TRANSFORMERS_NO_ADVISORY_WARNINGS=1 PYTHONWARNINGS=ignore
-exec "$PY" trainer-image/interop/interop_check.py \
-  --classpath "trainer-image/target/finetune-trainer.jar:trainer-image/target/lib/*" \
-  --fixtures "$FIXTURES" --work trainer-image/target/interop "$@"
+CP="trainer-image/target/finetune-trainer.jar:trainer-image/target/lib/*"
+STATUS=0
+"$PY" trainer-image/interop/interop_check.py --classpath "$CP" --fixtures "$FIXTURES" \
+  --work trainer-image/target/interop "$@" || STATUS=1
+"$PY" trainer-image/interop/tensorboard_check.py --classpath "$CP" --fixtures "$FIXTURES" \
+  --work trainer-image/target/interop-tensorboard || STATUS=1
+exit $STATUS
