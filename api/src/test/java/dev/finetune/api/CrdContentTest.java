@@ -53,6 +53,20 @@ class CrdContentTest {
             "Loss=.status.progress.loss",
             "ETA=.status.progress.eta",
             "Age=.metadata.creationTimestamp");
+    List<String> wide = new ArrayList<>();
+    crd.at("/spec/versions/0/additionalPrinterColumns")
+        .forEach(
+            c -> {
+              if (c.path("priority").asInt() == 1) {
+                wide.add(c.get("name").asText() + "=" + c.get("jsonPath").asText());
+              }
+            });
+    assertThat(wide)
+        .as("-o wide adds what the run is: model, method, objective")
+        .contains(
+            "Model=.spec.model.source",
+            "Method=.spec.method.type",
+            "Objective=.spec.method.objective");
   }
 
   @Test
@@ -62,9 +76,13 @@ class CrdContentTest {
     assertThat(texts(spec.at("/properties/dataset/required")))
         .containsExactlyInAnyOrder("train", "format");
     assertThat(texts(spec.at("/properties/dataset/properties/format/enum")))
-        .containsExactlyInAnyOrder("text", "promptCompletion", "chat");
+        .containsExactlyInAnyOrder("text", "promptCompletion", "chat", "preference");
     assertThat(texts(spec.at("/properties/method/properties/type/enum")))
         .containsExactlyInAnyOrder("full", "lora");
+    assertThat(texts(spec.at("/properties/method/properties/objective/enum")))
+        .containsExactlyInAnyOrder("sft", "dpo");
+    assertThat(texts(spec.at("/properties/method/properties/dpo/properties/loss/enum")))
+        .containsExactlyInAnyOrder("sigmoid", "ipo", "hinge", "robust");
     assertThat(spec.at("/properties/model/properties/source/pattern").asText())
         .isEqualTo(Sources.MODEL_PATTERN);
     assertThat(spec.at("/properties/dataset/properties/train/properties/source/pattern").asText())

@@ -114,6 +114,38 @@ class CrdValidationRulesTest {
   }
 
   @Test
+  void dpoSettingsOnlyWithObjectiveDpoAndLabelSmoothingOnlyWithRobust() throws Exception {
+    String preference = BASE.replace("format: text", "format: preference");
+    assertThat(violations(preference + "method: {objective: dpo}\n", null)).isEmpty();
+    assertThat(
+            violations(
+                preference
+                    + "method: {objective: dpo, dpo: {beta: 0.5, loss: robust,"
+                    + " labelSmoothing: 0.1}}\n",
+                null))
+        .isEmpty();
+    assertThat(
+            violations(
+                preference + "method: {objective: dpo, dpo: {loss: ipo, labelSmoothing: 0.0}}\n",
+                null))
+        .as("a flip rate of 0 is no flip rate")
+        .isEmpty();
+    assertThat(violations(BASE + "method: {dpo: {beta: 0.5}}\n", null))
+        .containsExactly("method.dpo may only be set when method.objective is dpo");
+    assertThat(violations(BASE + "method: {objective: sft, dpo: {}}\n", null))
+        .containsExactly("method.dpo may only be set when method.objective is dpo");
+    assertThat(
+            violations(preference + "method: {objective: dpo, dpo: {labelSmoothing: 0.1}}\n", null))
+        .containsExactly("method.dpo.labelSmoothing is only used by loss robust");
+    assertThat(
+            violations(
+                preference
+                    + "method: {objective: dpo, dpo: {loss: sigmoid, labelSmoothing: 0.1}}\n",
+                null))
+        .containsExactly("method.dpo.labelSmoothing is only used by loss robust");
+  }
+
+  @Test
   void trainingFieldsAreImmutable() throws Exception {
     String old = BASE + "hyperparameters: {learningRate: 0.0001}\nresources: {gpus: 1}\n";
     assertThat(violations(old, old)).isEmpty();

@@ -4,6 +4,7 @@
  */
 package dev.finetune.local;
 
+import dev.finetune.api.protocol.MetricNames;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
@@ -48,6 +49,9 @@ import picocli.CommandLine.Parameters;
       "--work-dir, or the folders given with --volume). Exits 0 when every job succeeded."
     })
 public final class LocalCommand implements Callable<Integer> {
+  private static final List<String> PREFERENCE_METRICS =
+      List.of(MetricNames.REWARDS_ACCURACIES, MetricNames.REWARDS_MARGINS);
+
   @Parameters(paramLabel = "FILE", arity = "1..*", description = "Manifests to apply (YAML).")
   List<Path> manifests;
 
@@ -198,7 +202,8 @@ public final class LocalCommand implements Callable<Integer> {
                     + ": "
                     + s.getResult().getLayout()
                     + " written to "
-                    + s.getResult().getLocation());
+                    + s.getResult().getLocation()
+                    + preference(s.getResult().getMetrics(), ", final ", true));
           } else {
             System.out.println(key + ": " + s.getPhase() + " - " + s.getMessage());
           }
@@ -235,7 +240,33 @@ public final class LocalCommand implements Callable<Integer> {
     }
     String phase = s == null || s.getPhase() == null ? "Waiting" : s.getPhase().name();
     bar.setExtraMessage(
-        " " + phase + (p != null && p.getLoss() != null ? " loss " + p.getLoss() : ""));
+        " "
+            + phase
+            + (p != null && p.getLoss() != null ? " loss " + p.getLoss() : "")
+            + (p != null ? preference(p.getMetrics(), " ", false) : ""));
+  }
+
+  /**
+   * What a DPO run shows beside its loss: how often the chosen completion wins and by how much
+   * (empty for a run without those metrics), after {@code lead}; with {@code evaluation} also on
+   * the validation pairs, where there are some.
+   */
+  static String preference(Map<String, Double> metrics, String lead, boolean evaluation) {
+    if (metrics == null) {
+      return "";
+    }
+    List<String> names = new ArrayList<>(PREFERENCE_METRICS);
+    if (evaluation) {
+      PREFERENCE_METRICS.forEach(name -> names.add(MetricNames.EVAL_PREFIX + name));
+    }
+    StringBuilder b = new StringBuilder();
+    for (String name : names) {
+      Double value = metrics.get(name);
+      if (value != null) {
+        b.append(b.isEmpty() ? lead : ", ").append(name).append(' ').append(value);
+      }
+    }
+    return b.toString();
   }
 
   static String describe(FineTuneJobStatus s) {
@@ -254,6 +285,7 @@ public final class LocalCommand implements Callable<Integer> {
       if (p.getLoss() != null) {
         b.append(" loss ").append(p.getLoss());
       }
+      b.append(preference(p.getMetrics(), " ", false));
       if (p.getEta() != null) {
         b.append(" eta ").append(p.getEta());
       }

@@ -99,6 +99,12 @@ class KubectlAgainstLocalModeIT {
         .as("the CRD's printer columns")
         .matches("NAME\\s+AGE\\s+PHASE\\s+ETA\\s+LOSS\\s+PROGRESS\\s+STEP\\s*");
     assertThat(get.output()).contains("nightly-refresh").contains("Suspended");
+    DeploymentTools.Result wide = kubectl("get", "ftj", "-o", "wide");
+    assertThat(wide.output().lines().findFirst().orElse(""))
+        .as("-o wide adds the priority-1 columns, the objective beside the method")
+        .matches(
+            "NAME\\s+AGE\\s+OBJECTIVE\\s+METHOD\\s+MODEL\\s+MESSAGE\\s+PHASE\\s+ETA\\s+LOSS"
+                + "\\s+PROGRESS\\s+STEP\\s+RESTARTS\\s*");
 
     DeploymentTools.Result yaml = kubectl("get", "ftj", "nightly-refresh", "-o", "yaml");
     assertThat(yaml.exitCode()).isZero();

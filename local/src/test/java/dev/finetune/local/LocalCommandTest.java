@@ -6,11 +6,16 @@ package dev.finetune.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.finetune.api.v1alpha1.FineTuneJobStatus;
+import dev.finetune.api.v1alpha1.Phase;
+import dev.finetune.api.v1alpha1.ProgressStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -50,6 +55,43 @@ class LocalCommandTest {
     assertThat(result.code()).as(result.err()).isEqualTo(2);
     assertThat(result.err()).startsWith("error: " + manifest + ": not valid YAML: ");
     assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("\tat ");
+  }
+
+  /** A DPO run's line shows how often the chosen completion wins and by how much. */
+  @Test
+  void aRunningDpoJobShowsItsRewardAccuracyAndMargin() {
+    FineTuneJobStatus s = new FineTuneJobStatus();
+    s.setPhase(Phase.Running);
+    ProgressStatus p = new ProgressStatus();
+    p.setStep(3L);
+    p.setTotalSteps(10L);
+    p.setPercent("30%");
+    p.setLoss(0.6543);
+    p.setEta("12s");
+    p.setMetrics(
+        new TreeMap<>(
+            Map.of("loss", 0.6543, "rewards/accuracies", 0.75, "rewards/margins", 0.0412)));
+    s.setProgress(p);
+    assertThat(LocalCommand.describe(s))
+        .isEqualTo(
+            "Running step 3/10 (30%) loss 0.6543 rewards/accuracies 0.75, rewards/margins 0.0412"
+                + " eta 12s");
+    p.setMetrics(
+        new TreeMap<>(
+            Map.of(
+                "rewards/accuracies", 0.875,
+                "rewards/margins", 0.4483,
+                "eval_rewards/accuracies", 0.8667,
+                "eval_rewards/margins", 0.3977)));
+    assertThat(LocalCommand.preference(p.getMetrics(), ", final ", true))
+        .as("the last line: the last step's pairs and the validation pairs")
+        .isEqualTo(
+            ", final rewards/accuracies 0.875, rewards/margins 0.4483,"
+                + " eval_rewards/accuracies 0.8667, eval_rewards/margins 0.3977");
+    p.setMetrics(new TreeMap<>(Map.of("loss", 0.6543, "grad_norm", 1.2)));
+    assertThat(LocalCommand.describe(s))
+        .as("an sft run's line as before")
+        .isEqualTo("Running step 3/10 (30%) loss 0.6543 eta 12s");
   }
 
   private record Result(int code, String err) {}

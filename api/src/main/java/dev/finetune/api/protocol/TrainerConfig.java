@@ -7,6 +7,7 @@ package dev.finetune.api.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.api.v1alpha1.DpoSpec;
+import dev.finetune.api.v1alpha1.EvaluationTaskType;
 import dev.finetune.api.v1alpha1.Hyperparameters;
 import dev.finetune.api.v1alpha1.LoraSpec;
 import dev.finetune.api.v1alpha1.MethodType;
@@ -38,6 +39,7 @@ import java.util.List;
  *     operator that did not say, which the trainer does not check
  * @param objective sft or dpo; null (an older operator) is sft
  * @param dpo DPO settings (only with objective dpo), defaults not yet resolved
+ * @param evaluation tasks the base and the tuned model are both scored on, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerConfig(
@@ -55,7 +57,8 @@ public record TrainerConfig(
     List<Volume> volumes,
     Integer gpus,
     ObjectiveType objective,
-    DpoSpec dpo) {
+    DpoSpec dpo,
+    List<EvaluationTaskConfig> evaluation) {
 
   public static final int SCHEMA_VERSION = 1;
   public static final String DEFAULT_PATH = "/etc/finetune/trainer-config.json";
@@ -90,8 +93,57 @@ public record TrainerConfig(
         volumes,
         gpus,
         null,
+        null,
         null);
   }
+
+  /** As the canonical constructor, without evaluation tasks. */
+  public TrainerConfig(
+      int schemaVersion,
+      String jobName,
+      Model model,
+      Data data,
+      MethodType method,
+      LoraSpec lora,
+      Hyperparameters hyperparameters,
+      Checkpoints checkpoints,
+      String outputDir,
+      int progressPort,
+      String terminationMessagePath,
+      List<Volume> volumes,
+      Integer gpus,
+      ObjectiveType objective,
+      DpoSpec dpo) {
+    this(
+        schemaVersion,
+        jobName,
+        model,
+        data,
+        method,
+        lora,
+        hyperparameters,
+        checkpoints,
+        outputDir,
+        progressPort,
+        terminationMessagePath,
+        volumes,
+        gpus,
+        objective,
+        dpo,
+        null);
+  }
+
+  /**
+   * An evaluation task, its source resolved like the data's.
+   *
+   * @param name the task's name in the results
+   * @param source the JSONL file (a path in the pod, hf:// or https://)
+   * @param type its lm-evaluation-harness shape
+   * @param maxNewTokens generate only: the most tokens per answer, or null for the default
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record EvaluationTaskConfig(
+      String name, String source, EvaluationTaskType type, Integer maxNewTokens) {}
 
   /**
    * @param source a local directory, or an hf:// or https:// location to download

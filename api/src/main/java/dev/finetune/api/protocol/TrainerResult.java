@@ -5,6 +5,8 @@
 package dev.finetune.api.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.finetune.api.v1alpha1.EvaluationResult;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,4 +54,69 @@ public record TrainerResult(
     Long skippedSteps,
     Map<String, Double> metrics,
     Integer microBatchSize,
-    TrainerRuntime trainer) {}
+    TrainerRuntime trainer,
+    List<EvaluationResult> evaluation) {
+
+  /** A result without an evaluation (none was asked for, or the run failed before it). */
+  public TrainerResult(
+      String status,
+      String outputDir,
+      String layout,
+      Double trainLoss,
+      Double evalLoss,
+      Long trainedTokens,
+      Long steps,
+      String error,
+      Long trainExamples,
+      Long validationExamples,
+      Long bestStep,
+      Double bestEvalLoss,
+      Boolean stoppedEarly,
+      Long skippedSteps,
+      Map<String, Double> metrics,
+      Integer microBatchSize,
+      TrainerRuntime trainer) {
+    this(
+        status,
+        outputDir,
+        layout,
+        trainLoss,
+        evalLoss,
+        trainedTokens,
+        steps,
+        error,
+        trainExamples,
+        validationExamples,
+        bestStep,
+        bestEvalLoss,
+        stoppedEarly,
+        skippedSteps,
+        metrics,
+        microBatchSize,
+        trainer,
+        null);
+  }
+
+  /** This result with the base-versus-tuned evaluation. */
+  public TrainerResult withEvaluation(List<EvaluationResult> results) {
+    return new TrainerResult(
+        status,
+        outputDir,
+        layout,
+        trainLoss,
+        evalLoss,
+        trainedTokens,
+        steps,
+        error,
+        trainExamples,
+        validationExamples,
+        bestStep,
+        bestEvalLoss,
+        stoppedEarly,
+        skippedSteps,
+        metrics,
+        microBatchSize,
+        trainer,
+        results);
+  }
+}

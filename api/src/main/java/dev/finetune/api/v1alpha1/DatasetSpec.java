@@ -26,8 +26,9 @@ public class DatasetSpec {
 
   @Required
   @JsonPropertyDescription(
-      "Line format: text ({\"text\"}), promptCompletion ({\"prompt\", \"completion\"}) or chat"
-          + " (OpenAI fine-tuning JSONL with \"messages\").")
+      "Line format: text ({\"text\"}), promptCompletion ({\"prompt\", \"completion\"}), chat"
+          + " (OpenAI fine-tuning JSONL with \"messages\") or preference ({\"prompt\", \"chosen\","
+          + " \"rejected\"} pairs, for method.objective dpo).")
   private DataFormat format;
 
   @Min(16)

@@ -58,6 +58,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.STRING,
     priority = 1)
 @AdditionalPrinterColumn(
+    name = "Objective",
+    jsonPath = ".spec.method.objective",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
     name = "Restarts",
     jsonPath = ".status.restarts",
     type = AdditionalPrinterColumn.Type.INTEGER,

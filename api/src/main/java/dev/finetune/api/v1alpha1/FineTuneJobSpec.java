@@ -28,6 +28,9 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "spec.checkpoints is immutable")
 @ValidationRule(value = FineTuneJobSpec.IMMUTABLE_OUTPUT, message = "spec.output is immutable")
 @ValidationRule(
+    value = FineTuneJobSpec.IMMUTABLE_EVALUATION,
+    message = "spec.evaluation is immutable")
+@ValidationRule(
     value = FineTuneJobSpec.IMMUTABLE_RESOURCES,
     message = "spec.resources is immutable")
 @ValidationRule(value = FineTuneJobSpec.IMMUTABLE_IMAGE, message = "spec.image is immutable")
@@ -49,6 +52,7 @@ public class FineTuneJobSpec {
       "self.?hyperparameters == oldSelf.?hyperparameters";
   static final String IMMUTABLE_CHECKPOINTS = "self.?checkpoints == oldSelf.?checkpoints";
   static final String IMMUTABLE_OUTPUT = "self.?output == oldSelf.?output";
+  static final String IMMUTABLE_EVALUATION = "self.?evaluation == oldSelf.?evaluation";
   static final String IMMUTABLE_RESOURCES =
       "self.?resources.?gpus == oldSelf.?resources.?gpus"
           + " && self.?resources.?gpuResourceName == oldSelf.?resources.?gpuResourceName"
@@ -73,7 +77,8 @@ public class FineTuneJobSpec {
   @JsonPropertyDescription("Training (and optional validation) data, and how to read it.")
   private DatasetSpec dataset;
 
-  @JsonPropertyDescription("Full fine-tuning or LoRA. Default: full.")
+  @JsonPropertyDescription(
+      "Full fine-tuning or LoRA, and the objective: sft or dpo. Default: full, sft.")
   private MethodSpec method;
 
   @JsonPropertyDescription("Optimisation settings. Every field has a default.")
@@ -87,6 +92,11 @@ public class FineTuneJobSpec {
   @JsonPropertyDescription(
       "Where the final model or adapter is written, and whether it outlives this resource.")
   private OutputSpec output;
+
+  @JsonPropertyDescription(
+      "Evaluation of the base and the tuned model on the same tasks, and the gate that decides"
+          + " whether the tuned model is promoted.")
+  private EvaluationSpec evaluation;
 
   @JsonPropertyDescription("GPUs, CPU, memory and scheduling constraints of the trainer pod.")
   private ResourcesSpec resources;
@@ -147,6 +157,14 @@ public class FineTuneJobSpec {
 
   public void setCheckpoints(CheckpointSpec checkpoints) {
     this.checkpoints = checkpoints;
+  }
+
+  public EvaluationSpec getEvaluation() {
+    return evaluation;
+  }
+
+  public void setEvaluation(EvaluationSpec evaluation) {
+    this.evaluation = evaluation;
   }
 
   public OutputSpec getOutput() {

@@ -9,8 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.v1alpha1.DataFormat;
+import dev.finetune.api.v1alpha1.DpoLoss;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
+import dev.finetune.api.v1alpha1.ObjectiveType;
 import dev.finetune.api.v1alpha1.Phase;
 import dev.finetune.api.v1alpha1.StepState;
 import dev.finetune.api.v1alpha1.StepStatus;
@@ -334,6 +339,49 @@ class FineTuneJobReconcilerMockTest {
     FineTuneJobStatus fixed = awaitStatus(s -> s.getPhase() == Phase.Pending);
     assertCondition(fixed, "Validated", "True", "SpecValid");
     assertThat(fixed.getObservedGeneration()).isEqualTo(2L);
+  }
+
+  /**
+   * The mock API server applies no CEL rule, as an old or bypassed API server would not: the
+   * operator refuses DPO settings without objective dpo, and a flip rate without loss robust,
+   * itself, naming each field; once fixed, the trainer's config carries the objective and every DPO
+   * setting resolved.
+   */
+  @Test
+  void dpoSettingsTheApiServerDidNotCheckAreRefusedAndOnceFixedReachTheTrainerConfig()
+      throws IOException {
+    create(TestJobs.MINIMAL + "  method: {dpo: {beta: 0.2, labelSmoothing: 0.1}}\n");
+    FineTuneJobStatus failed = awaitStatus(s -> s.getPhase() == Phase.Failed);
+    assertCondition(failed, "Failed", "True", "InvalidSpec");
+    assertThat(failed.getMessage())
+        .contains("spec.method.dpo may only be set when spec.method.objective is dpo")
+        .contains("spec.method.dpo.labelSmoothing is only used by spec.method.dpo.loss robust");
+    assertThat(client.batch().v1().jobs().inNamespace(namespace).list().getItems()).isEmpty();
+    assertThat(client.configMaps().inNamespace(namespace).list().getItems()).isEmpty();
+
+    ftj()
+        .edit(
+            f -> {
+              f.getSpec().getDataset().setFormat(DataFormat.PREFERENCE);
+              f.getSpec().getMethod().setObjective(ObjectiveType.DPO);
+              f.getSpec().getMethod().getDpo().setLoss(DpoLoss.ROBUST);
+              return f;
+            });
+    awaitJob("demo-trainer");
+    JsonNode config =
+        new ObjectMapper()
+            .readTree(
+                client
+                    .configMaps()
+                    .inNamespace(namespace)
+                    .withName("demo-trainer-config")
+                    .get()
+                    .getData()
+                    .get("trainer-config.json"));
+    assertThat(config.path("objective").asText()).isEqualTo("dpo");
+    assertThat(config.path("dpo").toString())
+        .isEqualTo("{\"beta\":0.2,\"loss\":\"robust\",\"labelSmoothing\":0.1}");
+    assertThat(config.at("/data/format").asText()).isEqualTo("preference");
   }
 
   @Test

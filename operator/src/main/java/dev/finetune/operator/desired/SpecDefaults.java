@@ -7,12 +7,15 @@ package dev.finetune.operator.desired;
 import dev.finetune.api.protocol.TrainingDefaults;
 import dev.finetune.api.v1alpha1.CheckpointSpec;
 import dev.finetune.api.v1alpha1.DatasetSpec;
+import dev.finetune.api.v1alpha1.DpoLoss;
+import dev.finetune.api.v1alpha1.DpoSpec;
 import dev.finetune.api.v1alpha1.EarlyStopping;
 import dev.finetune.api.v1alpha1.FineTuneJobSpec;
 import dev.finetune.api.v1alpha1.Hyperparameters;
 import dev.finetune.api.v1alpha1.LoraSpec;
 import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.api.v1alpha1.ModelDtype;
+import dev.finetune.api.v1alpha1.ObjectiveType;
 import dev.finetune.api.v1alpha1.OutputSpec;
 import dev.finetune.api.v1alpha1.ResourcesSpec;
 import dev.finetune.api.v1alpha1.RetainPolicy;
@@ -32,6 +35,10 @@ public final class SpecDefaults {
   public static final ModelDtype DTYPE = ModelDtype.FLOAT32;
   public static final int MAX_LENGTH = TrainingDefaults.MAX_LENGTH;
   public static final MethodType METHOD = MethodType.FULL;
+  public static final ObjectiveType OBJECTIVE = ObjectiveType.SFT;
+  public static final double DPO_BETA = DpoSpec.DEFAULT_BETA;
+  public static final DpoLoss DPO_LOSS = DpoLoss.SIGMOID;
+  public static final double DPO_LABEL_SMOOTHING = 0.0;
   public static final int LORA_RANK = TrainingDefaults.LORA_RANK;
   public static final double LORA_ALPHA = TrainingDefaults.LORA_ALPHA;
   public static final double LORA_DROPOUT = TrainingDefaults.LORA_DROPOUT;
@@ -65,6 +72,26 @@ public final class SpecDefaults {
 
   public static MethodType method(FineTuneJobSpec spec) {
     return Optional.ofNullable(spec.getMethod()).map(m -> m.getType()).orElse(METHOD);
+  }
+
+  public static ObjectiveType objective(FineTuneJobSpec spec) {
+    return Optional.ofNullable(spec.getMethod()).map(m -> m.getObjective()).orElse(OBJECTIVE);
+  }
+
+  /**
+   * DPO settings with every default resolved (the trainer gets beta, loss and labelSmoothing
+   * explicitly), or null unless the objective is dpo.
+   */
+  public static DpoSpec dpo(FineTuneJobSpec spec) {
+    if (objective(spec) != ObjectiveType.DPO) {
+      return null;
+    }
+    DpoSpec given = Optional.ofNullable(spec.getMethod().getDpo()).orElseGet(DpoSpec::new);
+    DpoSpec dpo = new DpoSpec();
+    dpo.setBeta(or(given.getBeta(), DPO_BETA));
+    dpo.setLoss(or(given.getLoss(), DPO_LOSS));
+    dpo.setLabelSmoothing(or(given.getLabelSmoothing(), DPO_LABEL_SMOOTHING));
+    return dpo;
   }
 
   /** LoRA settings with defaults, or null for full fine-tuning. */

@@ -8,10 +8,15 @@ import dev.finetune.api.protocol.TrainerConfig;
 import dev.finetune.api.v1alpha1.DatasetSpec;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobSpec;
+import dev.finetune.api.v1alpha1.ObjectiveType;
 import dev.finetune.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Quantity;
 
-/** Builds the trainer's configuration from a FineTuneJob: defaults resolved, paths local. */
+/**
+ * Builds the trainer's configuration from a FineTuneJob: defaults resolved, paths local. The
+ * objective and its DPO settings are written only for dpo, so an sft job's config is the same as
+ * before objectives existed (and a trainer that reads no objective trains sft).
+ */
 public final class TrainerConfigFactory {
   private TrainerConfigFactory() {}
 
@@ -60,6 +65,9 @@ public final class TrainerConfigFactory {
         config.trainerPort(),
         StepJob.TERMINATION_MESSAGE_PATH,
         volumes.sources(),
-        SpecDefaults.gpus(spec));
+        SpecDefaults.gpus(spec),
+        // Named only for dpo: an sft config stays as an operator without objectives wrote it.
+        SpecDefaults.objective(spec) == ObjectiveType.DPO ? ObjectiveType.DPO : null,
+        SpecDefaults.dpo(spec));
   }
 }

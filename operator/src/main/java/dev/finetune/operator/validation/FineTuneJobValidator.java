@@ -6,11 +6,14 @@ package dev.finetune.operator.validation;
 
 import dev.finetune.api.protocol.TrainerCapabilities;
 import dev.finetune.api.v1alpha1.DatasetSpec;
+import dev.finetune.api.v1alpha1.DpoLoss;
+import dev.finetune.api.v1alpha1.DpoSpec;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobSpec;
 import dev.finetune.api.v1alpha1.Hyperparameters;
 import dev.finetune.api.v1alpha1.MethodSpec;
 import dev.finetune.api.v1alpha1.MethodType;
+import dev.finetune.api.v1alpha1.ObjectiveType;
 import dev.finetune.api.v1alpha1.ResourcesSpec;
 import dev.finetune.api.v1alpha1.StorageSpec;
 import dev.finetune.operator.desired.ChildNames;
@@ -35,6 +38,8 @@ public final class FineTuneJobValidator {
           FineTuneJobValidator::nameFitsChildren,
           FineTuneJobValidator::validationFileOrSplit,
           FineTuneJobValidator::loraOnlyWithLora,
+          FineTuneJobValidator::dpoOnlyWithDpo,
+          FineTuneJobValidator::labelSmoothingOnlyWithRobust,
           FineTuneJobValidator::warmupExclusive,
           FineTuneJobValidator::epochsOrMaxSteps,
           FineTuneJobValidator::batchSizeOrAuto,
@@ -96,6 +101,33 @@ public final class FineTuneJobValidator {
     MethodSpec method = job.getSpec().getMethod();
     if (method != null && method.getLora() != null && method.getType() != MethodType.LORA) {
       return Optional.of("spec.method.lora may only be set when spec.method.type is lora");
+    }
+    return Optional.empty();
+  }
+
+  /** The CRD's CEL rule on spec.method, which the API server may not have applied. */
+  private static Optional<String> dpoOnlyWithDpo(FineTuneJob job) {
+    MethodSpec method = job.getSpec().getMethod();
+    if (method != null && method.getDpo() != null && method.getObjective() != ObjectiveType.DPO) {
+      return Optional.of(
+          "spec.method.dpo may only be set when spec.method.objective is dpo; set objective: dpo"
+              + " (with spec.dataset.format preference), or remove spec.method.dpo");
+    }
+    return Optional.empty();
+  }
+
+  /** The CRD's CEL rule on spec.method.dpo: a flip rate means something to robust only. */
+  private static Optional<String> labelSmoothingOnlyWithRobust(FineTuneJob job) {
+    MethodSpec method = job.getSpec().getMethod();
+    DpoSpec dpo = method == null ? null : method.getDpo();
+    if (dpo != null
+        && dpo.getLabelSmoothing() != null
+        && dpo.getLabelSmoothing() != 0.0
+        && dpo.getLoss() != DpoLoss.ROBUST) {
+      return Optional.of(
+          "spec.method.dpo.labelSmoothing is only used by spec.method.dpo.loss robust (loss is "
+              + dpo.lossOrDefault().wireName()
+              + "); set loss: robust, or remove labelSmoothing");
     }
     return Optional.empty();
   }

@@ -23,6 +23,12 @@ class SpecDefaultsTest {
     return Stream.of(
         Arguments.of("dataset/properties/maxLength", SpecDefaults.MAX_LENGTH),
         Arguments.of("method/properties/type", lower(SpecDefaults.METHOD)),
+        Arguments.of("method/properties/objective", lower(SpecDefaults.OBJECTIVE)),
+        Arguments.of("method/properties/dpo/properties/beta", SpecDefaults.DPO_BETA),
+        Arguments.of("method/properties/dpo/properties/loss", lower(SpecDefaults.DPO_LOSS)),
+        Arguments.of(
+            "method/properties/dpo/properties/labelSmoothing",
+            (int) SpecDefaults.DPO_LABEL_SMOOTHING),
         Arguments.of("method/properties/lora/properties/rank", SpecDefaults.LORA_RANK),
         Arguments.of("method/properties/lora/properties/alpha", (int) SpecDefaults.LORA_ALPHA),
         Arguments.of("hyperparameters/properties/batchSize", SpecDefaults.BATCH_SIZE),

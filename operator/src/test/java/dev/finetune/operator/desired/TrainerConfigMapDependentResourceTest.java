@@ -9,9 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.api.protocol.TrainerConfig;
 import dev.finetune.api.v1alpha1.DataFormat;
+import dev.finetune.api.v1alpha1.DpoLoss;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.api.v1alpha1.ModelDtype;
+import dev.finetune.api.v1alpha1.ObjectiveType;
 import dev.finetune.api.v1alpha1.SchedulerType;
 import dev.finetune.operator.TestJobs;
 import dev.finetune.operator.config.OperatorConfig;
@@ -103,5 +105,62 @@ class TrainerConfigMapDependentResourceTest {
     assertThat(config.data().train()).isEqualTo("/workspace/train.jsonl");
     assertThat(config.outputDir()).isEqualTo("/workspace/out");
     assertThat(TrainerVolumes.plan(job).claimMounts()).isEmpty();
+  }
+
+  @Test
+  void anSftConfigNamesNoObjective() throws Exception {
+    String text =
+        TrainerConfigMapDependentResource.desired(TestJobs.minimal(), OperatorConfig.defaults())
+            .getData()
+            .get("trainer-config.json");
+    assertThat(json.readTree(text).has("objective")).as(text).isFalse();
+    assertThat(json.readTree(text).has("dpo")).as(text).isFalse();
+    TrainerConfig explicit =
+        TrainerConfigFactory.create(
+            TestJobs.minimalWith("method: {objective: sft}"), OperatorConfig.defaults());
+    assertThat(explicit.objective()).as("objective: sft written out").isNull();
+    assertThat(explicit.dpo()).isNull();
+  }
+
+  @Test
+  void aDpoConfigHasTheObjectiveAndEveryDpoDefaultResolved() throws Exception {
+    FineTuneJob job =
+        TestJobs.fromYaml(
+            TestJobs.MINIMAL.replace("format: text", "format: preference")
+                + "  method: {objective: dpo}\n");
+    String text =
+        TrainerConfigMapDependentResource.desired(job, OperatorConfig.defaults())
+            .getData()
+            .get("trainer-config.json");
+    TrainerConfig config = json.readValue(text, TrainerConfig.class);
+    assertThat(config.objective()).isEqualTo(ObjectiveType.DPO);
+    assertThat(config.data().format()).isEqualTo(DataFormat.PREFERENCE);
+    assertThat(config.method()).isEqualTo(MethodType.FULL);
+    assertThat(config.dpo().getBeta()).isEqualTo(0.1);
+    assertThat(config.dpo().getLoss()).isEqualTo(DpoLoss.SIGMOID);
+    assertThat(config.dpo().getLabelSmoothing()).isEqualTo(0.0);
+    // The wire form the trainer reads.
+    assertThat(json.readTree(text).get("objective").asText()).isEqualTo("dpo");
+    assertThat(json.readTree(text).get("dpo").toString())
+        .isEqualTo("{\"beta\":0.1,\"loss\":\"sigmoid\",\"labelSmoothing\":0.0}");
+  }
+
+  @Test
+  void aDpoConfigKeepsTheGivenSettings() {
+    FineTuneJob job =
+        TestJobs.fromYaml(
+            TestJobs.MINIMAL.replace("format: text", "format: preference")
+                + "  method: {type: lora, objective: dpo, dpo: {beta: 0.25, loss: robust,"
+                + " labelSmoothing: 0.1}}\n");
+    TrainerConfig config = TrainerConfigFactory.create(job, OperatorConfig.defaults());
+    assertThat(config.objective()).isEqualTo(ObjectiveType.DPO);
+    assertThat(config.method()).isEqualTo(MethodType.LORA);
+    assertThat(config.lora().getRank()).isEqualTo(8);
+    assertThat(config.dpo().getBeta()).isEqualTo(0.25);
+    assertThat(config.dpo().getLoss()).isEqualTo(DpoLoss.ROBUST);
+    assertThat(config.dpo().getLabelSmoothing()).isEqualTo(0.1);
+    assertThat(job.getSpec().getMethod().getDpo().getBeta())
+        .as("the spec is not changed")
+        .isEqualTo(0.25);
   }
 }

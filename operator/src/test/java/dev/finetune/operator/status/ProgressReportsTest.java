@@ -7,6 +7,7 @@ package dev.finetune.operator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import dev.finetune.api.protocol.MetricNames;
 import dev.finetune.api.protocol.TrainerProgress;
 import dev.finetune.api.v1alpha1.CheckpointStatus;
 import dev.finetune.api.v1alpha1.ProgressStatus;
@@ -85,6 +86,76 @@ class ProgressReportsTest {
     metrics.put("rewards/margins", Double.NaN);
     metrics.put("eval_loss", 2.45);
     return metrics;
+  }
+
+  /**
+   * A DPO run's step and evaluation metrics (TRL's names, the evaluation's with eval_) reach
+   * status.progress.metrics and status.result.metrics under the same names, four significant
+   * digits, negative log-probabilities and rewards included.
+   */
+  @Test
+  void dpoMetricsReachProgressAndResultUnderTheirNames() {
+    Map<String, Double> reported = new LinkedHashMap<>();
+    reported.put(MetricNames.LOSS, 0.6931472);
+    reported.put(MetricNames.REWARDS_CHOSEN, 0.0123456);
+    reported.put(MetricNames.REWARDS_REJECTED, -0.0234567);
+    reported.put(MetricNames.REWARDS_ACCURACIES, 0.75);
+    reported.put(MetricNames.REWARDS_MARGINS, 0.0358023);
+    reported.put(MetricNames.LOGPS_CHOSEN, -123.45678);
+    reported.put(MetricNames.LOGPS_REJECTED, -131.98765);
+    reported.put(MetricNames.EVAL_PREFIX + MetricNames.REWARDS_ACCURACIES, 0.6666667);
+    TrainerProgress p =
+        new TrainerProgress(
+            "Training",
+            3,
+            10,
+            0.3,
+            0.6931472,
+            null,
+            1e-6,
+            10.0,
+            300,
+            20L,
+            List.of(),
+            null,
+            null,
+            reported,
+            2,
+            null);
+    assertThat(ProgressReports.progress(p).getMetrics())
+        .containsExactly(
+            entry("eval_rewards/accuracies", 0.6667),
+            entry("logps/chosen", -123.5),
+            entry("logps/rejected", -132.0),
+            entry("loss", 0.6931),
+            entry("rewards/accuracies", 0.75),
+            entry("rewards/chosen", 0.01235),
+            entry("rewards/margins", 0.0358),
+            entry("rewards/rejected", -0.02346));
+
+    Pod succeeded =
+        pod(
+            0,
+            "{\"status\":\"Succeeded\",\"outputDir\":\"/workspace/output/final\",\"layout\":\"model\","
+                + "\"trainLoss\":0.52,\"steps\":10,\"trainExamples\":200,"
+                + "\"metrics\":{\"loss\":0.5213,\"rewards/chosen\":0.41234,"
+                + "\"rewards/rejected\":-0.29876,\"rewards/accuracies\":0.875,"
+                + "\"rewards/margins\":0.71111,\"logps/chosen\":-20.123456,"
+                + "\"logps/rejected\":-27.654321}}");
+    ResultStatus r = ProgressReports.result(List.of(succeeded), LOCATE).orElseThrow();
+    assertThat(r.getTrainExamples()).as("pairs, counted as examples").isEqualTo(200);
+    assertThat(r.getMetrics())
+        .containsExactly(
+            entry("logps/chosen", -20.12),
+            entry("logps/rejected", -27.65),
+            entry("loss", 0.5213),
+            entry("rewards/accuracies", 0.875),
+            entry("rewards/chosen", 0.4123),
+            entry("rewards/margins", 0.7111),
+            entry("rewards/rejected", -0.2988));
+    assertThat(ProgressReports.finished(ProgressReports.progress(p), r).getMetrics())
+        .as("the final progress shows the result's metrics, not the last step's")
+        .isEqualTo(r.getMetrics());
   }
 
   @Test

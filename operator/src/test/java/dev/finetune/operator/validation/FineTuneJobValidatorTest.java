@@ -106,6 +106,77 @@ class FineTuneJobValidatorTest {
     assertThat(validator.validate(job)).hasSize(3);
   }
 
+  /** A DPO job as a user writes it: objective dpo on preference data, DPO settings defaulted. */
+  private static final String DPO =
+      TestJobs.MINIMAL.replace("format: text", "format: preference")
+          + "  method: {objective: dpo}\n";
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          objective dpo, dpo defaulted | {objective: dpo}>{objective: dpo}
+          every field, robust          | {objective: dpo}>{objective: dpo, dpo: {beta: 0.5, loss: robust, labelSmoothing: 0.1}}
+          ipo, labelSmoothing 0        | {objective: dpo}>{objective: dpo, dpo: {loss: ipo, labelSmoothing: 0}}
+          hinge, beta at its maximum   | {objective: dpo}>{objective: dpo, dpo: {beta: 1000, loss: hinge}}
+          LoRA                         | {objective: dpo}>{type: lora, objective: dpo, lora: {rank: 8}, dpo: {beta: 0.2}}
+          validation split             | format: preference>format: preference\\n    validationSplit: 0.1
+          """)
+  void aDpoJobOnPreferenceDataIsValid(String name, String replacements) {
+    assertThat(validator.validate(TestJobs.fromYaml(replaced(DPO, replacements, name))))
+        .as(name)
+        .isEmpty();
+  }
+
+  /**
+   * Every wrong combination of objective, data format, packing and DPO settings is refused with
+   * exactly one error that names the field; the CRD's CEL rules (which a mock or old API server
+   * does not apply) included.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          dpo on text data           | format: preference>format: text                   | spec.dataset.format text has no preference pairs; spec.method.objective dpo needs spec.dataset.format preference
+          dpo on chat data           | format: preference>format: chat                   | spec.dataset.format chat has no preference pairs
+          preference data, no dpo    | method: {objective: dpo}>method: {type: full}     | spec.dataset.format preference is for spec.method.objective dpo; set it, or give sft data
+          preference data, sft       | objective: dpo>objective: sft                     | spec.dataset.format preference is for spec.method.objective dpo
+          dpo with packing           | format: preference>format: preference\\n    packing: true | spec.dataset.packing is not supported with spec.method.objective dpo
+          dpo settings without dpo   | format: preference>format: text;{objective: dpo}>{dpo: {beta: 0.5}} | spec.method.dpo may only be set when spec.method.objective is dpo
+          dpo settings with sft      | format: preference>format: text;{objective: dpo}>{objective: sft, dpo: {}} | spec.method.dpo may only be set when spec.method.objective is dpo
+          labelSmoothing, sigmoid    | {objective: dpo}>{objective: dpo, dpo: {loss: sigmoid, labelSmoothing: 0.1}} | spec.method.dpo.labelSmoothing is only used by spec.method.dpo.loss robust (loss is sigmoid)
+          labelSmoothing, no loss    | {objective: dpo}>{objective: dpo, dpo: {labelSmoothing: 0.2}} | spec.method.dpo.labelSmoothing is only used by spec.method.dpo.loss robust (loss is sigmoid)
+          labelSmoothing, ipo        | {objective: dpo}>{objective: dpo, dpo: {loss: ipo, labelSmoothing: 0.2}} | spec.method.dpo.labelSmoothing is only used by spec.method.dpo.loss robust (loss is ipo)
+          labelSmoothing 0.5         | {objective: dpo}>{objective: dpo, dpo: {loss: robust, labelSmoothing: 0.5}} | spec.method.dpo.labelSmoothing must be < 0.5, got 0.5
+          labelSmoothing negative    | {objective: dpo}>{objective: dpo, dpo: {loss: robust, labelSmoothing: -0.1}} | spec.method.dpo.labelSmoothing must be >= 0, got -0.1
+          beta 0                     | {objective: dpo}>{objective: dpo, dpo: {beta: 0}}  | spec.method.dpo.beta must be > 0, got 0.0
+          beta negative              | {objective: dpo}>{objective: dpo, dpo: {beta: -1}} | spec.method.dpo.beta must be > 0, got -1.0
+          beta too large             | {objective: dpo}>{objective: dpo, dpo: {beta: 1001}} | spec.method.dpo.beta must be <= 1000, got 1001.0
+          """)
+  void aWrongDpoCombinationIsRefusedNamingItsField(
+      String name, String replacements, String expectedStart) {
+    assertThat(validator.validate(TestJobs.fromYaml(replaced(DPO, replacements, name))))
+        .as(name)
+        .singleElement()
+        .asString()
+        .startsWith(expectedStart);
+  }
+
+  /**
+   * {@code yaml} with each {@code from>to} of {@code replacements} (separated by ';') applied; a
+   * backslash-n in {@code to} is a line break.
+   */
+  private static String replaced(String yaml, String replacements, String name) {
+    for (String replacement : replacements.split(";")) {
+      String[] fromTo = replacement.split(">", 2);
+      assertThat(yaml).as(name).contains(fromTo[0]);
+      yaml = yaml.replace(fromTo[0], fromTo[1].replace("\\n", "\n"));
+    }
+    return yaml;
+  }
+
   private static FineTuneJob jobWith(String fragment) {
     // The minimal job's model/dataset are replaced when the fragment sets them.
     String base = TestJobs.MINIMAL;

@@ -26,6 +26,7 @@ final class TrainOptions {
   @Mixin CheckpointFlags checkpointing;
   @Mixin ReportingFlags reporting;
   @Mixin ObjectiveFlags objective;
+  @Mixin EvaluationFlags evaluation;
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
@@ -41,6 +42,7 @@ final class TrainOptions {
     checkpointing.applyTo(b.checkpointing());
     reporting.applyTo(b.reporting());
     objective.applyTo(b.objective());
+    evaluation.applyTo(b.evaluation());
     ParseResult given = command.commandLine().getParseResult();
     OptionNames before = b.names();
     return b.optNames(flag -> given.hasMatchedOption(flag) ? flag : before.of(flag));

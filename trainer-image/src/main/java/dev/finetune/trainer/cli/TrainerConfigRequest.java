@@ -57,6 +57,7 @@ final class TrainerConfigRequest {
     InputFlags.fromConfig(c, b.inputs(), config);
     MethodFlags.fromConfig(c, b.method(), config);
     ObjectiveFlags.fromConfig(c, b.objective(), config);
+    EvaluationFlags.fromConfig(c, b.evaluation(), config);
     TrainingFlags.fromConfig(c, b.training(), config);
     CheckpointFlags.fromConfig(c.checkpoints(), b.checkpointing(), config);
     return b;

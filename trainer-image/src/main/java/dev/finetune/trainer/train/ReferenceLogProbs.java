@@ -139,13 +139,17 @@ public final class ReferenceLogProbs {
     return new ReferenceLogProbs(values);
   }
 
-  /** SHA-256 of every pair's token ids, in order: which pairs the values belong to. */
+  /** SHA-256 of every example's token ids (a pair's both), in order: which examples these are. */
   static String fingerprint(List<Example> pairs) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       ByteBuffer buffer = ByteBuffer.allocate(8);
       for (Example pair : pairs) {
-        for (long[] ids : new long[][] {pair.ids(), pair.rejected().ids()}) {
+        long[][] sequences =
+            pair.isPair()
+                ? new long[][] {pair.ids(), pair.rejected().ids()}
+                : new long[][] {pair.ids()};
+        for (long[] ids : sequences) {
           buffer.clear();
           buffer.putLong(ids.length);
           sha.update(buffer.array());

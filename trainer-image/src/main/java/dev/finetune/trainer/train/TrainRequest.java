@@ -21,6 +21,7 @@ import java.util.TreeSet;
  * @param checkpointing the output folder and the checkpoints
  * @param reporting the progress endpoint, the console, the termination message
  * @param objective what the run optimises: SFT, or DPO and its settings
+ * @param evaluation the tasks the base and the tuned model are scored on
  */
 public record TrainRequest(
     InputOptions inputs,
@@ -28,7 +29,8 @@ public record TrainRequest(
     TrainingOptions training,
     CheckpointOptions checkpointing,
     ReportingOptions reporting,
-    ObjectiveOptions objective) {
+    ObjectiveOptions objective,
+    EvaluationOptions evaluation) {
 
   public static Builder builder() {
     return new Builder();
@@ -48,6 +50,7 @@ public record TrainRequest(
     private final CheckpointOptions.Builder checkpointing = CheckpointOptions.builder();
     private final ReportingOptions.Builder reporting = ReportingOptions.builder();
     private final ObjectiveOptions.Builder objective = ObjectiveOptions.builder();
+    private final EvaluationOptions.Builder evaluation = EvaluationOptions.builder();
     private OptionNames names = OptionNames.FLAGS;
 
     private Builder() {}
@@ -74,6 +77,10 @@ public record TrainRequest(
 
     public ObjectiveOptions.Builder objective() {
       return objective;
+    }
+
+    public EvaluationOptions.Builder evaluation() {
+      return evaluation;
     }
 
     /** How refusals name the options (default: by their flags). */
@@ -122,7 +129,7 @@ public record TrainRequest(
                 + names.of("--method")
                 + " lora training");
       }
-      return new TrainRequest(in, m, t, checkpoints, reporting.build(), o);
+      return new TrainRequest(in, m, t, checkpoints, reporting.build(), o, evaluation.build(names));
     }
 
     /** Early stopping can only watch a metric the objective's evaluation reports. */

@@ -8,6 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.finetune.api.protocol.TrainerResult;
 import dev.finetune.api.protocol.TrainerRuntime;
+import dev.finetune.api.v1alpha1.EvaluationResult;
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.data.Example;
 import dev.finetune.trainer.data.TextTokenizer;
@@ -23,7 +24,9 @@ import dev.finetune.trainer.source.SourceResolver;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,9 +40,19 @@ public final class TrainRunner {
   public static final int STOPPED_EXIT_CODE = 143;
 
   private final TrainRequest request;
+  private final TaskScorer scorer;
 
   public TrainRunner(TrainRequest request) {
+    this(request, null);
+  }
+
+  /**
+   * @param scorer scores the evaluation tasks (lm-evaluation-harness's shapes); null when the
+   *     request has none
+   */
+  public TrainRunner(TrainRequest request, TaskScorer scorer) {
     this.request = request;
+    this.scorer = scorer;
   }
 
   /**
@@ -75,6 +88,7 @@ public final class TrainRunner {
         model.block().narrowWeights(model.block().parametersByName().keySet());
         System.out.println("mixed precision: the frozen base model is held in float16");
       }
+      ModelEvaluation evaluation = evaluation(sources, tokenizer);
       TrainerResult result =
           train(
               model.block(),
@@ -84,7 +98,8 @@ public final class TrainRunner {
               data.counts(),
               manager,
               microBatch,
-              listeners);
+              listeners,
+              evaluation);
       return TerminationMessage.ranOn(result, runtime);
     }
   }
@@ -119,9 +134,21 @@ public final class TrainRunner {
       TrainingRun.DataCounts counts,
       NDManager manager,
       int microBatch,
-      List<TrainingListener> callerListeners) {
+      List<TrainingListener> callerListeners,
+      ModelEvaluation evaluation) {
     model.setPrecision(request.training().precision());
     Objective objective = objective(model, examples, eval, microBatch, manager);
+    // The base model's scores: before a checkpoint is restored, while the weights are the start's.
+    ModelEvaluation.Scores base =
+        evaluation == null
+            ? null
+            : evaluation.base(
+                model,
+                request.method().lora(),
+                new ModelEvaluation.Validation(
+                    new Evaluator(objective, request.training().batchSize()), eval),
+                request.checkpointing().dir(),
+                manager);
     TrainingLoop loop = new TrainingLoop(model, objective, trained, withDevices(manager), manager);
     CheckpointStore checkpoints =
         new CheckpointStore(
@@ -178,7 +205,31 @@ public final class TrainRunner {
     } finally {
       closeAll(listeners);
     }
-    return finish(run, done, checkpoints, earlyStopping);
+    TrainerResult result = finish(run, done, checkpoints, earlyStopping);
+    if (evaluation == null) {
+      return result;
+    }
+    // The output model: the last step's weights, or the best checkpoint's with early stopping.
+    List<EvaluationResult> compared =
+        ModelEvaluation.compare(base, evaluation.tuned(model, result.evalLoss(), manager));
+    ModelEvaluation.writeReport(request.checkpointing().output(), compared);
+    return result.withEvaluation(compared);
+  }
+
+  /** The run's evaluation against the base model, or null when none was asked for. */
+  private ModelEvaluation evaluation(SourceResolver sources, TextTokenizer tokenizer) {
+    EvaluationOptions options = request.evaluation();
+    if (!options.enabled()) {
+      return null;
+    }
+    if (options.any() && scorer == null) {
+      throw new IllegalStateException("evaluation tasks given but no task scorer");
+    }
+    Map<String, Path> files = new LinkedHashMap<>();
+    for (EvaluationOptions.Task task : options.tasks()) {
+      files.put(task.name(), sources.dataFile(task.source()));
+    }
+    return new ModelEvaluation(options, scorer, files, tokenizer);
   }
 
   /**
