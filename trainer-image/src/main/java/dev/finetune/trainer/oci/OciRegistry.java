@@ -266,7 +266,12 @@ public final class OciRegistry implements AutoCloseable {
           response != null && response.getStatusCode() == 404
               ? OciFailure.Kind.NOT_FOUND
               : OciFailure.Kind.REFUSED;
-      throw new OciFailure(kind, "cannot " + what + " " + where() + ": " + oneLine(e.getMessage()));
+      // The registry's own codes and messages when it sent them, else jib's summary.
+      String reason =
+          response != null && response.getContent() != null && !response.getContent().isBlank()
+              ? reason(response.getStatusCode(), response.getContent(), null)
+              : oneLine(e.getMessage());
+      throw new OciFailure(kind, "cannot " + what + " " + where() + ": " + reason);
     } catch (ResponseException e) {
       int status = e.getStatusCode();
       OciFailure.Kind kind =
