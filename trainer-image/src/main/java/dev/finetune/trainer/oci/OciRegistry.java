@@ -138,7 +138,11 @@ public final class OciRegistry implements AutoCloseable {
     if (!(pulled.getManifest() instanceof BuildableManifestTemplate image)) {
       throw new OciFailure(
           OciFailure.Kind.REFUSED,
-          reference.withTag(qualifier)
+          reference.registry()
+              + "/"
+              + reference.repository()
+              + (qualifier.startsWith("sha256:") ? "@" : ":")
+              + qualifier
               + " is not a single image manifest (an image index or an old schema 1 manifest);"
               + " give the digest of one image");
     }
