@@ -1,8 +1,9 @@
 """Interop check: the trainer's `evaluate --task` against lm-evaluation-harness 0.4.13 itself.
 
-The three task shapes (trainer-image/interop/data/lmeval_*.jsonl) run through lm-eval's `hf`
-backend (transformers, float32, CPU, batch size 1, zero-shot) as local tasks whose yaml gives
-`target_delimiter: ""` (a choice or continuation is appended to the context as it is) and, for
+The three task shapes (trainer-image/interop/data/lmeval_*.jsonl, from make_lmeval_data.py) run
+through lm-eval's `hf` backend (transformers, float32, CPU, batch size 1, zero-shot) as local tasks
+whose yaml gives `target_delimiter: ""` (a choice is appended to the context as it is; lm-eval
+0.4.13 appends a loglikelihood task's continuation as it is whatever the delimiter) and, for
 generation, only `max_gen_toks` (so the stop sequence is lm-eval's default, its fewshot delimiter
 "\\n\\n", plus the EOS token), and through the trainer's `evaluate --task`. Compared:
 
