@@ -101,10 +101,10 @@ class KubectlAgainstLocalModeIT {
     assertThat(get.output()).contains("nightly-refresh").contains("Suspended");
     DeploymentTools.Result wide = kubectl("get", "ftj", "-o", "wide");
     assertThat(wide.output().lines().findFirst().orElse(""))
-        .as("-o wide adds the priority-1 columns, the objective beside the method")
+        .as("-o wide adds the priority-1 columns, the objective beside the method, the evaluation")
         .matches(
             "NAME\\s+AGE\\s+OBJECTIVE\\s+METHOD\\s+MODEL\\s+MESSAGE\\s+PHASE\\s+ETA\\s+LOSS"
-                + "\\s+PROGRESS\\s+STEP\\s+RESTARTS\\s*");
+                + "\\s+PROGRESS\\s+STEP\\s+RESTARTS\\s+EVAL\\s*");
 
     DeploymentTools.Result yaml = kubectl("get", "ftj", "nightly-refresh", "-o", "yaml");
     assertThat(yaml.exitCode()).isZero();
