@@ -291,11 +291,30 @@ class LocalModeEvaluationIT {
                     && status(name).getPhase().isFinal());
     FineTuneJobStatus done = status(name);
     if (done.getPhase() == Phase.Succeeded) {
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> events(name).stream().anyMatch(e -> "Evaluated".equals(e.getReason())));
+      try {
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> events(name).stream().anyMatch(e -> "Evaluated".equals(e.getReason())));
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError(
+            "no Evaluated Event; the status:\n"
+                + io.fabric8.kubernetes.client.utils.Serialization.asYaml(status(name))
+                + "\nthe trainer's log:\n"
+                + trainerLog(name),
+            e);
+      }
     }
     return done;
+  }
+
+  /** The trainer pod's log, for a failure's message. */
+  private String trainerLog(String name) {
+    try {
+      Path log = kubelet.logFile(NS, name + "-trainer-1").orElse(null);
+      return log == null ? "(no trainer log)" : Files.readString(log);
+    } catch (java.io.IOException e) {
+      return "(cannot read the trainer log: " + e.getMessage() + ")";
+    }
   }
 
   private List<Event> events(String name) {
