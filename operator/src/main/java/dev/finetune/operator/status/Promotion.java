@@ -179,7 +179,11 @@ public final class Promotion {
       }
     }
     if (Boolean.TRUE.equals(gate.getNotWorseThanBase())) {
-      passed.add("no metric worse than the base (" + results.size() + " compared)");
+      passed.add(
+          results.size() <= 4
+              ? "no metric worse than the base: "
+                  + String.join(", ", results.stream().map(PromotionGate::describe).toList())
+              : "no metric worse than the base (" + results.size() + " compared)");
     }
     return passed;
   }

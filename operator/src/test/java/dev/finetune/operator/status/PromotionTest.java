@@ -135,7 +135,9 @@ class PromotionTest {
         .isEqualTo(
             "the tuned model passed the evaluation gate: licenses acc: tuned 0.3750 vs base"
                 + " 0.2500 (delta +0.1250), an improvement of at least 0.1 needed; no metric"
-                + " worse than the base (3 compared)");
+                + " worse than the base: licenses acc: tuned 0.3750 vs base 0.2500 (delta"
+                + " +0.1250), licenses acc_norm: tuned 0.5000 vs base 0.5000 (delta +0.000),"
+                + " validation loss: tuned 2.500 vs base 3.000 (delta -0.5000)");
     assertThat(done.getResult().getEvaluationHeadline())
         .isEqualTo("licenses acc +0.1250, promoted");
     assertThat(TransitionEvents.between(job.getStatus(), done))
