@@ -38,13 +38,17 @@ WARMUP=2  # untimed steps first: both engines are slower until their allocators 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 RESULTS="$WORK/results-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$RESULTS"
-run_shape() { # NAME MODEL BATCH SEQ STEPS [LORA_RANK]
+run_shape() { # NAME MODEL BATCH SEQ STEPS [LORA_RANK]   (BENCH_OBJECTIVE=dpo: BATCH pairs, TRL)
   local name=$1 model=$2 batch=$3 seq=$4 steps=$5 rank=${6:-}
-  local lora=()
+  local lora=() java=$JAVA hf=trainer-image/bench/hf_train.py
   [ -n "$rank" ] && lora=("$rank" "$LORA_TARGETS")
+  if [ "${BENCH_OBJECTIVE:-sft}" = dpo ]; then
+    java=${JAVA/ -cp / -Dbench.objective=dpo -cp }
+    hf=trainer-image/bench/hf_dpo.py
+  fi
   for round in $(seq "$ROUNDS"); do
-    $JAVA "$model" "$batch" "$seq" "$steps" "$WARMUP" "${lora[@]}" 2>/dev/null >> "$RESULTS/$name.trainer.jsonl"
-    env $HF_ENV "$PY" trainer-image/bench/hf_train.py "$model" "$batch" "$seq" "$steps" "$WARMUP" 2 "${lora[@]}" \
+    $java "$model" "$batch" "$seq" "$steps" "$WARMUP" "${lora[@]}" 2>/dev/null >> "$RESULTS/$name.trainer.jsonl"
+    env $HF_ENV "$PY" "$hf" "$model" "$batch" "$seq" "$steps" "$WARMUP" 2 "${lora[@]}" \
       2>/dev/null >> "$RESULTS/$name.hf.jsonl"
   done
   "$PY" trainer-image/bench/summarize.py "$name" "$model" "${rank:+lora}" "$RESULTS/$name.trainer.jsonl" "$RESULTS/$name.hf.jsonl"
@@ -53,4 +57,7 @@ printf '%-20s %-8s %22s %22s %8s %16s %16s\n' shape engine "s/step (median)" "to
 [[ ",$SHAPES," == *",tiny,"* ]] && run_shape tiny-gpt2-8x128 "$FIXTURES/models/tiny-gpt2" 8 128 8
 [[ ",$SHAPES," == *",gpt2,"* ]] && run_shape gpt2-124m-1x256 "$WORK/gpt2-124m" 1 256 4
 [[ ",$SHAPES," == *",lora,"* ]] && run_shape qwen0.5b-lora16-1x512 "$WORK/qwen2.5-0.5b-shape" 1 512 3 16
+# DPO against TRL's DPOTrainer step (both with precomputed reference log-probs): 4 pairs of
+# 2 x 128 tokens (a 64-token prompt, 64-token completions).
+[[ ",$SHAPES," == *",dpo,"* ]] && BENCH_OBJECTIVE=dpo run_shape dpo-tiny-gpt2-4x2x128 "$FIXTURES/models/tiny-gpt2" 4 128 6
 echo "raw results: $RESULTS"

@@ -32,12 +32,14 @@ def main():
             print(f"{name:20s} {engine:8s} no result (see {path})")
             return
         batch, seq = lines[0]["batch"], lines[0]["seq"]
+        # A DPO step reads two sequences per pair (chosen and rejected).
+        sequences = batch * (2 if lines[0].get("objective") == "dpo" else 1)
         # Full fine-tuning: forward + backward (2x); LoRA: forward + input gradients only.
-        flops = forward_flops(config, seq) * batch * (2 if method == "lora" else 3)
+        flops = forward_flops(config, seq) * sequences * (2 if method == "lora" else 3)
         step = statistics.median(l["median_step_s"] for l in lines)
         rows[engine] = {
             "step": step,
-            "tokens": batch * seq / step,
+            "tokens": sequences * seq / step,
             "rss": statistics.median(l["peak_rss_mib"] for l in lines),
             "gflops": flops / step / 1e9,
             "gemm": statistics.median(l["gemm_gflops"] for l in lines),

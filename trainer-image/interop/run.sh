@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The trainer against the real Hugging Face libraries (interop_check.py says what is compared):
-# PyTorch 2.13 (CPU), transformers 5.17 and PEFT 0.21 in .venv-hf, from .ci/hf-venv.sh.
-#   trainer-image/interop/run.sh [--families gpt2,llama,...]
+# PyTorch 2.13 (CPU), transformers 5.17 and PEFT 0.21 in .venv-hf, from .ci/hf-venv.sh; then DPO
+# against TRL 1.13's DPOTrainer (dpo_check.py).
+#   trainer-image/interop/run.sh [--families gpt2,llama,...]      (INTEROP_DPO=0 skips the DPO check)
 # Without the packages (pip cannot reach its configured index or wheel mirror) the check is skipped
 # with a line saying so, except under CI=true, where that is a failure.
 set -euo pipefail
@@ -9,16 +10,22 @@ cd "$(dirname "$0")/../.."
 FIXTURES=${FINETUNE_FIXTURES:-../shared/fixtures}
 if ! PY=$(bash .ci/hf-venv.sh); then
   if [ "${CI:-}" = true ]; then
-    echo "interop: FAILED: pip could not install torch 2.13, transformers 5.17 and peft 0.21" >&2
+    echo "interop: FAILED: pip could not install torch 2.13, transformers 5.17, peft 0.21 and trl 1.13" >&2
     exit 1
   fi
-  echo "interop: SKIPPED: pip could not install torch 2.13, transformers 5.17 and peft 0.21 (no wheel mirror?); under CI=true this fails"
+  echo "interop: SKIPPED: pip could not install torch 2.13, transformers 5.17, peft 0.21 and trl 1.13 (no wheel mirror?); under CI=true this fails"
   exit 0
 fi
 [ -f trainer-image/target/finetune-trainer.jar ] || ./mvnw -q -B -pl trainer-image -am install -DskipTests
 # Nothing from the network; no progress bars or advice in the log.
 export HF_HUB_OFFLINE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 TRANSFORMERS_VERBOSITY=error \
   TRANSFORMERS_NO_ADVISORY_WARNINGS=1 PYTHONWARNINGS=ignore
-exec "$PY" trainer-image/interop/interop_check.py \
-  --classpath "trainer-image/target/finetune-trainer.jar:trainer-image/target/lib/*" \
-  --fixtures "$FIXTURES" --work trainer-image/target/interop "$@"
+CP="trainer-image/target/finetune-trainer.jar:trainer-image/target/lib/*"
+STATUS=0
+"$PY" trainer-image/interop/interop_check.py --classpath "$CP" --fixtures "$FIXTURES" \
+  --work trainer-image/target/interop "$@" || STATUS=1
+if [ "${INTEROP_DPO:-1}" != 0 ]; then
+  TQDM_DISABLE=1 "$PY" trainer-image/interop/dpo_check.py --classpath "$CP" --fixtures "$FIXTURES" \
+    --work trainer-image/target/interop-dpo || STATUS=1
+fi
+exit $STATUS

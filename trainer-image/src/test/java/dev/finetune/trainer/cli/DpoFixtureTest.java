@@ -47,7 +47,6 @@ class DpoFixtureTest {
         .data(pairs(data))
         .format("preference")
         .with("--objective", "dpo")
-        .learningRate("5e-3")
         .with("--scheduler", "constant")
         .with("--log-every-steps", "1")
         .seed(3)
@@ -65,6 +64,7 @@ class DpoFixtureTest {
                 .maxLength(64)
                 .maxSteps(3)
                 .batchSize(12) // every pair in every step: the same batch three times
+                .learningRate("5e-3")
                 .lora(4)
                 .with("--eval-data", pairs("pairs.jsonl"))
                 .with("--eval-every-steps", "3")
@@ -103,6 +103,7 @@ class DpoFixtureTest {
                   .maxLength(64)
                   .maxSteps(1)
                   .batchSize(4)
+                  .learningRate("5e-3")
                   .with("--dpo-loss", loss)
                   .with("--dpo-beta", "0.5")
                   .args());
@@ -117,7 +118,13 @@ class DpoFixtureTest {
     for (String data : new String[] {"chat_pairs.jsonl", "implicit_pairs.jsonl"}) {
       Path out = dir.resolve(data);
       CliRun run =
-          CliRun.of(dpo("tiny-gpt2", data, out).maxLength(96).maxSteps(2).batchSize(8).args());
+          CliRun.of(
+              dpo("tiny-gpt2", data, out)
+                  .maxLength(96)
+                  .maxSteps(2)
+                  .batchSize(8)
+                  .learningRate("5e-3")
+                  .args());
       assertThat(run.code()).as(data + ": " + run.err()).isZero();
       List<Double> losses = TrainerStateLog.losses(out);
       assertThat(losses.get(0)).as(data).isCloseTo(Math.log(2), within(1e-6));
@@ -164,6 +171,35 @@ class DpoFixtureTest {
   }
 
   @Test
+  void earlyStoppingWatchesARewardMetricAndKeepsTheBestModel(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("out");
+    CliRun run =
+        CliRun.of(
+            dpo("tiny-gpt2", "pairs.jsonl", out)
+                .maxLength(64)
+                .maxSteps(12)
+                .batchSize(4)
+                .learningRate("1e-2") // high: the reward accuracy peaks, then falls back
+                .with("--eval-data", pairs("implicit_pairs.jsonl"))
+                .with("--eval-every-steps", "1")
+                .with("--early-stopping-patience", "2")
+                .with("--early-stopping-metric", "rewards/accuracies")
+                .args());
+    assertThat(run.code()).as(run.err()).isZero();
+    List<JsonNode> evals = entries(out, "eval_rewards/accuracies");
+    double best =
+        evals.stream()
+            .mapToDouble(e -> e.get("eval_rewards/accuracies").asDouble())
+            .max()
+            .orElseThrow();
+    assertThat(evals.size()).as("stopped before the 12th step").isLessThan(12);
+    assertThat(run.out())
+        .contains("early stopping after step " + evals.size())
+        .contains("final/ is the best model")
+        .contains("eval_rewards/accuracies " + (float) best);
+  }
+
+  @Test
   void whatDpoCannotDoIsRefusedBeforeAnythingLoads(@TempDir Path dir) {
     Path out = dir.resolve("out");
     CliRun packing =
@@ -207,7 +243,7 @@ class DpoFixtureTest {
 
   /** Three steps of 64-token pairs. */
   private static TrainArgs three(TrainArgs args) {
-    return args.maxLength(64).maxSteps(3);
+    return args.maxLength(64).maxSteps(3).learningRate("5e-3");
   }
 
   private static List<JsonNode> entries(Path out, String key) throws Exception {

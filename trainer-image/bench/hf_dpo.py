@@ -1,0 +1,137 @@
+"""What users run instead of the trainer's DPO, timed step by step: TRL 1.13 DPOTrainer (full
+fine-tune, AutoModelForCausalLM with its default attention, AdamW, clipping at 1.0, float32 on the
+CPU) on random preference pairs of a fixed shape, from a model folder. Prints one JSON line in
+hf_train.py's form (summarize.py reads it): per-step seconds after the warm-up steps, their median,
+tokens/s, peak RSS.
+
+    hf_dpo.py MODEL_DIR PAIRS SEQ STEPS WARMUP THREADS [--reference-each-step]
+
+The shape of TrainBenchmark's -Dbench.objective=dpo (same arguments, same output fields): a step
+is one optimizer step over PAIRS pairs, each a prompt of SEQ/2 random tokens with a chosen and a
+rejected completion of SEQ - SEQ/2 (2 x PAIRS sequences of SEQ tokens), forward, backward, clip,
+AdamW; "batch" is PAIRS, tokens/s counts both sequences of a pair. Like the trainer, the reference
+log-probs are computed once before training (TRL's precompute_ref_log_probs), timed apart
+("reference_s"), so a step holds no reference forward; --reference-each-step runs TRL's default
+instead (a frozen reference copy, one more forward every step). Compare the two on one machine,
+alternating runs, as bench/run.sh does for the SFT shapes.
+
+Random token ids (generator seeded, never the EOS id) go in as already-tokenized pairs: TRL's own
+dataset preparation (text, EOS appended, tokenizer) is replaced after the trainer is built,
+because random ids do not survive a decode/encode round trip.
+"""
+import json
+import resource
+import statistics
+import sys
+import time
+
+import torch
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    reference_each_step = "--reference-each-step" in sys.argv
+    model_dir = args[0]
+    pairs, seq, steps, warmup, threads = (int(a) for a in args[1:6])
+    prompt, completion = seq // 2, seq - seq // 2
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(1)
+
+    from datasets import Dataset
+    from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
+    from trl import DPOConfig, DPOTrainer
+
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32)
+    # Like for like: no dropout (GPT-2 configs default to 0.1; DPOTrainer also disables it).
+    for module in model.modules():
+        if isinstance(module, torch.nn.Dropout):
+            module.p = 0.0
+    total = steps + warmup
+    config = DPOConfig(
+        output_dir="/tmp/hf_dpo_bench",
+        per_device_train_batch_size=pairs,
+        max_steps=total,
+        learning_rate=1e-4,
+        lr_scheduler_type="constant",
+        weight_decay=0.0,
+        adam_beta1=0.9,
+        adam_beta2=0.999,
+        adam_epsilon=1e-8,
+        max_grad_norm=1.0,
+        optim="adamw_torch",
+        train_sampling_strategy="sequential",
+        use_cpu=True,
+        bf16=False,  # DPOConfig's default is True (autocast on the CPU too)
+        fp16=False,
+        logging_steps=total,
+        report_to=[],
+        save_strategy="no",
+        dataloader_num_workers=0,
+        max_length=None,
+        loss_type=["sigmoid"],
+        beta=0.1,
+        precompute_ref_log_probs=not reference_each_step,
+        disable_tqdm=True,
+    )
+    placeholder = Dataset.from_list([{"prompt": "a", "chosen": " b", "rejected": " c"}])
+    trainer = DPOTrainer(model=model, args=config, train_dataset=placeholder,
+                         processing_class=tokenizer)
+
+    vocab = model.config.vocab_size
+    eos = tokenizer.eos_token_id
+    gen = torch.Generator().manual_seed(1234)
+
+    def ids(n):
+        x = torch.randint(0, vocab - 1, (n,), generator=gen)
+        x[x >= eos] += 1  # never the EOS id (also the pad id here)
+        return x.tolist()
+
+    data = Dataset.from_list([{"prompt_ids": ids(prompt), "chosen_ids": ids(completion),
+                               "rejected_ids": ids(completion)} for _ in range(total * pairs)])
+    start = time.perf_counter()
+    if reference_each_step:
+        trainer.train_dataset = data
+    else:
+        trainer.train_dataset = trainer._precompute_ref_logps(data, "train", pairs)
+    reference_s = time.perf_counter() - start
+
+    times = []
+
+    class StepTimer(TrainerCallback):
+        def on_step_begin(self, args, state, control, **kwargs):
+            self.start = time.perf_counter()
+
+        def on_step_end(self, args, state, control, **kwargs):
+            times.append(time.perf_counter() - self.start)
+
+    trainer.add_callback(StepTimer())
+    trainer.train()
+    measured = times[warmup:]
+    median = statistics.median(measured)
+    print(json.dumps({
+        "engine": f"trl {__import__('trl').__version__}, transformers "
+                  f"{__import__('transformers').__version__}, torch {torch.__version__}",
+        "objective": "dpo",
+        "batch": pairs,
+        "seq": seq,
+        "reference_each_step": reference_each_step,
+        "reference_s": reference_s,
+        "step_s": measured,
+        "median_step_s": median,
+        "tokens_per_s": 2 * pairs * seq / median,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "gemm_gflops": gemm_gflops(threads),
+        "trainable_params": sum(p.numel() for p in model.parameters() if p.requires_grad),
+    }))
+
+
+def gemm_gflops(threads):
+    sys.path.insert(0, __file__.rsplit("/", 1)[0])
+    from hf_train import gemm_gflops as gemm
+
+    return gemm(threads)
+
+
+if __name__ == "__main__":
+    main()
