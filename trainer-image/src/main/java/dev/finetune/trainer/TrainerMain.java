@@ -15,6 +15,9 @@ public final class TrainerMain {
   public static void main(String[] args) {
     // Natives come from the jar on the class path; never download at run time.
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    // Apache HttpClient (under the registry client) logs request headers, Authorization
+    // included, at debug: keep it at warn whatever the default level is.
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.http", "warn");
     System.exit(run(args));
   }
 

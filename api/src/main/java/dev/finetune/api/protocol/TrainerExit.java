@@ -74,6 +74,18 @@ public enum TrainerExit {
       "could not download a source, after its own retries (no connection, a 5xx or 429 answer)",
       "Nothing: the Job runs the pod again within backoffLimit. When the retries are spent the job"
           + " fails as a crash; check the network and the source's host."),
+  // 76 is EX_PROTOCOL: the remote end refused or could not be reached. Not retried by the Job:
+  // the operator retries the publish step with its own backoff, so that fixing a Secret is
+  // enough and a wrong password does not crash-loop pods.
+  PUBLISH_FAILED(
+      76,
+      "PublishFailed",
+      false,
+      "could not push the model to the registry (credentials refused, no permission, quota, or"
+          + " the registry unreachable; the message has the registry's reason)",
+      "Fix what the registry said (the credentials Secret, the repository's permissions or"
+          + " quota, the address or output.publish.insecure): the trained model stays on the"
+          + " volume and the push is retried without training again."),
   CONFIG_ERROR(
       78,
       "ConfigError",

@@ -35,6 +35,9 @@ public final class TrainerExitCodes {
   /** {@link TrainerExit#TEMPORARY_FAILURE}. */
   public static final int TEMPORARY_FAILURE = 75;
 
+  /** {@link TrainerExit#PUBLISH_FAILED}. */
+  public static final int PUBLISH_FAILED = 76;
+
   /** {@link TrainerExit#CONFIG_ERROR}. */
   public static final int CONFIG_ERROR = 78;
 

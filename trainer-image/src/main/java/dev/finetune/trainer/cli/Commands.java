@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       GenerateCommand.class,
       ValidateDataCommand.class,
-      EngineCommand.class
+      EngineCommand.class,
+      PublishCommand.class
     })
 public final class Commands {
   private Commands() {}

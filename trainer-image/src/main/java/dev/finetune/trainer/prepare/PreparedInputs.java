@@ -7,6 +7,7 @@ package dev.finetune.trainer.prepare;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.api.protocol.PrepareResult;
+import dev.finetune.trainer.oci.OciReference;
 import dev.finetune.trainer.source.HubLocation;
 import dev.finetune.trainer.train.InputOptions;
 import dev.finetune.trainer.train.TrainRequest;
@@ -19,10 +20,11 @@ import java.util.Objects;
 
 /**
  * Training after the prepare step uses what it staged: {@code prepare-report.json} in the output
- * folder pins an {@code hf://} model and {@code hf://} data to the commits prepare resolved (found
- * complete in the cache, they need no request), and every data file to the SHA-256 prepare read. So
- * a restarted trainer trains the same bytes even if the Hub moved on, and a file edited since is
- * refused. A report for other sources (the run's settings changed) is not used.
+ * folder pins an {@code hf://} model and {@code hf://} data to the commits prepare resolved, an
+ * {@code oci://} model to its manifest digest (found complete in the cache, they need no request),
+ * and every data file to the SHA-256 prepare read. So a restarted trainer trains the same bytes
+ * even if the Hub moved on, and a file edited since is refused. A report for other sources (the
+ * run's settings changed) is not used.
  */
 public final class PreparedInputs {
   private static final ObjectMapper JSON =
@@ -57,6 +59,8 @@ public final class PreparedInputs {
     String revision = report.model().revision();
     if (revision != null && HubLocation.matches(b.model())) {
       b.setModel(HubLocation.parse(b.model()).at(revision).toString());
+    } else if (revision != null && OciReference.matches(b.model())) {
+      b.setModel(OciReference.parse(b.model()).withDigest(revision).toString());
     }
     Map<String, String> digests = new LinkedHashMap<>();
     for (PrepareResult.DataFile f : report.dataset().files()) {

@@ -6,6 +6,7 @@ package dev.finetune.trainer.source;
 
 import dev.finetune.trainer.TrainerException;
 import dev.finetune.trainer.model.ModelFiles;
+import dev.finetune.trainer.oci.OciReference;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ public final class SourceResolver {
   static final String MANIFEST = ".finetune-manifest";
 
   private final Path cache;
+  private final OciModels oci;
   private final HubClient hub;
   private final HttpFetcher plain;
 
@@ -50,12 +52,14 @@ public final class SourceResolver {
    */
   public SourceResolver(Path cache, HubClient hub, HttpFetcher plain) {
     this.cache = cache;
+    this.oci = new OciModels(cache);
     this.hub = hub;
     this.plain = plain;
   }
 
   public static boolean isRemote(String source) {
     return HubLocation.matches(source)
+        || OciReference.matches(source)
         || source.startsWith("https://")
         || source.startsWith("http://");
   }
@@ -72,6 +76,9 @@ public final class SourceResolver {
       }
       return hubModel(location);
     }
+    if (OciReference.matches(source)) {
+      return oci.model(source);
+    }
     if (isRemote(source)) {
       return httpsModel(source);
     }
@@ -80,6 +87,10 @@ public final class SourceResolver {
 
   /** A data file for {@code source}. */
   public Path dataFile(String source) {
+    if (OciReference.matches(source)) {
+      throw TrainerException.config(
+          source + ": oci:// is for models; data comes from a path, hf://datasets/… or https://");
+    }
     if (HubLocation.matches(source)) {
       HubLocation location = HubLocation.parse(source);
       if (!location.dataset()) {
@@ -182,7 +193,28 @@ public final class SourceResolver {
     }
   }
 
-  private static void writeManifest(Path dir, List<RemoteFile> files) {
+  /** Whether {@code dir} holds every file its manifest lists, at its size. */
+  static boolean complete(Path dir) {
+    Path manifest = dir.resolve(MANIFEST);
+    if (!Files.isRegularFile(manifest)) {
+      return false;
+    }
+    try {
+      for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+        int tab = line.lastIndexOf('\t');
+        Path file = dir.resolve(HubClient.safeRelative(line.substring(0, tab), dir.toString()));
+        long size = Long.parseLong(line.substring(tab + 1));
+        if (!Files.isRegularFile(file) || (size >= 0 && Files.size(file) != size)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  static void writeManifest(Path dir, List<RemoteFile> files) {
     StringBuilder lines = new StringBuilder();
     for (RemoteFile f : files) {
       lines.append(f.path()).append('\t').append(f.size()).append('\n');

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The trainer's packages depend one way (ARCHITECTURE.md): {@code cli} (and the benchmarks) →
- * {@code train}, {@code prepare}, {@code progress}, {@code device} → {@code source}, {@code data} →
- * {@code model} → {@code io}. The root package holds the entry point, which only the JVM calls, and
- * {@link dev.finetune.trainer.TrainerException}, which every layer throws (it belongs to no layer).
+ * {@code train}, {@code prepare}, {@code progress}, {@code device}, {@code publish} → {@code
+ * source}, {@code data}, {@code oci} → {@code model} → {@code io}. The root package holds the entry
+ * point, which only the JVM calls, and {@link dev.finetune.trainer.TrainerException}, which every
+ * layer throws (it belongs to no layer).
  */
 class PackageDependencyTest {
   private static final String TRAINER = "dev.finetune.trainer";
@@ -47,9 +48,14 @@ class PackageDependencyTest {
         .layer("cli")
         .definedBy(base + ".cli..", base + ".bench..")
         .layer("run")
-        .definedBy(base + ".train..", base + ".prepare..", base + ".progress..", base + ".device..")
+        .definedBy(
+            base + ".train..",
+            base + ".prepare..",
+            base + ".progress..",
+            base + ".device..",
+            base + ".publish..")
         .layer("inputs")
-        .definedBy(base + ".source..", base + ".data..")
+        .definedBy(base + ".source..", base + ".data..", base + ".oci..")
         .layer("model")
         .definedBy(base + ".model..")
         .layer("io")
