@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The trainer against the real Hugging Face libraries (interop_check.py says what is compared):
 # PyTorch 2.13 (CPU), transformers 5.17 and PEFT 0.21 in .venv-hf, from .ci/hf-venv.sh; then DPO
-# against TRL 1.13's DPOTrainer (dpo_check.py).
+# against TRL 1.13's DPOTrainer (dpo_check.py) and TensorBoard 2.21 reading the trainer's event
+# files back (tensorboard_check.py).
 #   trainer-image/interop/run.sh [--families gpt2,llama,...]      (INTEROP_DPO=0 skips the DPO check)
 # Without the packages (pip cannot reach its configured index or wheel mirror) the check is skipped
 # with a line saying so, except under CI=true, where that is a failure.
@@ -10,10 +11,10 @@ cd "$(dirname "$0")/../.."
 FIXTURES=${FINETUNE_FIXTURES:-../shared/fixtures}
 if ! PY=$(bash .ci/hf-venv.sh); then
   if [ "${CI:-}" = true ]; then
-    echo "interop: FAILED: pip could not install torch 2.13, transformers 5.17, peft 0.21 and trl 1.13" >&2
+    echo "interop: FAILED: pip could not install torch 2.13, transformers 5.17, peft 0.21, trl 1.13 and tensorboard 2.21" >&2
     exit 1
   fi
-  echo "interop: SKIPPED: pip could not install torch 2.13, transformers 5.17, peft 0.21 and trl 1.13 (no wheel mirror?); under CI=true this fails"
+  echo "interop: SKIPPED: pip could not install torch 2.13, transformers 5.17, peft 0.21, trl 1.13 and tensorboard 2.21 (no wheel mirror?); under CI=true this fails"
   exit 0
 fi
 [ -f trainer-image/target/finetune-trainer.jar ] || ./mvnw -q -B -pl trainer-image -am install -DskipTests
@@ -28,4 +29,6 @@ if [ "${INTEROP_DPO:-1}" != 0 ]; then
   TQDM_DISABLE=1 "$PY" trainer-image/interop/dpo_check.py --classpath "$CP" --fixtures "$FIXTURES" \
     --work trainer-image/target/interop-dpo || STATUS=1
 fi
+"$PY" trainer-image/interop/tensorboard_check.py --classpath "$CP" --fixtures "$FIXTURES" \
+  --work trainer-image/target/interop-tensorboard || STATUS=1
 exit $STATUS

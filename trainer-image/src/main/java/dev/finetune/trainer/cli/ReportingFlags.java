@@ -10,7 +10,10 @@ import dev.finetune.trainer.train.ReportingOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The flags of {@link ReportingOptions}: the progress endpoint, the console, the result file. */
+/**
+ * The flags of {@link ReportingOptions}: the progress endpoint, the console, the result file, the
+ * TensorBoard curves.
+ */
 final class ReportingFlags {
   @Option(
       names = "--termination-message-path",
@@ -39,6 +42,14 @@ final class ReportingFlags {
       description = "Print log lines even on an interactive terminal.")
   boolean noProgressBar;
 
+  @Option(
+      names = "--no-tensorboard",
+      description =
+          "Write no TensorBoard event files (by default every run adds one to OUTPUT/"
+              + ReportingOptions.TENSORBOARD_DIR
+              + "/: each logged loss, learning rate, gradient norm and evaluation metric).")
+  boolean noTensorboard;
+
   /** Sets on {@code b} every flag that was given. */
   void applyTo(ReportingOptions.Builder b) {
     given(terminationMessagePath, b::optTerminationMessagePath);
@@ -46,6 +57,9 @@ final class ReportingFlags {
     given(logEvery, b::optLogEverySteps);
     if (noProgressBar) {
       b.optProgressBar(false);
+    }
+    if (noTensorboard) {
+      b.optTensorboard(false);
     }
   }
 }

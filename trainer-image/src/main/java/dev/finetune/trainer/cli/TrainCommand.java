@@ -11,12 +11,17 @@ import dev.finetune.trainer.prepare.PreparedInputs;
 import dev.finetune.trainer.progress.ConsoleListener;
 import dev.finetune.trainer.progress.ProgressEndpoint;
 import dev.finetune.trainer.progress.ProgressListener;
+import dev.finetune.trainer.progress.TensorBoardListener;
+import dev.finetune.trainer.train.ReportingOptions;
 import dev.finetune.trainer.train.StopSignal;
 import dev.finetune.trainer.train.StopSignalListener;
 import dev.finetune.trainer.train.TerminationMessage;
 import dev.finetune.trainer.train.TrainRequest;
 import dev.finetune.trainer.train.TrainRunner;
+import dev.finetune.trainer.train.TrainingListener;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,8 +30,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code train} command: builds a {@link TrainRequest} (from --config and the flags), runs it
- * with the progress endpoint, the console and SIGTERM as listeners, and leaves the result in the
- * termination message.
+ * with the progress endpoint, the console, the TensorBoard event files and SIGTERM as listeners,
+ * and leaves the result in the termination message.
  */
 @Command(
     name = "train",
@@ -37,7 +42,8 @@ import picocli.CommandLine.Option;
       "bad line stops the run (exit code 65) unless --skip-invalid-lines is given.",
       "Writes OUTPUT/trainer_state.json (log_history: step, loss before the update,",
       "learning_rate, grad_norm before clipping, tokens) and OUTPUT/final/ (a Hugging Face",
-      "model folder, or a PEFT adapter folder for LoRA)."
+      "model folder, or a PEFT adapter folder for LoRA), and TensorBoard event files in",
+      "OUTPUT/runs/ (tags as transformers' TensorBoardCallback names them: train/loss, ...)."
     })
 final class TrainCommand implements Callable<Integer> {
   @Option(
@@ -77,16 +83,21 @@ final class TrainCommand implements Callable<Integer> {
       }
       stop = StopSignal.onSigterm(request.checkpointing().stopGrace());
       progress.serve(request.reporting().progressPort());
-      TrainerResult result =
-          new TrainRunner(request)
-              .run(
-                  List.of(
-                      new ProgressListener(progress.tracker()),
-                      new ConsoleListener(
-                          request.reporting().progressBar(),
-                          request.reporting().logEverySteps(),
-                          progress.tracker()::snapshot),
-                      new StopSignalListener(stop)));
+      List<TrainingListener> listeners = new ArrayList<>();
+      listeners.add(new ProgressListener(progress.tracker()));
+      listeners.add(
+          new ConsoleListener(
+              request.reporting().progressBar(),
+              request.reporting().logEverySteps(),
+              progress.tracker()::snapshot));
+      if (request.reporting().tensorboard()) {
+        listeners.add(
+            new TensorBoardListener(
+                request.checkpointing().output().resolve(ReportingOptions.TENSORBOARD_DIR),
+                Clock.systemUTC()));
+      }
+      listeners.add(new StopSignalListener(stop));
+      TrainerResult result = new TrainRunner(request).run(listeners);
       progress.finished("Succeeded");
       TerminationMessage.write(request.reporting().terminationMessagePath(), result);
       return 0;
