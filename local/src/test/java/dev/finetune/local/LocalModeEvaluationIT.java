@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -221,9 +220,6 @@ class LocalModeEvaluationIT {
       """;
 
   /** As bad training data: DataError naming the file and the lines, before any trainer Job. */
-  @Disabled(
-      "the trainer's prepare step checks task files once the task scorer lands on main; until"
-          + " then a bad task file is found by the trainer only")
   @Test
   void aMalformedTaskLineFailsThePrepareStepNamingTheFileAndLine() throws Exception {
     create(

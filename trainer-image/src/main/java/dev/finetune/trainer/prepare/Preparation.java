@@ -7,13 +7,17 @@ package dev.finetune.trainer.prepare;
 import dev.finetune.api.protocol.PrepareResult;
 import dev.finetune.api.protocol.TrainerExitCodes;
 import dev.finetune.trainer.TrainerException;
+import dev.finetune.trainer.data.Datasets;
 import dev.finetune.trainer.data.Example;
+import dev.finetune.trainer.data.JsonlScan;
 import dev.finetune.trainer.data.TextTokenizer;
+import dev.finetune.trainer.eval.TaskFile;
 import dev.finetune.trainer.model.LoraConfig;
 import dev.finetune.trainer.model.ModelConfig;
 import dev.finetune.trainer.model.ModelLoader;
 import dev.finetune.trainer.model.ModelSize;
 import dev.finetune.trainer.source.SourceResolver;
+import dev.finetune.trainer.train.EvaluationOptions;
 import dev.finetune.trainer.train.MemoryEstimate;
 import dev.finetune.trainer.train.TrainRequest;
 import dev.finetune.trainer.train.TrainingData;
@@ -80,6 +84,12 @@ public final class Preparation {
           stage(
               PrepareResult.DATA_ERROR,
               () -> TrainingData.load(request, sources, tokenizer, config, modelDir));
+      stage(
+          PrepareResult.DATA_ERROR,
+          () -> {
+            checkEvaluationTasks(sources);
+            return null;
+          });
       List<PrepareResult.Storage> storage =
           stage(
               PrepareResult.INSUFFICIENT_STORAGE, () -> StoragePlan.check(request, size, modelDir));
@@ -126,6 +136,38 @@ public final class Preparation {
   /** What the loop steps over: examples (or sequences) with a token to learn. */
   private static int usable(List<Example> train) {
     return (int) train.stream().filter(e -> e.scoredCount() > 0).count();
+  }
+
+  /**
+   * Every evaluation task's file, read and checked against its shape as the trainer will read it: a
+   * bad line is a data error naming the file as the user gave it and the lines, before a GPU is
+   * requested.
+   */
+  private void checkEvaluationTasks(SourceResolver sources) {
+    for (EvaluationOptions.Task task : request.evaluation().tasks()) {
+      Path file = sources.dataFile(task.source());
+      JsonlScan.Result scan = TaskFile.check(file, task.type());
+      if (!scan.errors().isEmpty()) {
+        throw TrainerException.data(
+            "evaluation task "
+                + task.name()
+                + ": "
+                + Datasets.describe(task.source(), scan.errors())
+                + "; fix these lines, or the task type if the file is not a "
+                + task.type().wireName()
+                + " task");
+      }
+      if (scan.records().isEmpty()) {
+        throw TrainerException.data(
+            "evaluation task "
+                + task.name()
+                + ": "
+                + task.source()
+                + " has no lines; give a JSONL file of "
+                + task.type().wireName()
+                + " examples");
+      }
+    }
   }
 
   /**
