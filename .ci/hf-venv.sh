@@ -14,4 +14,15 @@ if [[ ! -x "$VENV/bin/python" ]] || ! "$VENV/bin/python" -c 'import torch, trans
   "$VENV/bin/pip" install -q --disable-pip-version-check --retries 0 --timeout 5 "${PACKAGES[@]}" \
     2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
 fi
+# lm-evaluation-harness 0.4.13, which trainer-image/interop/lmeval_check.py compares the trainer's
+# `evaluate --task` with: without its declared dependencies, some of which the wheel mirror lacks
+# (the check gives those modules empty stand-ins), plus the few its hf backend needs.
+LMEVAL_DEPS=(datasets sacrebleu more-itertools dill numexpr zstandard)
+if ! "$VENV/bin/python" -c 'import importlib.metadata as m; assert m.version("lm_eval") == "0.4.13"
+import datasets, sacrebleu, more_itertools, dill, numexpr, zstandard' 2>/dev/null; then
+  "$VENV/bin/pip" install -q --disable-pip-version-check --retries 0 --timeout 5 --no-deps \
+    lm_eval==0.4.13 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
+  "$VENV/bin/pip" install -q --disable-pip-version-check --retries 0 --timeout 5 "${LMEVAL_DEPS[@]}" \
+    2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
+fi
 echo "$VENV/bin/python"

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The trainer against the real Hugging Face libraries (interop_check.py says what is compared):
 # PyTorch 2.13 (CPU), transformers 5.17 and PEFT 0.21 in .venv-hf, from .ci/hf-venv.sh; then DPO
-# against TRL 1.13's DPOTrainer (dpo_check.py) and TensorBoard 2.21 reading the trainer's event
-# files back (tensorboard_check.py).
-#   trainer-image/interop/run.sh [--families gpt2,llama,...]      (INTEROP_DPO=0 skips the DPO check)
+# against TRL 1.13's DPOTrainer (dpo_check.py), TensorBoard 2.21 reading the trainer's event files
+# back (tensorboard_check.py), and `evaluate --task` against lm-evaluation-harness 0.4.13
+# (lmeval_check.py).
+#   trainer-image/interop/run.sh [--families gpt2,llama,...]      (INTEROP_DPO=0 skips the DPO check,
+#                                                                  INTEROP_LMEVAL=0 the lm-eval one)
 # Without the packages (pip cannot reach its configured index or wheel mirror) the check is skipped
 # with a line saying so, except under CI=true, where that is a failure.
 set -euo pipefail
@@ -11,10 +13,10 @@ cd "$(dirname "$0")/../.."
 FIXTURES=${FINETUNE_FIXTURES:-../shared/fixtures}
 if ! PY=$(bash .ci/hf-venv.sh); then
   if [ "${CI:-}" = true ]; then
-    echo "interop: FAILED: pip could not install torch 2.13, transformers 5.17, peft 0.21, trl 1.13 and tensorboard 2.21" >&2
+    echo "interop: FAILED: pip could not install torch 2.13, transformers 5.17, peft 0.21, trl 1.13, tensorboard 2.21 and lm-eval 0.4.13" >&2
     exit 1
   fi
-  echo "interop: SKIPPED: pip could not install torch 2.13, transformers 5.17, peft 0.21, trl 1.13 and tensorboard 2.21 (no wheel mirror?); under CI=true this fails"
+  echo "interop: SKIPPED: pip could not install torch 2.13, transformers 5.17, peft 0.21, trl 1.13, tensorboard 2.21 and lm-eval 0.4.13 (no wheel mirror?); under CI=true this fails"
   exit 0
 fi
 [ -f trainer-image/target/finetune-trainer.jar ] || ./mvnw -q -B -pl trainer-image -am install -DskipTests
@@ -31,4 +33,8 @@ if [ "${INTEROP_DPO:-1}" != 0 ]; then
 fi
 "$PY" trainer-image/interop/tensorboard_check.py --classpath "$CP" --fixtures "$FIXTURES" \
   --work trainer-image/target/interop-tensorboard || STATUS=1
+if [ "${INTEROP_LMEVAL:-1}" != 0 ]; then
+  "$PY" trainer-image/interop/lmeval_check.py --classpath "$CP" --fixtures "$FIXTURES" \
+    --work trainer-image/target/interop-lmeval || STATUS=1
+fi
 exit $STATUS

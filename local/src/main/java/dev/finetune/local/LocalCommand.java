@@ -5,6 +5,7 @@
 package dev.finetune.local;
 
 import dev.finetune.api.protocol.MetricNames;
+import dev.finetune.api.protocol.PromotionGate;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
@@ -204,6 +205,7 @@ public final class LocalCommand implements Callable<Integer> {
                     + " written to "
                     + s.getResult().getLocation()
                     + preference(s.getResult().getMetrics(), ", final ", true));
+            evaluation(s).ifPresent(line -> System.out.println(key + ": " + line));
           } else {
             System.out.println(key + ": " + s.getPhase() + " - " + s.getMessage());
           }
@@ -267,6 +269,32 @@ public final class LocalCommand implements Callable<Integer> {
       }
     }
     return b.toString();
+  }
+
+  /**
+   * With spec.evaluation: base against tuned for each result, then whether the tuned model is
+   * promoted (condition Promoted; its message, with the numbers, when it is not); empty without an
+   * evaluation.
+   */
+  static java.util.Optional<String> evaluation(FineTuneJobStatus s) {
+    if (s.getResult() == null || s.getResult().getEvaluation() == null) {
+      return java.util.Optional.empty();
+    }
+    StringBuilder b = new StringBuilder();
+    for (var r : s.getResult().getEvaluation()) {
+      b.append(b.isEmpty() ? "" : "; ").append(PromotionGate.describe(r));
+    }
+    s.getConditions().stream()
+        .filter(c -> "Promoted".equals(c.getType()))
+        .findFirst()
+        .ifPresent(
+            c ->
+                b.append(b.isEmpty() ? "" : "; ")
+                    .append(
+                        "True".equals(c.getStatus())
+                            ? "promoted (" + c.getReason() + ")"
+                            : "not promoted: " + c.getMessage()));
+    return java.util.Optional.of(b.toString());
   }
 
   static String describe(FineTuneJobStatus s) {

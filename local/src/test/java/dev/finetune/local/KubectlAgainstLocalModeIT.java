@@ -101,10 +101,10 @@ class KubectlAgainstLocalModeIT {
     assertThat(get.output()).contains("nightly-refresh").contains("Suspended");
     DeploymentTools.Result wide = kubectl("get", "ftj", "-o", "wide");
     assertThat(wide.output().lines().findFirst().orElse(""))
-        .as("-o wide adds the priority-1 columns, the objective beside the method")
+        .as("-o wide adds the priority-1 columns, the objective beside the method, the evaluation")
         .matches(
             "NAME\\s+AGE\\s+OBJECTIVE\\s+METHOD\\s+MODEL\\s+MESSAGE\\s+PHASE\\s+ETA\\s+LOSS"
-                + "\\s+PROGRESS\\s+STEP\\s+RESTARTS\\s*");
+                + "\\s+PROGRESS\\s+STEP\\s+RESTARTS\\s+EVAL\\s*");
 
     DeploymentTools.Result yaml = kubectl("get", "ftj", "nightly-refresh", "-o", "yaml");
     assertThat(yaml.exitCode()).isZero();
@@ -195,11 +195,11 @@ class KubectlAgainstLocalModeIT {
     assertTable(
         kubectl("get", "pods"),
         "NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE",
-        "first-run-trainer-1\\s+0/1\\s+Completed\\s+0\\s+\\d+s");
+        "first-run-trainer-1\\s+0/1\\s+Completed\\s+0\\s+" + AGE);
     assertTable(
         kubectl("get", "jobs"),
         "NAME\\s+STATUS\\s+COMPLETIONS\\s+DURATION\\s+AGE",
-        "first-run-trainer\\s+Complete\\s+1/1\\s+\\d+s\\s+\\d+s");
+        "first-run-trainer\\s+Complete\\s+1/1\\s+" + AGE + "\\s+" + AGE);
     assertTable(
         kubectl("get", "pvc"),
         "NAME\\s+STATUS\\s+VOLUME\\s+CAPACITY\\s+ACCESS MODES\\s+STORAGECLASS.*",
@@ -207,13 +207,19 @@ class KubectlAgainstLocalModeIT {
     assertTable(
         kubectl("get", "events"),
         "LAST SEEN\\s+TYPE\\s+REASON\\s+OBJECT\\s+MESSAGE",
-        "\\d+s\\s+Normal\\s+TrainingSucceeded\\s+finetunejob/first-run\\s+training finished.*");
+        AGE + "\\s+Normal\\s+TrainingSucceeded\\s+finetunejob/first-run\\s+training finished.*");
     DeploymentTools.Result events = kubectl("events");
     assertThat(events.exitCode()).as(events.output()).isZero();
     assertThat(events.output().lines().findFirst().orElse(""))
         .matches("LAST SEEN\\s+TYPE\\s+REASON\\s+OBJECT\\s+MESSAGE\\s*");
     assertThat(events.output()).contains("TrainingSucceeded").contains("FineTuneJob/first-run");
   }
+
+  /**
+   * A duration as kubectl prints it: 45s, 2m, 2m5s (a loaded machine can take minutes for the 300
+   * steps).
+   */
+  private static final String AGE = "\\d+[smh]\\w*";
 
   /** The first line matches {@code header} and some line matches {@code row}. */
   private static void assertTable(DeploymentTools.Result result, String header, String row) {

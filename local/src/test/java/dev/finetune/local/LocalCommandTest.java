@@ -6,14 +6,18 @@ package dev.finetune.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.finetune.api.v1alpha1.EvaluationResult;
 import dev.finetune.api.v1alpha1.FineTuneJobStatus;
 import dev.finetune.api.v1alpha1.Phase;
 import dev.finetune.api.v1alpha1.ProgressStatus;
+import dev.finetune.api.v1alpha1.ResultStatus;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -55,6 +59,34 @@ class LocalCommandTest {
     assertThat(result.code()).as(result.err()).isEqualTo(2);
     assertThat(result.err()).startsWith("error: " + manifest + ": not valid YAML: ");
     assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("\tat ");
+  }
+
+  /** With spec.evaluation the last lines add base against tuned and the promotion's verdict. */
+  @Test
+  void anEvaluatedRunsLineShowsBaseTunedAndWhetherItIsPromoted() {
+    FineTuneJobStatus s = new FineTuneJobStatus();
+    s.setPhase(Phase.Succeeded);
+    s.setResult(new ResultStatus());
+    assertThat(LocalCommand.evaluation(s)).as("no evaluation asked for").isEmpty();
+    s.getResult().setEvaluation(List.of(new EvaluationResult("validation", "loss", 5.5, 2.5)));
+    s.getConditions()
+        .add(
+            new ConditionBuilder()
+                .withType("Promoted")
+                .withStatus("False")
+                .withReason("EvaluationGateFailed")
+                .withMessage("the tuned model failed the evaluation gate: ...")
+                .build());
+    assertThat(LocalCommand.evaluation(s))
+        .contains(
+            "validation loss: tuned 2.500 vs base 5.500 (delta -3.000); not promoted: the tuned"
+                + " model failed the evaluation gate: ...");
+    s.getConditions().get(0).setStatus("True");
+    s.getConditions().get(0).setReason("EvaluationGatePassed");
+    assertThat(LocalCommand.evaluation(s))
+        .contains(
+            "validation loss: tuned 2.500 vs base 5.500 (delta -3.000); promoted"
+                + " (EvaluationGatePassed)");
   }
 
   /** A DPO run's line shows how often the chosen completion wins and by how much. */

@@ -39,7 +39,8 @@ public final class PromotionGate {
 
   /**
    * Every way the results fail the gate, each with its numbers; empty when the model passes (and
-   * always when there is no gate).
+   * always when there is no gate). A value that is missing or not a finite number (a diverged loss)
+   * never passes: under notWorseThanBase, or under a rule on its metric, it is a failure.
    */
   public static List<String> failures(EvaluationGate gate, List<EvaluationResult> results) {
     List<String> failures = new ArrayList<>();
@@ -48,7 +49,9 @@ public final class PromotionGate {
     }
     if (Boolean.TRUE.equals(gate.getNotWorseThanBase())) {
       for (EvaluationResult r : results) {
-        if (improvement(r) < 0) {
+        if (!measured(r)) {
+          failures.add(describe(r) + ", not a number");
+        } else if (improvement(r) < 0) {
           failures.add(describe(r) + ", worse than the base");
         }
       }
@@ -59,7 +62,9 @@ public final class PromotionGate {
         double min = rule.getMinDelta() != null ? rule.getMinDelta() : 0;
         if (r == null) {
           failures.add(rule.getTask() + " " + rule.getMetric() + " was not evaluated");
-        } else if (improvement(r) < min) {
+        } else if (!measured(r)) {
+          failures.add(describe(r) + ", not a number");
+        } else if (!(improvement(r) >= min)) {
           failures.add(
               describe(r)
                   + String.format(
@@ -68,6 +73,14 @@ public final class PromotionGate {
       }
     }
     return failures;
+  }
+
+  /** Whether both values are there and finite, so that the difference means something. */
+  public static boolean measured(EvaluationResult r) {
+    return r.getBase() != null
+        && r.getTuned() != null
+        && Double.isFinite(r.getBase())
+        && Double.isFinite(r.getTuned());
   }
 
   /** "licenses acc: tuned 0.25 vs base 0.5 (delta -0.25)". */
@@ -79,7 +92,7 @@ public final class PromotionGate {
         r.getMetric(),
         number(r.getTuned()),
         number(r.getBase()),
-        signed(r.getTuned() - r.getBase()));
+        measured(r) ? signed(r.getTuned() - r.getBase()) : "n/a");
   }
 
   /** The headline of an evaluation: the first result, e.g. "licenses acc +0.125". */
@@ -88,7 +101,11 @@ public final class PromotionGate {
       return null;
     }
     EvaluationResult r = results.get(0);
-    return r.getTask() + " " + r.getMetric() + " " + signed(r.getTuned() - r.getBase());
+    return r.getTask()
+        + " "
+        + r.getMetric()
+        + " "
+        + (measured(r) ? signed(r.getTuned() - r.getBase()) : "n/a");
   }
 
   private static EvaluationResult find(List<EvaluationResult> results, String task, String metric) {
@@ -100,8 +117,8 @@ public final class PromotionGate {
     return null;
   }
 
-  private static String number(double v) {
-    return String.format(Locale.ROOT, "%.4g", v);
+  private static String number(Double v) {
+    return v == null ? "none" : String.format(Locale.ROOT, "%.4g", v);
   }
 
   private static String signed(double v) {

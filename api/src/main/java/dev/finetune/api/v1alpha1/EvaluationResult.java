@@ -6,6 +6,7 @@ package dev.finetune.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Objects;
 
 /** One metric of one task, for the base model and the tuned one. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,6 +34,26 @@ public class EvaluationResult {
     this.base = base;
     this.tuned = tuned;
     this.delta = tuned - base;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EvaluationResult r
+        && Objects.equals(task, r.task)
+        && Objects.equals(metric, r.metric)
+        && Objects.equals(base, r.base)
+        && Objects.equals(tuned, r.tuned)
+        && Objects.equals(delta, r.delta);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(task, metric, base, tuned, delta);
+  }
+
+  @Override
+  public String toString() {
+    return task + " " + metric + ": base " + base + ", tuned " + tuned + ", delta " + delta;
   }
 
   public String getTask() {

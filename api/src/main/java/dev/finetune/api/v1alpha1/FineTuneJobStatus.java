@@ -22,7 +22,10 @@ public class FineTuneJobStatus {
   private Phase phase;
 
   @JsonPropertyDescription(
-      "Kubernetes conditions: Validated, Running, Succeeded, Failed, Suspended, SpecApplied.")
+      "Kubernetes conditions: Validated, Running, Succeeded, Failed, Suspended, SpecApplied,"
+          + " Ready, Reconciling, Stalled, TrainerReachable, and with spec.evaluation Promoted"
+          + " (True when the tuned model passed the evaluation gate; False with"
+          + " EvaluationGateFailed and the numbers when it did not).")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Training progress reported by the trainer.")

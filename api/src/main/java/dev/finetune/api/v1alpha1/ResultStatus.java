@@ -6,6 +6,7 @@ package dev.finetune.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -60,6 +61,17 @@ public class ResultStatus {
       "Examples per forward pass at the end of the run (with batchSize auto: what fitted the GPU).")
   private Integer microBatchSize;
 
+  @JsonPropertyDescription(
+      "With spec.evaluation: each task's metrics for the base model (scored before the first"
+          + " step) and the tuned one (the output), and tuned - base; the validation loss is task"
+          + " validation, metric loss. Condition Promoted says whether the gate passed.")
+  private List<EvaluationResult> evaluation;
+
+  @JsonPropertyDescription(
+      "With spec.evaluation: the first result's change and the gate's verdict, e.g. \"licenses"
+          + " acc +0.125, promoted\" (kubectl get -o wide, column Eval).")
+  private String evaluationHeadline;
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ResultStatus r
@@ -76,7 +88,9 @@ public class ResultStatus {
         && Objects.equals(stoppedEarly, r.stoppedEarly)
         && Objects.equals(skippedSteps, r.skippedSteps)
         && Objects.equals(metrics, r.metrics)
-        && Objects.equals(microBatchSize, r.microBatchSize);
+        && Objects.equals(microBatchSize, r.microBatchSize)
+        && Objects.equals(evaluation, r.evaluation)
+        && Objects.equals(evaluationHeadline, r.evaluationHeadline);
   }
 
   @Override
@@ -194,5 +208,21 @@ public class ResultStatus {
 
   public void setMicroBatchSize(Integer microBatchSize) {
     this.microBatchSize = microBatchSize;
+  }
+
+  public List<EvaluationResult> getEvaluation() {
+    return evaluation;
+  }
+
+  public void setEvaluation(List<EvaluationResult> evaluation) {
+    this.evaluation = evaluation;
+  }
+
+  public String getEvaluationHeadline() {
+    return evaluationHeadline;
+  }
+
+  public void setEvaluationHeadline(String evaluationHeadline) {
+    this.evaluationHeadline = evaluationHeadline;
   }
 }

@@ -6,11 +6,14 @@ package dev.finetune.operator.desired;
 
 import dev.finetune.api.protocol.TrainerConfig;
 import dev.finetune.api.v1alpha1.DatasetSpec;
+import dev.finetune.api.v1alpha1.EvaluationSpec;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobSpec;
 import dev.finetune.api.v1alpha1.ObjectiveType;
 import dev.finetune.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Builds the trainer's configuration from a FineTuneJob: defaults resolved, paths local. The
@@ -68,6 +71,29 @@ public final class TrainerConfigFactory {
         SpecDefaults.gpus(spec),
         // Named only for dpo: an sft config stays as an operator without objectives wrote it.
         SpecDefaults.objective(spec) == ObjectiveType.DPO ? ObjectiveType.DPO : null,
-        SpecDefaults.dpo(spec));
+        SpecDefaults.dpo(spec),
+        evaluation(spec, volumes));
+  }
+
+  /**
+   * The evaluation tasks with their sources resolved as the data's are (pvc:// to the path in the
+   * pod, hf:// and https:// as written); null without spec.evaluation, an empty list for an
+   * evaluation of the validation loss alone.
+   */
+  static List<TrainerConfig.EvaluationTaskConfig> evaluation(
+      FineTuneJobSpec spec, TrainerVolumes volumes) {
+    EvaluationSpec evaluation = spec.getEvaluation();
+    if (evaluation == null) {
+      return null;
+    }
+    return Optional.ofNullable(evaluation.getTasks()).orElse(List.of()).stream()
+        .map(
+            t ->
+                new TrainerConfig.EvaluationTaskConfig(
+                    t.getName(),
+                    volumes.localPath(t.getSource()),
+                    t.getType(),
+                    t.getMaxNewTokens()))
+        .toList();
   }
 }

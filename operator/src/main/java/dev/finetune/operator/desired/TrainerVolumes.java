@@ -6,6 +6,8 @@ package dev.finetune.operator.desired;
 
 import dev.finetune.api.protocol.TrainerConfig;
 import dev.finetune.api.v1alpha1.DataSource;
+import dev.finetune.api.v1alpha1.EvaluationSpec;
+import dev.finetune.api.v1alpha1.EvaluationTask;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobSpec;
 import dev.finetune.api.v1alpha1.Sources;
@@ -144,15 +146,28 @@ public final class TrainerVolumes {
     return rest.isEmpty() || rest.equals("/") ? root : root + rest;
   }
 
+  /**
+   * Every location the pods read: the model, the data and the evaluation tasks' files (the claims
+   * they name are mounted read-only in the prepare and the trainer pod alike).
+   */
   private static List<String> inputs(FineTuneJobSpec spec) {
-    return Stream.of(
-            spec.getModel().getSource(),
-            Optional.ofNullable(spec.getDataset().getTrain())
-                .map(DataSource::getSource)
-                .orElse(null),
-            Optional.ofNullable(spec.getDataset().getValidation())
-                .map(DataSource::getSource)
-                .orElse(null))
+    Stream<String> tasks =
+        Optional.ofNullable(spec.getEvaluation())
+            .map(EvaluationSpec::getTasks)
+            .orElse(List.of())
+            .stream()
+            .filter(t -> t != null)
+            .map(EvaluationTask::getSource);
+    return Stream.concat(
+            Stream.of(
+                spec.getModel().getSource(),
+                Optional.ofNullable(spec.getDataset().getTrain())
+                    .map(DataSource::getSource)
+                    .orElse(null),
+                Optional.ofNullable(spec.getDataset().getValidation())
+                    .map(DataSource::getSource)
+                    .orElse(null)),
+            tasks)
         .filter(s -> s != null)
         .toList();
   }

@@ -46,5 +46,13 @@ public final class ConditionTypes {
    */
   public static final String TRAINER_REACHABLE = "TrainerReachable";
 
+  /**
+   * With spec.evaluation: whether the tuned model is promoted. True (EvaluationGatePassed, or
+   * NoGate without a gate) or False (EvaluationGateFailed with the numbers, NotEvaluated) once the
+   * run ended; Unknown (EvaluationPending) before. Decided once, when the trainer's result is read;
+   * the job still ends Succeeded either way. A step that publishes the model reads it.
+   */
+  public static final String PROMOTED = "Promoted";
+
   private ConditionTypes() {}
 }

@@ -6,10 +6,12 @@ package dev.finetune.operator.status;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finetune.api.protocol.PromotionGate;
 import dev.finetune.api.protocol.TrainerProgress;
 import dev.finetune.api.protocol.TrainerResult;
 import dev.finetune.api.protocol.TrainerRuntime;
 import dev.finetune.api.v1alpha1.CheckpointStatus;
+import dev.finetune.api.v1alpha1.EvaluationResult;
 import dev.finetune.api.v1alpha1.ProgressStatus;
 import dev.finetune.api.v1alpha1.ResultStatus;
 import dev.finetune.api.v1alpha1.TrainerStatus;
@@ -169,6 +171,7 @@ public final class ProgressReports {
         s.setSkippedSteps(r.skippedSteps());
         s.setMetrics(metrics(r.metrics()));
         s.setMicroBatchSize(r.microBatchSize());
+        s.setEvaluation(evaluation(r.evaluation()));
         return Optional.of(s);
       }
     }
@@ -207,6 +210,37 @@ public final class ProgressReports {
           }
         });
     return metrics.isEmpty() ? null : metrics;
+  }
+
+  /**
+   * The trainer's base-versus-tuned results for status, values as reported (the gate is decided on
+   * them); a value that is not finite cannot be held by the schema's numbers and is left out, with
+   * its delta (the gate treats such a result as not a number, a failure). Null when none.
+   */
+  static List<EvaluationResult> evaluation(List<EvaluationResult> reported) {
+    if (reported == null) {
+      return null;
+    }
+    List<EvaluationResult> results = new ArrayList<>();
+    for (EvaluationResult r : reported) {
+      if (r == null || r.getTask() == null || r.getMetric() == null) {
+        continue;
+      }
+      EvaluationResult copy = new EvaluationResult();
+      copy.setTask(r.getTask());
+      copy.setMetric(r.getMetric());
+      copy.setBase(finite(r.getBase()));
+      copy.setTuned(finite(r.getTuned()));
+      if (PromotionGate.measured(copy)) {
+        copy.setDelta(copy.getTuned() - copy.getBase());
+      }
+      results.add(copy);
+    }
+    return results;
+  }
+
+  private static Double finite(Double value) {
+    return value != null && Double.isFinite(value) ? value : null;
   }
 
   static String percent(long step, long total) {

@@ -47,5 +47,23 @@ public final class Reasons {
   /** batchSize auto: an out-of-memory error halved the trainer's micro-batch (a Warning Event). */
   public static final String MICRO_BATCH_REDUCED = "MicroBatchReduced";
 
+  /** The base and the tuned model were compared (a Normal Event with the numbers). */
+  public static final String EVALUATED = "Evaluated";
+
+  /** Promoted=True: every rule of spec.evaluation.gate holds. */
+  public static final String EVALUATION_GATE_PASSED = "EvaluationGatePassed";
+
+  /** Promoted=False (and a Warning Event): the tuned model failed the gate; the numbers say how. */
+  public static final String EVALUATION_GATE_FAILED = "EvaluationGateFailed";
+
+  /** Promoted=True: spec.evaluation has no gate (or one that checks nothing). */
+  public static final String NO_GATE = "NoGate";
+
+  /** Promoted=False: the run ended without an evaluation to decide on. */
+  public static final String NOT_EVALUATED = "NotEvaluated";
+
+  /** Promoted=Unknown: the run has not ended yet. */
+  public static final String EVALUATION_PENDING = "EvaluationPending";
+
   private Reasons() {}
 }

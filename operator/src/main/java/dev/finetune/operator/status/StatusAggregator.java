@@ -81,6 +81,15 @@ public final class StatusAggregator {
             ? previous.getCompletionTime()
             : now);
     applyReport(status, previous, decision.phase(), report);
+    Optional<Promotion.Verdict> promoted =
+        Promotion.verdict(job, status, previous, decision.phase());
+    if (previous.getResult() == null && status.getResult() != null && promoted.isPresent()) {
+      // The result was just read: the headline carries the verdict made on it.
+      status
+          .getResult()
+          .setEvaluationHeadline(
+              Promotion.headline(status.getResult().getEvaluation(), promoted.get()));
+    }
 
     List<Condition> wanted = new ArrayList<>();
     wanted.add(
@@ -112,6 +121,12 @@ public final class StatusAggregator {
                     + (changedFields.size() == 1 ? "it" : "them")));
     wanted.addAll(summaryConditions(decision));
     wanted.add(reachability(decision.phase(), report.poll()));
+    promoted.ifPresent(
+        v -> {
+          Condition c = condition(ConditionTypes.PROMOTED, false, v.reason(), v.message());
+          c.setStatus(v.status());
+          wanted.add(c);
+        });
     status.setConditions(
         wanted.stream().map(c -> settle(c, previous.getConditions(), generation, now)).toList());
     return status;

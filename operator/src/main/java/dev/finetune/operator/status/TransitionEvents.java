@@ -99,6 +99,35 @@ public final class TransitionEvents {
     }
     events.addAll(newCheckpoints(before, after));
     microBatchReduced(before, after).ifPresent(events::add);
+    events.addAll(evaluated(before, after));
+    return events;
+  }
+
+  /**
+   * Once, when the result with the trainer's evaluation arrives: a Normal Evaluated Event with the
+   * numbers and the verdict, and a Warning EvaluationGateFailed Event when the gate failed.
+   */
+  private static List<PlannedEvent> evaluated(FineTuneJobStatus before, FineTuneJobStatus after) {
+    boolean had = before != null && before.getResult() != null;
+    if (had || after.getResult() == null || after.getResult().getEvaluation() == null) {
+      return List.of();
+    }
+    Optional<Condition> promoted = condition(after, ConditionTypes.PROMOTED);
+    List<PlannedEvent> events = new ArrayList<>();
+    events.add(
+        new PlannedEvent(
+            EventRecorder.Type.Normal,
+            Reasons.EVALUATED,
+            Promotion.summary(
+                after.getResult().getEvaluation(),
+                promoted.map(
+                    c -> new Promotion.Verdict(c.getStatus(), c.getReason(), c.getMessage())))));
+    promoted
+        .filter(c -> Reasons.EVALUATION_GATE_FAILED.equals(c.getReason()))
+        .ifPresent(
+            c ->
+                events.add(
+                    new PlannedEvent(EventRecorder.Type.Warning, c.getReason(), c.getMessage())));
     return events;
   }
 

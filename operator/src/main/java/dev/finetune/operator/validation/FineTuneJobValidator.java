@@ -4,12 +4,17 @@
  */
 package dev.finetune.operator.validation;
 
+import dev.finetune.api.protocol.PromotionGate;
 import dev.finetune.api.protocol.TrainerCapabilities;
 import dev.finetune.api.v1alpha1.DatasetSpec;
 import dev.finetune.api.v1alpha1.DpoLoss;
 import dev.finetune.api.v1alpha1.DpoSpec;
+import dev.finetune.api.v1alpha1.EvaluationSpec;
+import dev.finetune.api.v1alpha1.EvaluationTask;
+import dev.finetune.api.v1alpha1.EvaluationTaskType;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobSpec;
+import dev.finetune.api.v1alpha1.GateRule;
 import dev.finetune.api.v1alpha1.Hyperparameters;
 import dev.finetune.api.v1alpha1.MethodSpec;
 import dev.finetune.api.v1alpha1.MethodType;
@@ -20,7 +25,10 @@ import dev.finetune.operator.desired.ChildNames;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -71,6 +79,7 @@ public final class FineTuneJobValidator {
     for (var check : checks) {
       check.apply(job).ifPresent(errors::add);
     }
+    errors.addAll(evaluation(spec));
     // What the trainer does not implement: refused here, not inside a GPU pod.
     errors.addAll(TrainerCapabilities.check(spec));
     return errors;
@@ -218,6 +227,115 @@ public final class FineTuneJobValidator {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * spec.evaluation, what its schema cannot say: task names differ and are not {@code validation}
+   * (the validation loss's); maxNewTokens goes with type generate; there is something to compare (a
+   * task, or validation data for the validation loss); every gate rule names a task of the list or
+   * {@code validation} (which needs validation data) and a metric that task reports, so a rule can
+   * never fail only because what it reads was never measured.
+   */
+  static List<String> evaluation(FineTuneJobSpec spec) {
+    EvaluationSpec evaluation = spec.getEvaluation();
+    if (evaluation == null) {
+      return List.of();
+    }
+    List<String> errors = new ArrayList<>();
+    DatasetSpec d = spec.getDataset();
+    boolean validationData = d.getValidation() != null || d.getValidationSplit() != null;
+    List<EvaluationTask> tasks = evaluation.getTasks() == null ? List.of() : evaluation.getTasks();
+    Map<String, EvaluationTaskType> types = new LinkedHashMap<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      EvaluationTask task = tasks.get(i);
+      String field = "spec.evaluation.tasks[" + i + "]";
+      if (task == null) {
+        continue;
+      }
+      String name = task.getName();
+      if (PromotionGate.VALIDATION_TASK.equals(name)) {
+        errors.add(
+            field
+                + ".name validation is the validation loss's (a gate rule's task validation);"
+                + " name the task otherwise");
+      } else if (name != null && types.containsKey(name)) {
+        errors.add(field + ".name " + name + " is taken by an earlier task; name each task once");
+      } else if (name != null) {
+        types.put(name, task.getType());
+      }
+      if (task.getMaxNewTokens() != null
+          && task.getType() != null
+          && task.getType() != EvaluationTaskType.GENERATE) {
+        errors.add(
+            field
+                + ".maxNewTokens is for type generate (this task is "
+                + task.getType().wireName()
+                + "); remove it");
+      }
+    }
+    if (tasks.isEmpty() && !validationData) {
+      errors.add(
+          "spec.evaluation compares nothing: add spec.evaluation.tasks, or validation data"
+              + " (spec.dataset.validation or spec.dataset.validationSplit) to compare the"
+              + " validation loss");
+    }
+    List<GateRule> rules =
+        evaluation.getGate() == null || evaluation.getGate().getRules() == null
+            ? List.of()
+            : evaluation.getGate().getRules();
+    for (int i = 0; i < rules.size(); i++) {
+      GateRule rule = rules.get(i);
+      String field = "spec.evaluation.gate.rules[" + i + "]";
+      if (rule == null || rule.getTask() == null || rule.getMetric() == null) {
+        continue; // required: the schema's check names it
+      }
+      String task = rule.getTask();
+      String metric = rule.getMetric();
+      if (PromotionGate.VALIDATION_TASK.equals(task)) {
+        if (!validationData) {
+          errors.add(
+              field
+                  + ".task validation is the validation loss, and the job has no validation"
+                  + " data: set spec.dataset.validation or spec.dataset.validationSplit");
+        } else if (!PromotionGate.VALIDATION_METRIC.equals(metric)) {
+          errors.add(
+              field
+                  + ".metric "
+                  + metric
+                  + " is not reported by task validation; its metric is "
+                  + PromotionGate.VALIDATION_METRIC);
+        }
+      } else if (!types.containsKey(task)) {
+        errors.add(
+            field
+                + ".task "
+                + task
+                + " is not in spec.evaluation.tasks; name one of "
+                + String.join(", ", names(types.keySet(), validationData)));
+      } else if (types.get(task) != null && !types.get(task).metrics().contains(metric)) {
+        EvaluationTaskType type = types.get(task);
+        errors.add(
+            field
+                + ".metric "
+                + metric
+                + " is not reported by task "
+                + task
+                + " (type "
+                + type.wireName()
+                + "); its metrics are "
+                + String.join(", ", type.metrics()));
+      }
+    }
+    return errors;
+  }
+
+  /** The names a gate rule may use: the tasks, and validation when there is validation data. */
+  private static List<String> names(Collection<String> tasks, boolean validationData) {
+    List<String> names = new ArrayList<>(tasks);
+    if (validationData) {
+      names.add(PromotionGate.VALIDATION_TASK);
+    }
+    return names.isEmpty() ? List.of("(none: the job has no tasks)") : names;
   }
 
   private static Optional<String> quantity(Optional<String> value, String path, String example) {

@@ -74,7 +74,8 @@ class PrepareJobDependentResourceTest {
             TrainerExitCodes.INSUFFICIENT_GPU_MEMORY,
             TrainerExitCodes.GPU_OUT_OF_MEMORY,
             TrainerExitCodes.STORAGE_FULL,
-            TrainerExitCodes.OUT_OF_MEMORY);
+            TrainerExitCodes.OUT_OF_MEMORY,
+            TrainerExitCodes.PUBLISH_FAILED);
   }
 
   @Test

@@ -5,11 +5,13 @@
 package dev.finetune.operator.desired;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.api.protocol.TrainerConfig;
 import dev.finetune.api.v1alpha1.DataFormat;
 import dev.finetune.api.v1alpha1.DpoLoss;
+import dev.finetune.api.v1alpha1.EvaluationTaskType;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.api.v1alpha1.ModelDtype;
@@ -19,6 +21,7 @@ import dev.finetune.operator.TestJobs;
 import dev.finetune.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TrainerConfigMapDependentResourceTest {
@@ -105,6 +108,81 @@ class TrainerConfigMapDependentResourceTest {
     assertThat(config.data().train()).isEqualTo("/workspace/train.jsonl");
     assertThat(config.outputDir()).isEqualTo("/workspace/out");
     assertThat(TrainerVolumes.plan(job).claimMounts()).isEmpty();
+  }
+
+  @Test
+  void evaluationTasksAreResolvedLikeTheDataAndTheirClaimsMountedInBothPods() throws Exception {
+    FineTuneJob job =
+        TestJobs.minimalWith(
+            """
+            checkpoints: {storage: {existingClaim: work}}
+            evaluation:
+              tasks:
+              - {name: licenses, source: pvc://evals/licenses.jsonl, type: multipleChoice}
+              - {name: wiki, source: hf://datasets/org/wiki@v1/test.jsonl, type: loglikelihood}
+              - {name: answers, source: https://example.com/a.jsonl, type: generate, maxNewTokens: 8}
+              - {name: own, source: pvc://work/evals/own.jsonl, type: generate}
+              gate: {notWorseThanBase: true}
+            """);
+    String text =
+        TrainerConfigMapDependentResource.desired(job, OperatorConfig.defaults())
+            .getData()
+            .get("trainer-config.json");
+    TrainerConfig config = json.readValue(text, TrainerConfig.class);
+    assertThat(config.evaluation())
+        .containsExactly(
+            new TrainerConfig.EvaluationTaskConfig(
+                "licenses",
+                "/mnt/pvc/evals/licenses.jsonl",
+                EvaluationTaskType.MULTIPLE_CHOICE,
+                null),
+            new TrainerConfig.EvaluationTaskConfig(
+                "wiki",
+                "hf://datasets/org/wiki@v1/test.jsonl",
+                EvaluationTaskType.LOGLIKELIHOOD,
+                null),
+            new TrainerConfig.EvaluationTaskConfig(
+                "answers", "https://example.com/a.jsonl", EvaluationTaskType.GENERATE, 8),
+            new TrainerConfig.EvaluationTaskConfig(
+                "own", "/workspace/evals/own.jsonl", EvaluationTaskType.GENERATE, null));
+    // The wire form the trainer reads: the types by their lm-eval names, the gate not at all.
+    assertThat(json.readTree(text).get("evaluation").get(0).toString())
+        .isEqualTo(
+            "{\"name\":\"licenses\",\"source\":\"/mnt/pvc/evals/licenses.jsonl\","
+                + "\"type\":\"multipleChoice\"}");
+    // The task's claim is mounted read-only like the data's, in the prepare pod and the trainer's.
+    assertThat(TrainerVolumes.plan(job).claimMounts())
+        .extracting(TrainerVolumes.ClaimMount::claim, TrainerVolumes.ClaimMount::readOnly)
+        .containsExactly(tuple("datasets", true), tuple("evals", true));
+    for (var pod :
+        List.of(
+            TrainerJobDependentResource.desired(job, OperatorConfig.defaults()),
+            PrepareJobDependentResource.desired(job, OperatorConfig.defaults()))) {
+      var spec = pod.getSpec().getTemplate().getSpec();
+      assertThat(spec.getVolumes())
+          .filteredOn(v -> v.getPersistentVolumeClaim() != null)
+          .anySatisfy(
+              v -> {
+                assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("evals");
+                assertThat(v.getPersistentVolumeClaim().getReadOnly()).isTrue();
+              });
+      assertThat(spec.getContainers().get(0).getVolumeMounts())
+          .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/mnt/pvc/evals"));
+    }
+  }
+
+  @Test
+  void withoutEvaluationTheConfigHasNoneAndWithoutTasksAnEmptyList() throws Exception {
+    String text =
+        TrainerConfigMapDependentResource.desired(TestJobs.minimal(), OperatorConfig.defaults())
+            .getData()
+            .get("trainer-config.json");
+    assertThat(json.readTree(text).has("evaluation")).as(text).isFalse();
+    TrainerConfig lossOnly =
+        TrainerConfigFactory.create(
+            TestJobs.minimalWith("evaluation: {gate: {notWorseThanBase: true}}"),
+            OperatorConfig.defaults());
+    assertThat(lossOnly.evaluation()).as("the validation loss alone").isEmpty();
   }
 
   @Test

@@ -125,7 +125,8 @@ class TrainerJobDependentResourceTest {
             TrainerExitCodes.INSUFFICIENT_GPU_MEMORY,
             TrainerExitCodes.GPU_OUT_OF_MEMORY,
             TrainerExitCodes.STORAGE_FULL,
-            TrainerExitCodes.OUT_OF_MEMORY);
+            TrainerExitCodes.OUT_OF_MEMORY,
+            TrainerExitCodes.PUBLISH_FAILED);
     var ignore = policy.getRules().get(1);
     assertThat(ignore.getAction()).isEqualTo("Ignore");
     assertThat(ignore.getOnPodConditions())

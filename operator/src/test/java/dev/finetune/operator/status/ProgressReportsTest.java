@@ -6,10 +6,12 @@ package dev.finetune.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.finetune.api.protocol.MetricNames;
 import dev.finetune.api.protocol.TrainerProgress;
 import dev.finetune.api.v1alpha1.CheckpointStatus;
+import dev.finetune.api.v1alpha1.EvaluationResult;
 import dev.finetune.api.v1alpha1.ProgressStatus;
 import dev.finetune.api.v1alpha1.ResultStatus;
 import dev.finetune.api.v1alpha1.TrainerStatus;
@@ -207,6 +209,37 @@ class ProgressReportsTest {
     assertThat(done.getStep()).isEqualTo(20);
     assertThat(done.getEta()).isNull();
     assertThat(done.getMetrics()).as("the final metrics").isEqualTo(r.getMetrics());
+  }
+
+  @Test
+  void theEvaluationComesWithTheResultAsReportedAndANumberThatIsNotFiniteIsLeftOut() {
+    Pod succeeded =
+        pod(
+            0,
+            "{\"status\":\"Succeeded\",\"outputDir\":\"/workspace/output/final\",\"steps\":20,"
+                + "\"evaluation\":["
+                + "{\"task\":\"licenses\",\"metric\":\"acc\",\"base\":0.25,\"tuned\":0.375,"
+                + "\"delta\":0.125},"
+                + "{\"task\":\"wiki\",\"metric\":\"perplexity\",\"base\":\"Infinity\","
+                + "\"tuned\":41.123456789,\"delta\":\"-Infinity\"},"
+                + "{\"task\":\"validation\",\"metric\":\"loss\",\"base\":3.0123456789,"
+                + "\"tuned\":2.5,\"delta\":-0.5123456789}]}");
+    ResultStatus r = ProgressReports.result(List.of(succeeded), LOCATE).orElseThrow();
+    assertThat(r.getEvaluation())
+        .extracting(
+            EvaluationResult::getTask,
+            EvaluationResult::getMetric,
+            EvaluationResult::getBase,
+            EvaluationResult::getTuned,
+            EvaluationResult::getDelta)
+        .containsExactly(
+            tuple("licenses", "acc", 0.25, 0.375, 0.125),
+            tuple("wiki", "perplexity", null, 41.123456789, null),
+            tuple("validation", "loss", 3.0123456789, 2.5, 2.5 - 3.0123456789));
+    Pod without = pod(0, "{\"status\":\"Succeeded\",\"steps\":20}");
+    assertThat(ProgressReports.result(List.of(without), LOCATE).orElseThrow().getEvaluation())
+        .as("no evaluation asked for")
+        .isNull();
   }
 
   @Test

@@ -164,6 +164,75 @@ class FineTuneJobValidatorTest {
         .startsWith(expectedStart);
   }
 
+  /** The minimal job with a validation split, so that the validation loss can be compared. */
+  private static final String WITH_SPLIT =
+      TestJobs.MINIMAL.replace("format: text", "format: text\n    validationSplit: 0.1");
+
+  private static final String TASKS =
+      "evaluation:\n"
+          + "  tasks:\n"
+          + "  - {name: licenses, source: pvc://evals/licenses.jsonl, type: multipleChoice}\n"
+          + "  - {name: wiki, source: hf://datasets/org/wiki/test.jsonl, type: loglikelihood}\n"
+          + "  - {name: answers, source: https://example.com/a.jsonl, type: generate,"
+          + " maxNewTokens: 64}\n";
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          validation loss only, a split       | split | evaluation: {}
+          validation loss, gate on it         | split | evaluation: {gate: {rules: [{task: validation, metric: loss, minDelta: 0.1}]}}
+          notWorseThanBase                    | split | evaluation: {gate: {notWorseThanBase: true}}
+          an empty gate                       | split | evaluation: {gate: {}}
+          tasks without validation data       | none  | TASKS
+          rules on each task type's metrics   | none  | TASKS  gate: {notWorseThanBase: true, rules: [{task: licenses, metric: acc_norm}, {task: wiki, metric: perplexity, minDelta: -0.5}, {task: wiki, metric: acc}, {task: answers, metric: exact_match}]}
+          tasks and the validation loss       | split | TASKS  gate: {rules: [{task: licenses, metric: acc}, {task: validation, metric: loss}]}
+          """)
+  void aMeaningfulEvaluationIsValid(String name, String data, String evaluation) {
+    String yaml = data.equals("split") ? WITH_SPLIT : TestJobs.MINIMAL;
+    String fragment = evaluation.replace("TASKS  ", TASKS + "  ").replace("TASKS", TASKS);
+    assertThat(validator.validate(TestJobs.fromYaml(yaml + fragment.indent(2)))).as(name).isEmpty();
+  }
+
+  /**
+   * Each evaluation that cannot mean what it says is refused with one error naming the field (the
+   * mock API server and an old CRD validate nothing, so the operator refuses it up front).
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          nothing to compare               | none  | evaluation: {gate: {notWorseThanBase: true}} | spec.evaluation compares nothing: add spec.evaluation.tasks, or validation data
+          an empty evaluation, no data     | none  | evaluation: {} | spec.evaluation compares nothing
+          validation rule without data     | none  | TASKS  gate: {rules: [{task: validation, metric: loss}]} | spec.evaluation.gate.rules[0].task validation is the validation loss, and the job has no validation data: set spec.dataset.validation or spec.dataset.validationSplit
+          validation rule, wrong metric    | split | evaluation: {gate: {rules: [{task: validation, metric: perplexity}]}} | spec.evaluation.gate.rules[0].metric perplexity is not reported by task validation; its metric is loss
+          a rule on an unknown task        | split | TASKS  gate: {rules: [{task: licenses, metric: acc}, {task: license, metric: acc}]} | spec.evaluation.gate.rules[1].task license is not in spec.evaluation.tasks; name one of licenses, wiki, answers, validation
+          a rule on a task, no tasks       | split | evaluation: {gate: {rules: [{task: mmlu, metric: acc}]}} | spec.evaluation.gate.rules[0].task mmlu is not in spec.evaluation.tasks; name one of validation
+          multipleChoice has no perplexity | none  | TASKS  gate: {rules: [{task: licenses, metric: perplexity}]} | spec.evaluation.gate.rules[0].metric perplexity is not reported by task licenses (type multipleChoice); its metrics are acc, acc_norm
+          generate has no acc              | none  | TASKS  gate: {rules: [{task: answers, metric: acc}]} | spec.evaluation.gate.rules[0].metric acc is not reported by task answers (type generate); its metrics are exact_match
+          loglikelihood has no loss        | none  | TASKS  gate: {rules: [{task: wiki, metric: loss}]} | spec.evaluation.gate.rules[0].metric loss is not reported by task wiki (type loglikelihood); its metrics are perplexity, acc
+          a task named validation          | split | evaluation: {tasks: [{name: validation, source: pvc://e/v.jsonl, type: loglikelihood}]} | spec.evaluation.tasks[0].name validation is the validation loss's
+          two tasks of one name            | none  | evaluation: {tasks: [{name: qa, source: pvc://e/a.jsonl, type: generate}, {name: qa, source: pvc://e/b.jsonl, type: generate}]} | spec.evaluation.tasks[1].name qa is taken by an earlier task
+          maxNewTokens, multipleChoice     | none  | evaluation: {tasks: [{name: qa, source: pvc://e/a.jsonl, type: multipleChoice, maxNewTokens: 8}]} | spec.evaluation.tasks[0].maxNewTokens is for type generate (this task is multipleChoice); remove it
+          a task without a type            | none  | evaluation: {tasks: [{name: qa, source: pvc://e/a.jsonl}]} | spec.evaluation.tasks[0].type is required
+          a task name with capitals        | none  | evaluation: {tasks: [{name: QA, source: pvc://e/a.jsonl, type: generate}]} | spec.evaluation.tasks[0].name is not valid: "QA"; write it as lower-case letters
+          a task source on S3              | none  | evaluation: {tasks: [{name: qa, source: s3://b/a.jsonl, type: generate}]} | spec.evaluation.tasks[0].source is not valid
+          maxNewTokens 0                   | none  | evaluation: {tasks: [{name: qa, source: pvc://e/a.jsonl, type: generate, maxNewTokens: 0}]} | spec.evaluation.tasks[0].maxNewTokens must be >= 1
+          a rule without a metric          | split | evaluation: {gate: {rules: [{task: validation}]}} | spec.evaluation.gate.rules[0].metric is required
+          """)
+  void aMeaninglessEvaluationIsRefusedNamingItsField(
+      String name, String data, String evaluation, String expectedStart) {
+    String yaml = data.equals("split") ? WITH_SPLIT : TestJobs.MINIMAL;
+    String fragment = evaluation.replace("TASKS  ", TASKS + "  ");
+    assertThat(validator.validate(TestJobs.fromYaml(yaml + fragment.indent(2))))
+        .as(name)
+        .singleElement()
+        .asString()
+        .startsWith(expectedStart);
+  }
+
   /**
    * {@code yaml} with each {@code from>to} of {@code replacements} (separated by ';') applied; a
    * backslash-n in {@code to} is a line break.

@@ -4,16 +4,17 @@
  */
 package dev.finetune.trainer.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import dev.finetune.trainer.data.TextTokenizer;
+import dev.finetune.trainer.eval.Decoding;
 import dev.finetune.trainer.model.CausalLmBlock;
 import dev.finetune.trainer.model.LoraAdapter;
 import dev.finetune.trainer.model.ModelLoader;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,7 +75,10 @@ final class GenerateCommand implements Callable<Integer> {
     }
   }
 
-  /** The new tokens (without the prompt); no KV cache: each step runs the whole sequence. */
+  /**
+   * The new tokens (without the prompt; an empty prompt starts from the EOS token), through {@link
+   * Decoding}: no KV cache, each step runs the whole sequence.
+   */
   static long[] generate(
       CausalLmBlock model,
       long[] prompt,
@@ -84,23 +88,20 @@ final class GenerateCommand implements Callable<Integer> {
       Random random,
       NDManager manager) {
     long[] ids = prompt.length == 0 ? new long[] {model.config().eosTokenId()} : prompt;
-    int start = ids.length;
-    int limit = Math.min(start + maxNew, model.config().maxPositions());
-    while (ids.length < limit) {
-      float[] logits;
-      try (NDScope scope = new NDScope()) {
-        scope.suppressNotUsedWarning();
-        NDArray out = model.logits(manager.create(ids).reshape(1, ids.length));
-        logits = out.get("0, -1, :").toFloatArray();
-      }
-      long next = temperature <= 0 ? argmax(logits) : sample(logits, temperature, topP, random);
-      ids = Arrays.copyOf(ids, ids.length + 1);
-      ids[ids.length - 1] = next;
-      if (next == model.config().eosTokenId()) {
-        break;
-      }
-    }
-    return Arrays.copyOfRange(ids, prompt.length == 0 ? 1 : start, ids.length);
+    Decoding.NextToken next =
+        temperature <= 0
+            ? Decoding.GREEDY
+            : last -> new long[] {sample(last.toFloatArray(), temperature, topP, random)};
+    return Decoding.continueAll(
+            model,
+            List.of(ids),
+            maxNew,
+            next,
+            Set.of((long) model.config().eosTokenId()),
+            fresh -> false,
+            1,
+            manager)
+        .get(0);
   }
 
   static long argmax(float[] logits) {

@@ -29,7 +29,6 @@ final class ModelOptions {
 
   @Option(
       names = "--data",
-      required = true,
       description =
           "JSONL data: a file, hf://datasets/org/name[@revision]/path/file.jsonl or an https://"
               + " URL.")
@@ -37,15 +36,16 @@ final class ModelOptions {
 
   @Option(
       names = "--format",
-      required = true,
-      description = "text, promptCompletion or chat.",
+      description = "text, promptCompletion or chat (with --data).",
       converter = FormatConverter.class)
   DataFormat format;
 
   @Option(
       names = "--max-length",
       defaultValue = "1024",
-      description = "Tokens per example (default ${DEFAULT-VALUE}).")
+      description =
+          "Tokens per example of --data (default ${DEFAULT-VALUE}); a --task reads as many as"
+              + " the model's positions, as lm-eval does.")
   int maxLength;
 
   @Mixin SourceOptions sources;

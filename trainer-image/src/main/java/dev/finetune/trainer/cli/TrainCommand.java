@@ -97,7 +97,7 @@ final class TrainCommand implements Callable<Integer> {
                 Clock.systemUTC()));
       }
       listeners.add(new StopSignalListener(stop));
-      TrainerResult result = new TrainRunner(request).run(listeners);
+      TrainerResult result = new TrainRunner(request, new LmEvalTaskScorer()).run(listeners);
       progress.finished("Succeeded");
       TerminationMessage.write(request.reporting().terminationMessagePath(), result);
       return 0;

@@ -43,6 +43,18 @@ public final class JsonlScan {
   private JsonlScan() {}
 
   public static Result scan(Path file, DataFormat format, int maxLineBytes) {
+    return scan(file, node -> RecordRules.check(node, format), maxLineBytes);
+  }
+
+  /**
+   * As {@link #scan(Path, DataFormat, int)} with the rule for a line's JSON object given: it
+   * returns the reason an object is bad (another file shape than the training formats: evaluation
+   * tasks).
+   */
+  public static Result scan(
+      Path file,
+      java.util.function.Function<JsonNode, java.util.Optional<String>> rule,
+      int maxLineBytes) {
     List<Record> records = new ArrayList<>();
     List<LineError> errors = new ArrayList<>();
     long lines;
@@ -57,7 +69,7 @@ public final class JsonlScan {
                       new LineError(number, "line is longer than " + maxLineBytes + " bytes"));
                   return;
                 }
-                check(number, bytes, format)
+                check(number, bytes, rule)
                     .ifPresentOrElse(
                         errors::add, () -> records.add(new Record(number, parse(bytes))));
               });
@@ -67,7 +79,10 @@ public final class JsonlScan {
     return new Result(records, errors, lines);
   }
 
-  private static java.util.Optional<LineError> check(long number, byte[] bytes, DataFormat format) {
+  private static java.util.Optional<LineError> check(
+      long number,
+      byte[] bytes,
+      java.util.function.Function<JsonNode, java.util.Optional<String>> rule) {
     String text;
     try {
       text =
@@ -96,7 +111,7 @@ public final class JsonlScan {
       return java.util.Optional.of(
           new LineError(number, "not a JSON object (found " + kind(node) + ")"));
     }
-    return RecordRules.check(node, format).map(reason -> new LineError(number, reason));
+    return rule.apply(node).map(reason -> new LineError(number, reason));
   }
 
   private static JsonNode parse(byte[] bytes) {
@@ -107,7 +122,8 @@ public final class JsonlScan {
     }
   }
 
-  static String kind(JsonNode node) {
+  /** A JSON value's kind for a message: "null", "an array", "a number", … */
+  public static String kind(JsonNode node) {
     if (node.isNull()) {
       return "null";
     }

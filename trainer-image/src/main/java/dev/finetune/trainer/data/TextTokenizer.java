@@ -17,9 +17,16 @@ import java.nio.file.Path;
  */
 public final class TextTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
+  private final Path directory;
 
-  private TextTokenizer(HuggingFaceTokenizer tokenizer) {
+  private TextTokenizer(HuggingFaceTokenizer tokenizer, Path directory) {
     this.tokenizer = tokenizer;
+    this.directory = directory;
+  }
+
+  /** The model folder it was loaded from (tokenizer_config.json and the configs sit there). */
+  public Path directory() {
+    return directory;
   }
 
   public static TextTokenizer load(Path modelDir) {
@@ -34,7 +41,8 @@ public final class TextTokenizer implements AutoCloseable {
               .optAddSpecialTokens(false)
               .optTruncation(false)
               .optPadding(false)
-              .build());
+              .build(),
+          modelDir);
     } catch (IOException | RuntimeException e) {
       throw TrainerException.config("cannot load " + file + ": " + e.getMessage());
     }
@@ -57,6 +65,15 @@ public final class TextTokenizer implements AutoCloseable {
 
   public String decode(long[] ids) {
     return tokenizer.decode(ids, false);
+  }
+
+  /**
+   * With {@code skipSpecialTokens}, as Hugging Face's {@code decode(ids,
+   * skip_special_tokens=True)}: the tokenizer's special tokens (EOS, padding, …) are left out of
+   * the text.
+   */
+  public String decode(long[] ids, boolean skipSpecialTokens) {
+    return tokenizer.decode(ids, skipSpecialTokens);
   }
 
   @Override

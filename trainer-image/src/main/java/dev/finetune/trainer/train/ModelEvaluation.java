@@ -165,6 +165,37 @@ public final class ModelEvaluation {
     }
   }
 
+  /** The comparison as a Markdown table (TensorBoard's Text tab renders it). */
+  public static String markdown(List<EvaluationResult> results) {
+    StringBuilder table =
+        new StringBuilder("| task | metric | base | tuned | delta |\n|---|---|---|---|---|\n");
+    for (EvaluationResult r : results) {
+      table.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "| %s | %s | %.6g | %.6g | %+.6g |%n",
+              r.getTask(),
+              r.getMetric(),
+              r.getBase(),
+              r.getTuned(),
+              r.getDelta()));
+    }
+    return table.toString();
+  }
+
+  /**
+   * Writes the comparison to TensorBoard (a text summary, tag {@code evaluation}, at the run's last
+   * step) in a new event file of {@code runsDir}; a file that cannot be written costs a warning.
+   */
+  public static void writeTensorBoard(Path runsDir, List<EvaluationResult> results, long step) {
+    try (dev.finetune.trainer.io.EventFileWriter writer =
+        dev.finetune.trainer.io.EventFileWriter.create(runsDir, java.time.Clock.systemUTC())) {
+      writer.text("evaluation", markdown(results), step);
+    } catch (UncheckedIOException e) {
+      System.err.println("warning: the evaluation table is not in TensorBoard: " + e.getMessage());
+    }
+  }
+
   /** The validation loss of a model: the objective's evaluator on the validation examples. */
   public record Validation(Evaluator evaluator, List<Example> examples) {
     Double loss(CausalLmBlock model, NDManager manager) {

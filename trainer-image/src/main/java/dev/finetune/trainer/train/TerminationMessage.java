@@ -80,7 +80,7 @@ public final class TerminationMessage {
         null);
   }
 
-  /** {@code result} with what the run trained on. */
+  /** {@code result} with what the run trained on (its evaluation kept). */
   static TrainerResult ranOn(TrainerResult r, TrainerRuntime trainer) {
     return new TrainerResult(
         r.status(),
@@ -99,7 +99,8 @@ public final class TerminationMessage {
         r.skippedSteps(),
         r.metrics(),
         r.microBatchSize(),
-        trainer);
+        trainer,
+        r.evaluation());
   }
 
   /**

@@ -213,6 +213,12 @@ public final class TrainRunner {
     List<EvaluationResult> compared =
         ModelEvaluation.compare(base, evaluation.tuned(model, result.evalLoss(), manager));
     ModelEvaluation.writeReport(request.checkpointing().output(), compared);
+    if (request.reporting().tensorboard()) {
+      ModelEvaluation.writeTensorBoard(
+          request.checkpointing().output().resolve(ReportingOptions.TENSORBOARD_DIR),
+          compared,
+          result.steps() == null ? 0 : result.steps());
+    }
     return result.withEvaluation(compared);
   }
 

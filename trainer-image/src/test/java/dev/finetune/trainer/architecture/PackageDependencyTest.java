@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The trainer's packages depend one way (ARCHITECTURE.md): {@code cli} (and the benchmarks) →
- * {@code train}, {@code prepare}, {@code progress}, {@code device}, {@code publish} → {@code
- * source}, {@code data}, {@code oci} → {@code model} → {@code io}. The root package holds the entry
- * point, which only the JVM calls, and {@link dev.finetune.trainer.TrainerException}, which every
- * layer throws (it belongs to no layer).
+ * {@code train}, {@code eval}, {@code prepare}, {@code progress}, {@code device}, {@code publish} →
+ * {@code source}, {@code data}, {@code oci} → {@code model} → {@code io}. The root package holds
+ * the entry point, which only the JVM calls, and {@link dev.finetune.trainer.TrainerException},
+ * which every layer throws (it belongs to no layer).
  */
 class PackageDependencyTest {
   private static final String TRAINER = "dev.finetune.trainer";
@@ -50,6 +50,7 @@ class PackageDependencyTest {
         .layer("run")
         .definedBy(
             base + ".train..",
+            base + ".eval..",
             base + ".prepare..",
             base + ".progress..",
             base + ".device..",
