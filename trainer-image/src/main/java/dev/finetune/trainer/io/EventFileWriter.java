@@ -84,7 +84,8 @@ public final class EventFileWriter implements AutoCloseable {
   /**
    * A restart at {@code step}: TensorBoard drops what earlier files of this directory logged at
    * {@code step} and later ({@code SessionLog.START}; its readers purge on it), so steps a resumed
-   * run logs again are not shown twice.
+   * run logs again are not shown twice. Only a training run starts a session: a writer that adds to
+   * a finished run's directory (a text summary after training) must not.
    */
   public void sessionStart(long step) {
     write(
@@ -111,7 +112,9 @@ public final class EventFileWriter implements AutoCloseable {
   /**
    * A text summary for TensorBoard's Text tab: the string as a scalar {@code DT_STRING} tensor with
    * plugin data {@code text}, as {@code tensorboard.summary.text} writes it. TensorBoard renders it
-   * as Markdown (tables included).
+   * as Markdown (tables included). After training, e.g. {@code try (EventFileWriter w =
+   * EventFileWriter.create(output.resolve("runs"), clock)) { w.text("eval/comparison", table,
+   * step); }}: a new file beside the run's, read after it.
    */
   public void text(String tag, String markdown, long step) {
     TensorProto tensor =
