@@ -214,8 +214,9 @@ public final class ProgressReports {
 
   /**
    * The trainer's base-versus-tuned results for status, values as reported (the gate is decided on
-   * them); a value that is not finite cannot be held by the schema's numbers and is left out, with
-   * its delta (the gate treats such a result as not a number, a failure). Null when none.
+   * them) and the delta recomputed from them; a value that is not finite cannot be held by the
+   * schema's numbers and is left out, with its delta (the gate treats such a result as not a
+   * number, a failure). Null when none.
    */
   static List<EvaluationResult> evaluation(List<EvaluationResult> reported) {
     if (reported == null) {
@@ -232,7 +233,8 @@ public final class ProgressReports {
       copy.setBase(finite(r.getBase()));
       copy.setTuned(finite(r.getTuned()));
       if (PromotionGate.measured(copy)) {
-        copy.setDelta(copy.getTuned() - copy.getBase());
+        // Ten significant digits: 0.15, not 0.14999999999999997 (the gate computes its own).
+        copy.setDelta(significant(copy.getTuned() - copy.getBase(), 10));
       }
       results.add(copy);
     }

@@ -218,8 +218,8 @@ class ProgressReportsTest {
             0,
             "{\"status\":\"Succeeded\",\"outputDir\":\"/workspace/output/final\",\"steps\":20,"
                 + "\"evaluation\":["
-                + "{\"task\":\"licenses\",\"metric\":\"acc\",\"base\":0.25,\"tuned\":0.375,"
-                + "\"delta\":0.125},"
+                + "{\"task\":\"licenses\",\"metric\":\"acc_norm\",\"base\":0.2,\"tuned\":0.35,"
+                + "\"delta\":0.14999999999999997},"
                 + "{\"task\":\"wiki\",\"metric\":\"perplexity\",\"base\":\"Infinity\","
                 + "\"tuned\":41.123456789,\"delta\":\"-Infinity\"},"
                 + "{\"task\":\"validation\",\"metric\":\"loss\",\"base\":3.0123456789,"
@@ -233,9 +233,9 @@ class ProgressReportsTest {
             EvaluationResult::getTuned,
             EvaluationResult::getDelta)
         .containsExactly(
-            tuple("licenses", "acc", 0.25, 0.375, 0.125),
+            tuple("licenses", "acc_norm", 0.2, 0.35, 0.15),
             tuple("wiki", "perplexity", null, 41.123456789, null),
-            tuple("validation", "loss", 3.0123456789, 2.5, 2.5 - 3.0123456789));
+            tuple("validation", "loss", 3.0123456789, 2.5, -0.5123456789));
     Pod without = pod(0, "{\"status\":\"Succeeded\",\"steps\":20}");
     assertThat(ProgressReports.result(List.of(without), LOCATE).orElseThrow().getEvaluation())
         .as("no evaluation asked for")
