@@ -95,8 +95,9 @@ public final class Promotion {
       return new Verdict(
           "False",
           Reasons.NOT_EVALUATED,
-          "the trainer reported no evaluation (is its image older than spec.evaluation?), so the"
-              + " tuned model was not compared with the base; it is not promoted");
+          "the trainer's result holds no evaluation (a trainer image older than spec.evaluation,"
+              + " or more results than its termination message can hold: they are in"
+              + " evaluation.json beside the model); the tuned model is not promoted");
     }
     if (!checksSomething(gate)) {
       return new Verdict(

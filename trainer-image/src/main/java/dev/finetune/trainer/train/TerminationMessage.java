@@ -8,9 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.api.protocol.MetricNames;
 import dev.finetune.api.protocol.TrainerResult;
 import dev.finetune.api.protocol.TrainerRuntime;
+import dev.finetune.api.v1alpha1.EvaluationResult;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +26,9 @@ import java.util.Map;
 public final class TerminationMessage {
   /** Kubernetes' limit is 4096 bytes; the error text is cut well below it. */
   public static final int MAX_ERROR = 1024;
+
+  /** What Kubernetes keeps of a termination message. */
+  public static final int MAX_BYTES = 4096;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -139,10 +146,80 @@ public final class TerminationMessage {
       return;
     }
     try {
-      Files.write(path, JSON.writeValueAsBytes(result));
+      Files.write(path, bytes(result));
     } catch (IOException e) {
       System.err.println(
           "warning: cannot write the termination message to " + path + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The result as JSON within {@link #MAX_BYTES}. Kubernetes keeps only that much of a termination
+   * message, and a cut one is no JSON at all, so the operator would lose the whole result. Only an
+   * evaluation of many tasks grows that large; it is made smaller in steps until it fits: the
+   * evaluation to six significant digits without its deltas (the operator computes them), then
+   * without the metrics map (the last progress poll has them), then without the evaluation at all
+   * (the operator then does not promote the model; OUTPUT/evaluation.json has every number).
+   */
+  static byte[] bytes(TrainerResult result) throws IOException {
+    byte[] full = JSON.writeValueAsBytes(result);
+    if (full.length <= MAX_BYTES || result.evaluation() == null) {
+      return full;
+    }
+    List<EvaluationResult> compact = new ArrayList<>();
+    for (EvaluationResult r : result.evaluation()) {
+      EvaluationResult c = new EvaluationResult();
+      c.setTask(r.getTask());
+      c.setMetric(r.getMetric());
+      c.setBase(significant(r.getBase()));
+      c.setTuned(significant(r.getTuned()));
+      compact.add(c);
+    }
+    TrainerResult smaller = result.withEvaluation(compact);
+    byte[] bytes = JSON.writeValueAsBytes(smaller);
+    if (bytes.length <= MAX_BYTES) {
+      return bytes;
+    }
+    smaller = withoutMetrics(smaller);
+    bytes = JSON.writeValueAsBytes(smaller);
+    if (bytes.length <= MAX_BYTES) {
+      return bytes;
+    }
+    System.err.println(
+        "warning: the evaluation ("
+            + result.evaluation().size()
+            + " results) does not fit the termination message's "
+            + MAX_BYTES
+            + " bytes: it is in evaluation.json only, and the operator will not promote the model");
+    return JSON.writeValueAsBytes(smaller.withEvaluation(null));
+  }
+
+  private static Double significant(Double v) {
+    if (v == null || !Double.isFinite(v) || v == 0) {
+      return v;
+    }
+    return new BigDecimal(v).round(new MathContext(6)).doubleValue();
+  }
+
+  private static TrainerResult withoutMetrics(TrainerResult r) {
+    return new TrainerResult(
+            r.status(),
+            r.outputDir(),
+            r.layout(),
+            r.trainLoss(),
+            r.evalLoss(),
+            r.trainedTokens(),
+            r.steps(),
+            r.error(),
+            r.trainExamples(),
+            r.validationExamples(),
+            r.bestStep(),
+            r.bestEvalLoss(),
+            r.stoppedEarly(),
+            r.skippedSteps(),
+            null,
+            r.microBatchSize(),
+            r.trainer())
+        .withEvaluation(r.evaluation());
   }
 }
