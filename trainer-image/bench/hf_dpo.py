@@ -4,7 +4,7 @@ CPU) on random preference pairs of a fixed shape, from a model folder. Prints on
 hf_train.py's form (summarize.py reads it): per-step seconds after the warm-up steps, their median,
 tokens/s, peak RSS.
 
-    hf_dpo.py MODEL_DIR PAIRS SEQ STEPS WARMUP THREADS [--reference-each-step]
+    hf_dpo.py MODEL_DIR PAIRS SEQ STEPS WARMUP THREADS [--reference-each-step] [--tokens FILE]
 
 The shape of TrainBenchmark's -Dbench.objective=dpo (same arguments, same output fields): a step
 is one optimizer step over PAIRS pairs, each a prompt of SEQ/2 random tokens with a chosen and a
@@ -14,6 +14,11 @@ log-probs are computed once before training (TRL's precompute_ref_log_probs), ti
 ("reference_s"), so a step holds no reference forward; --reference-each-step runs TRL's default
 instead (a frozen reference copy, one more forward every step). Compare the two on one machine,
 alternating runs, as bench/run.sh does for the SFT shapes.
+
+The optimizer is what transformers' Trainer picks by default on torch >= 2.8 (adamw_torch_fused).
+--tokens FILE reads the pairs from the file both engines read (hf_train.py --make-tokens --pairs:
+two lines per pair, chosen then rejected, sharing their first SEQ/2 ids); the first step's loss
+is printed ("first_loss", ln 2 when the reference is the starting policy).
 
 Random token ids (generator seeded, never the EOS id) go in as already-tokenized pairs: TRL's own
 dataset preparation (text, EOS appended, tokenizer) is replaced after the trainer is built,
@@ -30,7 +35,13 @@ import torch
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    argv = sys.argv[1:]
+    tokens = None
+    if "--tokens" in argv:
+        i = argv.index("--tokens")
+        tokens = [[int(t) for t in line.split()] for line in open(argv[i + 1]) if line.strip()]
+        del argv[i : i + 2]
+    args = [a for a in argv if not a.startswith("--")]
     reference_each_step = "--reference-each-step" in sys.argv
     model_dir = args[0]
     pairs, seq, steps, warmup, threads = (int(a) for a in args[1:6])
@@ -60,7 +71,7 @@ def main():
         adam_beta2=0.999,
         adam_epsilon=1e-8,
         max_grad_norm=1.0,
-        optim="adamw_torch",
+        optim="adamw_torch_fused",  # the Trainer's default on torch >= 2.8
         train_sampling_strategy="sequential",
         use_cpu=True,
         bf16=False,  # DPOConfig's default is True (autocast on the CPU too)
@@ -88,8 +99,15 @@ def main():
         x[x >= eos] += 1  # never the EOS id (also the pad id here)
         return x.tolist()
 
-    data = Dataset.from_list([{"prompt_ids": ids(prompt), "chosen_ids": ids(completion),
-                               "rejected_ids": ids(completion)} for _ in range(total * pairs)])
+    if tokens is not None:
+        assert len(tokens) >= 2 * total * pairs, "token file too short"
+        data = Dataset.from_list([{"prompt_ids": tokens[2 * i][:prompt],
+                                   "chosen_ids": tokens[2 * i][prompt:],
+                                   "rejected_ids": tokens[2 * i + 1][prompt:]}
+                                  for i in range(total * pairs)])
+    else:
+        data = Dataset.from_list([{"prompt_ids": ids(prompt), "chosen_ids": ids(completion),
+                                   "rejected_ids": ids(completion)} for _ in range(total * pairs)])
     start = time.perf_counter()
     if reference_each_step:
         trainer.train_dataset = data
@@ -111,15 +129,34 @@ def main():
             self.last = now
 
     trainer.add_callback(StepTimer())
+    losses = []
+    compute_loss = trainer.compute_loss
+
+    def recording_compute_loss(*a, **kw):
+        loss = compute_loss(*a, **kw)
+        if not losses:
+            value = loss[0] if isinstance(loss, tuple) else loss
+            losses.append(value.item())
+        return loss
+
+    trainer.compute_loss = recording_compute_loss
     # Trainer prints its log dicts on stdout; stdout is this script's one JSON line.
     with contextlib.redirect_stdout(sys.stderr):
         trainer.train()
     measured = times[warmup:]
     median = statistics.median(measured)
+    optimizer = getattr(trainer.optimizer, "optimizer", trainer.optimizer)  # accelerate's wrapper
     print(json.dumps({
         "engine": f"trl {__import__('trl').__version__}, transformers "
                   f"{__import__('transformers').__version__}, torch {torch.__version__}",
+        "impl": "hf",
         "objective": "dpo",
+        "optimizer": type(optimizer).__name__ + str(
+            {k: v for k, v in optimizer.defaults.items() if k in ("fused", "foreach")}),
+        "attention": model.config._attn_implementation,
+        "allocator": " ".join(f"{k}={v}" for k, v in sorted(__import__("os").environ.items())
+                              if k.startswith("MALLOC_")),
+        "first_loss": losses[0],
         "batch": pairs,
         "seq": seq,
         "reference_each_step": reference_each_step,

@@ -40,13 +40,17 @@ import java.util.Random;
 /**
  * Times training steps of the real training loop on random token ids, for comparison with PyTorch
  * eager on the same shapes (trainer-image/bench/run.sh runs both, alternating). Prints one JSON
- * line: step times, median, tokens/s and resident memory.
+ * line: step times, median (statistics.median's: the mean of the two middle values for an even
+ * count), tokens/s, resident memory, the first step's loss, library versions and the allocator
+ * settings it ran with.
  *
  * <pre>
  * TrainBenchmark MODEL_DIR BATCH SEQ STEPS [WARMUP [LORA_RANK LORA_TARGETS]]
  *   -Dbench.objective=dpo: BATCH preference pairs per step, each a prompt of SEQ/2 random tokens
  *   with a chosen and a rejected completion of SEQ/2 (two sequences of SEQ tokens per pair); the
  *   reference log-probabilities are computed first, timed apart ("reference_s")
+ *   -Dbench.tokens=FILE: the token ids both engines read (bench/hf_train.py --make-tokens), one
+ *   sequence per line (DPO: two lines per pair, chosen then rejected) instead of java.util.Random's
  * TrainBenchmark --make-gpt2 DIR LAYERS HIDDEN HEADS   (writes a GPT-2 with random weights)
  * </pre>
  */
@@ -73,10 +77,13 @@ public final class TrainBenchmark {
       ModelLoader.LoadedModel loaded = ModelLoader.load(model, manager);
       boolean dpo = "dpo".equals(System.getProperty("bench.objective"));
       int vocab = loaded.block().config().vocabSize();
+      String tokenFile = System.getProperty("bench.tokens");
       List<Example> examples =
-          dpo
-              ? randomPairs(vocab, batch * (steps + warmup), seq)
-              : randomExamples(vocab, batch * (steps + warmup), seq);
+          tokenFile != null
+              ? fileExamples(Path.of(tokenFile), batch * (steps + warmup), seq, dpo)
+              : dpo
+                  ? randomPairs(vocab, batch * (steps + warmup), seq)
+                  : randomExamples(vocab, batch * (steps + warmup), seq);
       TrainingOptions options = options(batch, steps + warmup, Precision.FLOAT32);
       List<Double> seconds = new ArrayList<>();
       List<Long> rss = new ArrayList<>();
@@ -120,11 +127,11 @@ public final class TrainBenchmark {
                 last[0] = System.nanoTime();
               },
               step -> {});
-      List<Double> sorted = new ArrayList<>(seconds);
-      sorted.sort(Double::compare);
-      double median = sorted.get(sorted.size() / 2);
+      double median = median(seconds);
       ObjectNode out = new ObjectMapper().createObjectNode();
       out.put("impl", "djl");
+      out.put("first_loss", losses.get(0));
+      out.put("allocator", allocator());
       out.put("objective", dpo ? "dpo" : "sft");
       if (dpo) {
         out.put("reference_s", referenceSeconds);
@@ -156,6 +163,68 @@ public final class TrainBenchmark {
       out.putPOJO("losses", losses);
       System.out.println(out);
     }
+  }
+
+  /** statistics.median: the middle value, or the mean of the two middle values. */
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Double::compare);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /** The glibc malloc settings of this process's environment (empty: glibc's defaults). */
+  static String allocator() {
+    StringBuilder out = new StringBuilder();
+    new java.util.TreeMap<>(System.getenv())
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("MALLOC_")) {
+                out.append(out.length() == 0 ? "" : " ").append(k).append('=').append(v);
+              }
+            });
+    return out.toString();
+  }
+
+  /**
+   * {@code count} examples (or pairs) from a token file both engines read: one sequence of {@code
+   * seq} ids per line; for pairs two lines each, chosen then rejected, the completion mask on their
+   * second half.
+   */
+  static List<Example> fileExamples(Path file, int count, int seq, boolean pairs)
+      throws IOException {
+    List<long[]> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      if (!line.isBlank()) {
+        long[] ids = Arrays.stream(line.trim().split("\\s+")).mapToLong(Long::parseLong).toArray();
+        if (ids.length != seq) {
+          throw new IllegalArgumentException(
+              file + ": a line of " + ids.length + " ids, not " + seq);
+        }
+        lines.add(ids);
+      }
+    }
+    int needed = count * (pairs ? 2 : 1);
+    if (lines.size() < needed) {
+      throw new IllegalArgumentException(
+          file + ": " + lines.size() + " lines, " + needed + " needed");
+    }
+    List<Example> examples = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      if (pairs) {
+        boolean[] completion = new boolean[seq];
+        Arrays.fill(completion, seq / 2, seq, true);
+        examples.add(
+            Example.pair(
+                new Example(i + 1, lines.get(2 * i), completion, false),
+                new Example(i + 1, lines.get(2 * i + 1), completion.clone(), false)));
+      } else {
+        boolean[] scored = new boolean[seq];
+        Arrays.fill(scored, 1, seq, true);
+        examples.add(new Example(i + 1, lines.get(i), scored, false));
+      }
+    }
+    return examples;
   }
 
   /** {@code count} examples of {@code seq} random token ids, every token but the first scored. */
