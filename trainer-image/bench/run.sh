@@ -28,9 +28,12 @@ WORK=trainer-image/target/bench
 PY=${BENCH_PYTHON:-$(bash .ci/hf-venv.sh)}
 [ -f trainer-image/target/finetune-trainer.jar ] || ./mvnw -q -B -pl trainer-image -am package -DskipTests
 mkdir -p "$WORK"
-# BENCH_TRAINER_DIR: another build's trainer-image/target (e.g. a before/after comparison).
+# BENCH_TRAINER_DIR: another build's trainer-image/target. BENCH_BASELINE_DIR: a second build's
+# target (finetune-trainer.jar and lib/), run in every round of the headline too ("before" lines):
+# a before/after comparison in one alternating run.
 TARGET=${BENCH_TRAINER_DIR:-trainer-image/target}
 CP="$TARGET/finetune-trainer.jar:$TARGET/lib/*"
+BASELINE=${BENCH_BASELINE_DIR:-}
 # The allocator settings the trainer ships with (the operator sets them on the trainer container,
 # the image too), on both sides for the headline; glibc's defaults on both for the second line.
 TUNED="MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296"
@@ -60,6 +63,11 @@ run_pair() { # ENV NAME SUFFIX MODEL BATCH SEQ TOKENS LORA...   one trainer run,
   fi
   env $envs $java "$model" "$batch" "$seq" "$STEPS" "$WARMUP" "$@" \
     2>>"$RESULTS/$name.log" >> "$RESULTS/$name.trainer$suffix.jsonl" || echo "$name: trainer failed (see $RESULTS/$name.log)"
+  if [ -n "$BASELINE" ] && [ -z "$suffix" ]; then
+    local before=${java/ -cp "$CP" / -cp $BASELINE/finetune-trainer.jar:$BASELINE/lib/* }
+    env $envs $before "$model" "$batch" "$seq" "$STEPS" "$WARMUP" "$@" \
+      2>>"$RESULTS/$name.log" >> "$RESULTS/$name.before.jsonl" || echo "$name: baseline trainer failed"
+  fi
   env $envs "$PY" "$hf" "$model" "$batch" "$seq" "$STEPS" "$WARMUP" 2 "$@" --tokens "$tokens" \
     2>>"$RESULTS/$name.log" >> "$RESULTS/$name.hf$suffix.jsonl" || echo "$name: HF failed (see $RESULTS/$name.log)"
 }

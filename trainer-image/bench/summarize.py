@@ -66,31 +66,31 @@ def main():
     engines = {}
     for suffix, label in (("", "tuned"), (".glibc", "glibc")):
         rows = {}
-        for engine in ("trainer", "hf"):
+        for engine in ("trainer", "before", "hf"):
             lines = read(f"{prefix}.{engine}{suffix}.jsonl")
             if lines:
                 rows[engine] = row(lines, config, method)
                 losses.setdefault(engine, []).extend(rows[engine]["losses"])
                 engines[engine] = rows[engine]["engine"] + (
                     f" ({rows[engine]['extra']})" if rows[engine]["extra"] else "")
-        if len(rows) < 2:
+        if "trainer" not in rows or "hf" not in rows:
             if label == "tuned" or rows:
                 print(f"{name:22s} {label}: no result for {set(('trainer', 'hf')) - set(rows)}"
                       f" (see {prefix}.log)")
                 ok = False
             continue
-        ratio = rows["trainer"]["step"] / rows["hf"]["step"]
-        rss_ratio = rows["trainer"]["rss"] / rows["hf"]["rss"]
         for engine, r in rows.items():
+            ratio = r["step"] / rows["hf"]["step"]
+            rss_ratio = r["rss"] / rows["hf"]["rss"]
             print(
                 f"{name:22s} {engine:8s} {label:6s} {r['step']:10.3f} {r['tokens']:9.0f} "
-                f"{(f'{ratio:.2f}' if engine == 'trainer' else ''):>6s} {r['rss']:9.0f} "
+                f"{(f'{ratio:.2f}' if engine != 'hf' else ''):>6s} {r['rss']:9.0f} "
                 f"{r['gflops']:6.1f} ({r['gemm']:5.1f}) {r['losses'][0]:14.7f}"
                 + (f"   [{r['rounds']} rounds x {r['steps']} steps; RSS ratio {rss_ratio:.2f}]"
-                   if engine == "trainer" else "")
+                   if engine != "hf" else "")
             )
     first = [x for l in losses.values() for x in l]
-    if len(losses) == 2 and None not in first:
+    if "trainer" in losses and "hf" in losses and None not in first:
         spread = max(first) - min(first)
         verdict = "ok" if spread <= TOLERANCE else f"MISMATCH (> {TOLERANCE:g})"
         print(f"{name:22s} first-step loss: trainer {losses['trainer'][0]:.7f}, "

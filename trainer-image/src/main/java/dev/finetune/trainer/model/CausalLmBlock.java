@@ -201,25 +201,55 @@ public abstract class CausalLmBlock extends AbstractBlock {
     return other.addi(base);
   }
 
+  /**
+   * The mask for one pass, or null where attention is plain causal (no packed segments, no window
+   * shorter than the sequence) and {@link FusedAttention} will run it in float32: then no [T, T]
+   * mask is made at all. {@link #attention} takes either.
+   */
+  protected final NDArray attentionMask(
+      NDManager manager, long length, int window, NDArray segments) {
+    if (segments == null
+        && (window <= 0 || window >= length)
+        && precision == Precision.FLOAT32
+        && FusedAttention.enabled(manager)) {
+      return null;
+    }
+    return mask(manager, length, window, segments);
+  }
+
   /** Softmax attention over [B, H, T, D] tensors, scaled by 1/sqrt(D), with an additive mask. */
   protected final NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
     return attention(q, k, v, mask, 1 / Math.sqrt(q.getShape().get(3)), 0);
   }
 
   /**
-   * Softmax attention over [B, H, T, D] tensors: scores {@code q·kᵀ·scale}, soft-capped to {@code
-   * cap·tanh(scores/cap)} when {@code softcap} &gt; 0 (Gemma 2), plus the mask. The scale is
-   * applied to q ([B, H, T, D]) rather than to the scores ([B, H, T, T], larger once T exceeds D),
-   * and the mask is added to the scores in place (matmul's backward needs its inputs, not its
-   * output): one pass over the scores fewer, and one allocation. The two products run in the
-   * compute dtype; the soft-cap, the mask and the softmax in float32.
+   * Softmax attention over [B, H, T, D] queries and [B, KV, T, D] keys and values (KV divides H:
+   * query head h reads key/value head h / (H / KV)): scores {@code q·kᵀ·scale}, soft-capped to
+   * {@code cap·tanh(scores/cap)} when {@code softcap} &gt; 0 (Gemma 2), plus the mask. With a null
+   * mask (see {@link #attentionMask}) and no soft-cap, PyTorch's fused kernel computes it ({@link
+   * FusedAttention}). Otherwise eager: the key/value heads are repeated, the scale is applied to q
+   * ([B, H, T, D]) rather than to the scores ([B, H, T, T], larger once T exceeds D), and the mask
+   * is added to the scores in place (matmul's backward needs its inputs, not its output): one pass
+   * over the scores fewer, and one allocation. The two products run in the compute dtype; the
+   * soft-cap, the mask and the softmax in float32.
    */
   protected final NDArray attention(
       NDArray q, NDArray k, NDArray v, NDArray mask, double scale, double softcap) {
-    NDArray product =
-        precision
-            .compute(q.mul(scalar(q.getManager(), scale)))
-            .matMul(precision.compute(k).transpose(0, 1, 3, 2));
+    NDArray scaled = q.mul(scalar(q.getManager(), scale));
+    if (mask == null && softcap <= 0) {
+      return FusedAttention.causal(scaled, k, v);
+    }
+    if (mask == null) {
+      mask = mask(q.getManager(), q.getShape().get(2), 0);
+    }
+    long heads = q.getShape().get(1);
+    long kvHeads = k.getShape().get(1);
+    if (kvHeads != heads) {
+      // Query head h reads key/value head h / (heads / kvHeads): repeat each kv head in place.
+      k = k.repeat(1, heads / kvHeads);
+      v = v.repeat(1, heads / kvHeads);
+    }
+    NDArray product = precision.compute(scaled).matMul(precision.compute(k).transpose(0, 1, 3, 2));
     NDArray scores = Precision.widen(product);
     if (scores != product) {
       product.close();

@@ -125,7 +125,7 @@ public final class DecoderBlock extends CausalLmBlock {
               layer.rope(), r -> atPositions(r.tables(manager, positionsUsed), positions));
       NDArray mask =
           masks.computeIfAbsent(
-              layer.slidingWindow(), window -> mask(manager, length, window, segments));
+              layer.slidingWindow(), window -> attentionMask(manager, length, window, segments));
 
       NDArray attended = selfAttention(rmsNorm(h, p + "input_layernorm.weight"), p, rope, mask);
       if (options.sandwichNorms()) {
@@ -190,11 +190,7 @@ public final class DecoderBlock extends CausalLmBlock {
     }
     q = rotate(q, rope[0], rope[1]);
     k = rotate(k, rope[0], rope[1]);
-    if (kvHeads != heads) {
-      // Query head h reads key/value head h / (heads / kvHeads): repeat each kv head in place.
-      k = k.repeat(1, heads / kvHeads);
-      v = v.repeat(1, heads / kvHeads);
-    }
+    // Grouped-query attention: attention() reads the key/value heads as they are.
     NDArray attended =
         mergeHeads(attention(q, k, v, mask, options.attentionScale(), options.attentionSoftcap()));
     return projection(attended, p + "self_attn.o_proj", options.outputBias());

@@ -73,7 +73,7 @@ public final class Gpt2Block extends CausalLmBlock {
     NDArray h =
         Precision.widen(embedding(ids, w("wte.weight")))
             .add(Precision.widen(embedding(positions, w("wpe.weight"))));
-    NDArray mask = mask(ids.getManager(), length, 0, segments);
+    NDArray mask = attentionMask(ids.getManager(), length, 0, segments);
     for (int i = 0; i < config.layers(); i++) {
       String p = "h." + i + ".";
       NDArray a = layerNorm(h, p + "ln_1");
