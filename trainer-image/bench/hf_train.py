@@ -6,6 +6,8 @@ folder and the same token ids as the trainer (a shared file, --make-tokens). Pri
 with the first step's loss, which must match the trainer's.
 
     hf_train.py MODEL_DIR BATCH SEQ STEPS WARMUP THREADS [LORA_RANK LORA_TARGETS] [--tokens FILE]
+        (BENCH_PROFILE=FILE: torch.profiler's Chrome trace of the first step after the warm-up,
+        for profile_summary.py, as TrainBenchmark -Dbench.profile=FILE writes the trainer's)
     hf_train.py --make-qwen2 DIR        (a randomly initialised Qwen2.5-0.5B-shaped model)
     hf_train.py --make-long DIR         (a small randomly initialised Qwen2-shaped model, 2048+
                                          positions, full attention, grouped-query attention)
@@ -14,6 +16,7 @@ with the first step's loss, which must match the trainer's.
         line; --pairs: two lines per pair (chosen, rejected) sharing their first SEQ/2 ids
 """
 import json
+import os
 import resource
 import statistics
 import sys
@@ -180,6 +183,12 @@ def main():
             assert ids.shape == (batch, seq), f"token file too short or wrong length: {ids.shape}"
         else:
             ids = torch.randint(0, vocab, (batch, seq), generator=gen)
+        profiler = None
+        if step == warmup and os.environ.get("BENCH_PROFILE"):
+            # The first step after the warm-up, as TrainBenchmark's -Dbench.profile records it.
+            profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU],
+                                              record_shapes=True)
+            profiler.__enter__()
         start = time.perf_counter()
         loss = model(input_ids=ids, labels=ids).loss
         if step == 0:
@@ -189,6 +198,9 @@ def main():
         opt.step()
         opt.zero_grad(set_to_none=True)
         times.append(time.perf_counter() - start)
+        if profiler is not None:
+            profiler.__exit__(None, None, None)
+            profiler.export_chrome_trace(os.environ["BENCH_PROFILE"])
     measured = times[warmup:]
     median = statistics.median(measured)
     print(

@@ -227,27 +227,29 @@ public abstract class CausalLmBlock extends AbstractBlock {
    * query head h reads key/value head h / (H / KV)): scores {@code q·kᵀ·scale}, soft-capped to
    * {@code cap·tanh(scores/cap)} when {@code softcap} &gt; 0 (Gemma 2), plus the mask. With a null
    * mask (see {@link #attentionMask}) and no soft-cap, PyTorch's fused kernel computes it ({@link
-   * FusedAttention}). Otherwise eager: the key/value heads are repeated, the scale is applied to q
-   * ([B, H, T, D]) rather than to the scores ([B, H, T, T], larger once T exceeds D), and the mask
-   * is added to the scores in place (matmul's backward needs its inputs, not its output): one pass
-   * over the scores fewer, and one allocation. The two products run in the compute dtype; the
-   * soft-cap, the mask and the softmax in float32.
+   * FusedAttention}, key/value heads repeated first). Otherwise eager: the key/value heads are
+   * repeated, the scale is applied to q ([B, H, T, D]) rather than to the scores ([B, H, T, T],
+   * larger once T exceeds D), and the mask is added to the scores in place (matmul's backward needs
+   * its inputs, not its output): one pass over the scores fewer, and one allocation. The two
+   * products run in the compute dtype; the soft-cap, the mask and the softmax in float32.
    */
   protected final NDArray attention(
       NDArray q, NDArray k, NDArray v, NDArray mask, double scale, double softcap) {
     NDArray scaled = q.mul(scalar(q.getManager(), scale));
+    long heads = q.getShape().get(1);
+    long kvHeads = k.getShape().get(1);
+    if (kvHeads != heads) {
+      // Query head h reads key/value head h / (heads / kvHeads): repeat each kv head in place.
+      // Also before the fused kernel: libtorch 2.7.1's CPU flash attention does not take
+      // enable_gqa (with it, scaled_dot_product_attention falls back to its unfused math path).
+      k = k.repeat(1, heads / kvHeads);
+      v = v.repeat(1, heads / kvHeads);
+    }
     if (mask == null && softcap <= 0) {
       return FusedAttention.causal(scaled, k, v);
     }
     if (mask == null) {
       mask = mask(q.getManager(), q.getShape().get(2), 0);
-    }
-    long heads = q.getShape().get(1);
-    long kvHeads = k.getShape().get(1);
-    if (kvHeads != heads) {
-      // Query head h reads key/value head h / (heads / kvHeads): repeat each kv head in place.
-      k = k.repeat(1, heads / kvHeads);
-      v = v.repeat(1, heads / kvHeads);
     }
     NDArray product = precision.compute(scaled).matMul(precision.compute(k).transpose(0, 1, 3, 2));
     NDArray scores = Precision.widen(product);

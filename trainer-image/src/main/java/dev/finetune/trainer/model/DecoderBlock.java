@@ -190,7 +190,7 @@ public final class DecoderBlock extends CausalLmBlock {
     }
     q = rotate(q, rope[0], rope[1]);
     k = rotate(k, rope[0], rope[1]);
-    // Grouped-query attention: attention() reads the key/value heads as they are.
+    // Grouped-query attention: attention() repeats the key/value heads.
     NDArray attended =
         mergeHeads(attention(q, k, v, mask, options.attentionScale(), options.attentionSoftcap()));
     return projection(attended, p + "self_attn.o_proj", options.outputBias());
