@@ -34,6 +34,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -262,6 +263,8 @@ def main():
     parser.add_argument("--reuse", help="interop_check.py's --work, to publish its runs")
     parser.add_argument("--family", default="llama")
     args = parser.parse_args()
+    # A SIGTERM (a CI timeout) unwinds the `with Registry` blocks, so no registry is left running.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     interop_check.torch.set_num_threads(2)
     fixtures, work, tools = Path(args.fixtures), Path(args.work), Path(args.tools)
     shutil.rmtree(work, ignore_errors=True)
