@@ -8,6 +8,7 @@ import dev.finetune.api.protocol.TrainerExit;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.Optional;
@@ -43,16 +44,23 @@ public class PrepareJobDependentResource extends StepJobDependentResource {
         ChildNames.prepareJob(job),
         CONTAINER,
         "prepare",
-        new ResourceRequirementsBuilder()
-            .addToRequests("cpu", new Quantity(config.prepareCpu()))
-            .addToRequests("memory", new Quantity(config.prepareMemory()))
-            .addToLimits("cpu", new Quantity(config.prepareCpu()))
-            .addToLimits("memory", new Quantity(config.prepareMemory()))
-            .build(),
+        StepProfile.CONFIG_ARGS,
+        cpuStepResources(config),
         StepProfile.Placement.ANY_NODE,
         Optional.empty(),
         30L,
         Optional.empty(),
-        TrainerExit.permanentCodes());
+        TrainerExit.permanentCodes(),
+        TrainerVolumes.plan(job).hubToken());
+  }
+
+  /** The operator's CPU and memory for a step that needs no GPU (prepare, publish). */
+  static ResourceRequirements cpuStepResources(OperatorConfig config) {
+    return new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity(config.prepareCpu()))
+        .addToRequests("memory", new Quantity(config.prepareMemory()))
+        .addToLimits("cpu", new Quantity(config.prepareCpu()))
+        .addToLimits("memory", new Quantity(config.prepareMemory()))
+        .build();
   }
 }

@@ -10,6 +10,7 @@ import dev.finetune.api.v1alpha1.EvaluationSpec;
 import dev.finetune.api.v1alpha1.EvaluationTask;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobSpec;
+import dev.finetune.api.v1alpha1.PublishSpec;
 import dev.finetune.api.v1alpha1.Sources;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ public final class TrainerVolumes {
   public static final String CLAIMS_ROOT = "/mnt/pvc";
   public static final String TOKEN_DIR = "/var/run/secrets/finetune/hub-token";
   public static final String TOKEN_FILE = "token";
+  public static final String REGISTRY_DIR = "/var/run/secrets/finetune/registry";
 
   /** A claim other than the workspace, mounted at {@code mountPath}. */
   public record ClaimMount(String volumeName, String claim, String mountPath, boolean readOnly) {}
@@ -96,6 +98,37 @@ public final class TrainerVolumes {
 
   public String tokenFile() {
     return TOKEN_DIR + "/" + TOKEN_FILE;
+  }
+
+  /** The Hub token's key, mounted as {@link #tokenFile()} where the model is downloaded. */
+  public List<StepProfile.SecretMount> hubToken() {
+    var token = spec.getModel().getTokenSecretRef();
+    return token == null
+        ? List.of()
+        : List.of(
+            new StepProfile.SecretMount(
+                "hub-token", token.getName(), token.getKey(), TOKEN_DIR, TOKEN_FILE, false));
+  }
+
+  /**
+   * The publish credentials: the whole {@code kubernetes.io/dockerconfigjson} Secret, so its {@code
+   * .dockerconfigjson} is a file in {@link #REGISTRY_DIR}. Optional, so that a missing Secret fails
+   * the push with its name instead of leaving the pod waiting for a mount.
+   */
+  public List<StepProfile.SecretMount> registryCredentials() {
+    return SpecDefaults.publish(spec)
+        .map(PublishSpec::getCredentialsSecretRef)
+        .map(
+            ref ->
+                List.of(
+                    new StepProfile.SecretMount(
+                        "registry-credentials", ref.getName(), null, REGISTRY_DIR, null, true)))
+        .orElse(List.of());
+  }
+
+  /** Where the publish pod reads the registry credentials. */
+  public static String registryCredentialsFile() {
+    return REGISTRY_DIR + "/" + PublishSpec.DOCKER_CONFIG_KEY;
   }
 
   /**

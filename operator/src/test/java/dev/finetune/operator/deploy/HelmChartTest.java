@@ -299,7 +299,7 @@ class HelmChartTest {
           "finetune.dev finetunejobs/status [get, patch, update]",
           " configmaps [get, list, watch, create]",
           " persistentvolumeclaims [get, list, watch, create]",
-          "batch jobs [get, list, watch, create, patch]",
+          "batch jobs [get, list, watch, create, patch, delete]",
           " pods [get, list, watch]",
           " events [get, create, patch]");
 
