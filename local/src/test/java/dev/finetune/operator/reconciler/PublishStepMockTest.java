@@ -47,7 +47,7 @@ class PublishStepMockTest {
           + "\",\"digest\":\""
           + DIGEST
           + "\",\"size\":1234,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"},"
-          + "\"tag\":\"registry.example:5000/models/demo:demo\",\"files\":3,\"bytes\":9000,"
+          + "\"tag\":\"demo\",\"files\":3,\"bytes\":9000,"
           + "\"blobs\":{\"total\":4,\"sent\":4,\"skipped\":0,\"bytesSent\":10000}}";
 
   private static final String UNAUTHORIZED =
@@ -112,6 +112,8 @@ class PublishStepMockTest {
     assertThat(done.getResult().getArtifact().getReference())
         .isEqualTo("registry.example:5000/models/demo@" + DIGEST);
     assertThat(done.getResult().getArtifact().getSize()).isEqualTo(1234L);
+    assertThat(done.getResult().getArtifact().getTag())
+        .isEqualTo("registry.example:5000/models/demo:demo");
     assertThat(done.getResult().getTrainLoss()).isEqualTo(1.25);
     assertThatStatus(done).hasCondition("Published", "True", "Published");
     assertThatStatus(done).hasCondition("Succeeded", "True", "Published");

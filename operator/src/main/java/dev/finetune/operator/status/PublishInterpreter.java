@@ -89,7 +89,11 @@ public final class PublishInterpreter {
               a.setDigest(r.artifact().digest());
               a.setSize(r.artifact().size());
               a.setMediaType(r.artifact().mediaType());
-              a.setTag(r.tag());
+              // publish reports the tag alone: status names it with its repository.
+              String reference = r.artifact().reference();
+              int at = reference.indexOf('@');
+              a.setTag(
+                  r.tag() == null || at < 0 ? r.tag() : reference.substring(0, at) + ":" + r.tag());
               return a;
             });
   }
