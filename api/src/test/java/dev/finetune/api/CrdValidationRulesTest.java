@@ -163,6 +163,23 @@ class CrdValidationRulesTest {
   }
 
   @Test
+  void pullCredentialsAndPlainHttpAreForAnOciModelOnly() throws Exception {
+    String oci =
+        BASE.replace(
+            "model: {source: hf://openai-community/gpt2}",
+            "model: {source: oci://r.example/m:v1, credentialsSecretRef: {name: pull},"
+                + " insecure: true}");
+    assertThat(oci).isNotEqualTo(BASE);
+    assertThat(violations(oci, null)).isEmpty();
+    String hub =
+        BASE.replace(
+            "model: {source: hf://openai-community/gpt2}",
+            "model: {source: hf://openai-community/gpt2, insecure: true}");
+    assertThat(violations(hub, null))
+        .containsExactly("model.credentialsSecretRef and model.insecure are for an oci:// source");
+  }
+
+  @Test
   void trainingFieldsAreImmutable() throws Exception {
     String old = BASE + "hyperparameters: {learningRate: 0.0001}\nresources: {gpus: 1}\n";
     assertThat(violations(old, old)).isEmpty();

@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -51,7 +53,19 @@ public class PrepareJobDependentResource extends StepJobDependentResource {
         30L,
         Optional.empty(),
         TrainerExit.permanentCodes(),
-        TrainerVolumes.plan(job).hubToken());
+        pullSecrets(job),
+        TrainerVolumes.plan(job).modelRegistry().env());
+  }
+
+  /**
+   * The Secrets of a pod that downloads the model (prepare, trainer): the Hub token, or the
+   * registry credentials of an {@code oci://} source.
+   */
+  static List<StepProfile.SecretMount> pullSecrets(FineTuneJob job) {
+    TrainerVolumes volumes = TrainerVolumes.plan(job);
+    List<StepProfile.SecretMount> secrets = new ArrayList<>(volumes.hubToken());
+    secrets.addAll(volumes.modelRegistry().secrets());
+    return secrets;
   }
 
   /** The operator's CPU and memory for a step that needs no GPU (prepare, publish). */

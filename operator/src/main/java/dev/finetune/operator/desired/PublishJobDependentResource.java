@@ -58,7 +58,8 @@ public class PublishJobDependentResource extends StepJobDependentResource {
         30L,
         Optional.empty(),
         TrainerExit.permanentCodes(),
-        volumes.registryCredentials());
+        volumes.registryCredentials(),
+        List.of());
   }
 
   /** The {@code publish} command's arguments for {@code job}. */

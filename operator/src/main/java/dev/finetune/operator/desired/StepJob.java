@@ -185,6 +185,7 @@ public final class StepJob {
         .withValue("/tmp")
         .endEnv()
         .addAllToEnv(ALLOCATOR_ENV)
+        .addAllToEnv(step.env())
         .withResources(step.resources())
         .withTerminationMessagePath(TERMINATION_MESSAGE_PATH)
         // A crash without a result file still leaves the log tail as its message.

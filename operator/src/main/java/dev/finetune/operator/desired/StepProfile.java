@@ -5,6 +5,7 @@
 package dev.finetune.operator.desired;
 
 import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
@@ -30,6 +31,8 @@ import java.util.Optional;
  * @param permanentExitCodes exit codes that fail the Job at once (a retry cannot help)
  * @param secrets the Secrets the pod sees, each as files in a read-only folder (never as
  *     environment variables)
+ * @param env environment variables of the step besides those every step gets (never a secret's
+ *     value: at most the path of a mounted secret file)
  */
 public record StepProfile(
     String component,
@@ -43,7 +46,8 @@ public record StepProfile(
     long gracePeriodSeconds,
     Optional<Integer> progressPort,
     List<Integer> permanentExitCodes,
-    List<SecretMount> secrets) {
+    List<SecretMount> secrets,
+    List<EnvVar> env) {
 
   /** The arguments of a step that reads the operator's trainer config. */
   public static final List<String> CONFIG_ARGS =
@@ -53,6 +57,7 @@ public record StepProfile(
     args = List.copyOf(args);
     permanentExitCodes = List.copyOf(permanentExitCodes);
     secrets = List.copyOf(secrets);
+    env = List.copyOf(env);
   }
 
   /**

@@ -55,7 +55,8 @@ public class TrainerJobDependentResource extends StepJobDependentResource {
         config.trainerGracePeriod().toSeconds(),
         Optional.of(config.trainerPort()),
         TrainerExit.permanentCodes(),
-        TrainerVolumes.plan(job).hubToken());
+        PrepareJobDependentResource.pullSecrets(job),
+        TrainerVolumes.plan(job).modelRegistry().env());
   }
 
   /** The Kueue queue: spec.queueName, else the queue label on the FineTuneJob. */

@@ -67,6 +67,8 @@ class FineTuneJobValidatorTest {
           output: {publish: {to: oci://r.example/m, what: merged}} | spec.output.publish.what merged is a LoRA run's merged model
           output: {publish: {to: oci://r.example/m, credentialsSecretRef: {name: Bad_Name}}} | spec.output.publish.credentialsSecretRef.name is not valid
           model: {source: oci://r.example/m@sha256:abc} | spec.model.source is not valid
+          model: {source: hf://org/m, insecure: true} | spec.model.credentialsSecretRef and spec.model.insecure are for an oci:// source
+          model: {source: hf://org/m, credentialsSecretRef: {name: pull}} | spec.model.credentialsSecretRef and spec.model.insecure are for an oci:// source
           resources: {gpus: 17}                       | spec.resources.gpus must be <= 16
           resources: {memory: 48GB}                   | spec.resources.memory is not valid
           resources: {cpu: lots}                      | spec.resources.cpu is not valid
