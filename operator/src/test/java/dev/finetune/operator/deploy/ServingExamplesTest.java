@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * deploy/examples/*.yaml) do not read. No API server or kubectl schema is available offline, so
  * each object is read strictly into fabric8's typed model with unknown fields refused (a misspelt
  * field fails, where a real API server would drop or refuse it), and checked for: digest-pinned
- * image volumes, model paths that are the mount plus {@code models}, the project's hardened pod
+ * image volumes with model paths that are the mount plus {@code models} (vLLM), or a digest-pinned
+ * {@code oci://} / {@code oci+native://} storageUri read from {@code /mnt/models} (KServe's native
+ * OCI mode mounts the image there with {@code subPath: models}), the project's hardened pod
  * baseline, resources, and no credentials.
  */
 class ServingExamplesTest {
@@ -60,6 +63,19 @@ class ServingExamplesTest {
       Pattern.compile(
           "[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+@sha256:([0-9a-f]{64}|DIGEST)",
           Pattern.CASE_INSENSITIVE);
+
+  /**
+   * A KServe storageUri for an OCI image: {@code oci://} (the cluster's ociModelMode decides; this
+   * project's images need "native") or {@code oci+native://} (native for this service only).
+   */
+  static final Pattern OCI_STORAGE_URI = Pattern.compile("(oci|oci\\+native)://(.*)");
+
+  /**
+   * Where KServe's native OCI mode mounts the image's {@code /models} folder (kserve/kserve#5558:
+   * an image volume at /mnt/models with subPath "models"), and the Hugging Face runtime's default
+   * --model_dir.
+   */
+  static final String KSERVE_MODEL_DIR = "/mnt/models";
 
   /** fabric8's model with every class's "additional properties" catch-all turned off. */
   static final ObjectMapper STRICT = strictMapper();
@@ -80,8 +96,7 @@ class ServingExamplesTest {
 
   @ParameterizedTest
   @MethodSource("manifests")
-  void everyObjectIsStrictlyValidHardenedAndServesADigestPinnedImageVolume(Path file)
-      throws IOException {
+  void everyObjectIsStrictlyValidHardenedAndServesADigestPinnedImage(Path file) throws IOException {
     List<JsonNode> objects = read(Files.readString(file));
     assertThat(objects).as("%s", file).isNotEmpty();
     List<Served> served = new ArrayList<>();
@@ -90,11 +105,10 @@ class ServingExamplesTest {
       switch (kind) {
         case "apps/v1 Deployment" -> {
           Deployment d = STRICT.treeToValue(object, Deployment.class);
-          served.add(new Served("Deployment/" + d.getMetadata().getName(), podOf(d), false));
+          served.add(new Served("Deployment/" + d.getMetadata().getName(), podOf(d)));
         }
         case "v1 Service" -> STRICT.treeToValue(object, Service.class);
-        case "serving.kserve.io/v1beta1 InferenceService" ->
-            served.add(new Served("InferenceService/" + name(object), podOf(object), true));
+        case "serving.kserve.io/v1beta1 InferenceService" -> served.add(served(object));
         default -> throw new AssertionError(file + ": unexpected object " + kind);
       }
     }
@@ -114,9 +128,8 @@ class ServingExamplesTest {
       }
     }
     assertThat(storageUris(objects))
-        .as("%s: a storageUri must be oci:// and pinned by digest", file)
-        .allSatisfy(
-            uri -> assertThat(uri).startsWith("oci://").matches(u -> pinned(u.substring(6))));
+        .as("%s: a storageUri must be oci:// or oci+native:// and pinned by digest", file)
+        .allSatisfy(uri -> assertThat(pinned(ociReference(uri))).isTrue());
   }
 
   @Test
@@ -150,27 +163,126 @@ class ServingExamplesTest {
         .hasMessageContaining("readOnlyRootFileSystem");
 
     String kserve = Files.readString(SERVING.resolve("kserve-full-model.yaml"));
-    JsonNode isvc = read(kserve.replace("pullPolicy", "pulPolicy")).get(0);
+    JsonNode isvc = read(kserve.replace("medium: Memory", "medim: Memory")).get(0);
     assertThatThrownBy(() -> podOf(isvc))
         .isInstanceOf(UnrecognizedPropertyException.class)
-        .hasMessageContaining("pulPolicy");
+        .hasMessageContaining("medim");
 
     JsonNode tagged =
         read(yaml.replaceAll("llama-full-domain@sha256:DIGEST", "llama-full-domain:v1")).get(0);
     Deployment d = STRICT.treeToValue(tagged, Deployment.class);
-    assertThatThrownBy(() -> check(new Served("tagged", podOf(d), false)))
+    assertThatThrownBy(() -> check(new Served("tagged", podOf(d))))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("pinned by digest");
 
     JsonNode wrongPath = read(yaml.replace("- /mnt/model/models", "- /mnt/model")).get(0);
     Deployment w = STRICT.treeToValue(wrongPath, Deployment.class);
-    assertThatThrownBy(() -> check(new Served("wrong path", podOf(w), false)))
+    assertThatThrownBy(() -> check(new Served("wrong path", podOf(w))))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("/mnt/model/models");
   }
 
-  /** A pod that serves a model, with how it names the model's folder. */
-  record Served(String name, io.fabric8.kubernetes.api.model.PodTemplateSpec pod, boolean kserve) {}
+  @Test
+  void theKserveExampleReadsADigestPinnedOciStorageUriFromMntModels() throws IOException {
+    String kserve = Files.readString(SERVING.resolve("kserve-full-model.yaml"));
+    JsonNode isvc = read(kserve).get(0);
+    assertThat(isvc.path("spec").path("predictor").path("model").path("storageUri").asText())
+        .isEqualTo("oci://registry.example.com/models/llama-full-domain@sha256:DIGEST");
+    Served served = served(isvc);
+    assertThat(option(served.pod().getSpec().getContainers().get(0).getArgs(), "--model_dir"))
+        .contains(KSERVE_MODEL_DIR);
+    assertThat(served.pod().getSpec().getVolumes())
+        .as("the model comes from the storageUri, not from an image volume of the example's own")
+        .allSatisfy(v -> assertThat(v.getImage()).isNull());
+    assertThat(
+            isvc.path("metadata")
+                .path("annotations")
+                .path("serving.kserve.io/deploymentMode")
+                .asText())
+        .as("Standard (plain Deployment) mode")
+        .isEqualTo("Standard");
+
+    // The per-service scheme is accepted as well, and a real digest.
+    check(served(read(kserve.replace("storageUri: oci://", "storageUri: oci+native://")).get(0)));
+    check(
+        served(
+            read(kserve.replace("sha256:DIGEST", "sha256:" + "0123456789abcdef".repeat(4)))
+                .get(0)));
+
+    // Negative controls: a tag, another scheme, a short digest, another model folder, a mount of
+    // its own where KServe mounts the model.
+    assertThatThrownBy(
+            () ->
+                check(
+                    served(
+                        read(kserve.replace(
+                                "llama-full-domain@sha256:DIGEST", "llama-full-domain:v1"))
+                            .get(0))))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("pinned by digest");
+    assertThatThrownBy(
+            () ->
+                check(
+                    served(read(kserve.replace("storageUri: oci://", "storageUri: s3://")).get(0))))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("oci:// or oci+native://");
+    assertThatThrownBy(
+            () -> check(served(read(kserve.replace("sha256:DIGEST", "sha256:0123abcd")).get(0))))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("pinned by digest");
+    assertThatThrownBy(
+            () ->
+                check(
+                    served(
+                        read(kserve.replace(
+                                "--model_dir=/mnt/models", "--model_dir=/mnt/model/models"))
+                            .get(0))))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining(KSERVE_MODEL_DIR);
+    assertThatThrownBy(
+            () ->
+                check(
+                    served(
+                        read(kserve.replace("mountPath: /dev/shm", "mountPath: /mnt/models"))
+                            .get(0))))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("nothing of its own mounted at /mnt/models");
+    assertThatThrownBy(
+            () ->
+                check(
+                    served(
+                        read(kserve.replace(
+                                "      storageUri: oci://", "      #storageUri: oci://"))
+                            .get(0))))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("has a storageUri");
+  }
+
+  /**
+   * A pod that serves a model: a Deployment's (the model in an image volume of its own), or a
+   * KServe predictor's ({@code storageUri} set: KServe adds the model's volume).
+   */
+  record Served(
+      String name,
+      io.fabric8.kubernetes.api.model.PodTemplateSpec pod,
+      boolean kserve,
+      String storageUri) {
+    Served(String name, io.fabric8.kubernetes.api.model.PodTemplateSpec pod) {
+      this(name, pod, false, null);
+    }
+  }
+
+  static Served served(JsonNode isvc) throws IOException {
+    JsonNode uri = isvc.path("spec").path("predictor").path("model").path("storageUri");
+    return new Served(
+        "InferenceService/" + name(isvc), podOf(isvc), true, uri.isTextual() ? uri.asText() : null);
+  }
+
+  /** The image reference of an {@code oci://} or {@code oci+native://} storageUri, else null. */
+  static String ociReference(String storageUri) {
+    Matcher m = OCI_STORAGE_URI.matcher(storageUri == null ? "" : storageUri);
+    return m.matches() ? m.group(2) : null;
+  }
 
   static void check(Served s) {
     PodSpec spec = s.pod().getSpec();
@@ -188,9 +300,13 @@ class ServingExamplesTest {
             .isNull();
       }
     }
+    if (s.kserve()) {
+      checkKserveModel(s, spec, server);
+      return;
+    }
     List<Volume> images = spec.getVolumes().stream().filter(v -> v.getImage() != null).toList();
     assertThat(images).as("%s has an image volume", s.name()).isNotEmpty();
-    List<String> modelPaths = modelPaths(server.getArgs(), s.kserve());
+    List<String> modelPaths = modelPaths(server.getArgs(), false);
     for (Volume v : images) {
       String reference = v.getImage().getReference();
       assertThat(pinned(reference))
@@ -223,6 +339,42 @@ class ServingExamplesTest {
                 assertThat(
                         images.stream().map(v -> mountPath(server, v) + "/" + MODEL_ROOT).toList())
                     .contains(p));
+  }
+
+  /**
+   * A KServe predictor's model: a digest-pinned {@code oci://} or {@code oci+native://} storageUri,
+   * which KServe's native mode mounts (read-only, {@code subPath: models}) at {@link
+   * #KSERVE_MODEL_DIR}; the runtime reads it there (--model_dir, if given, is that folder), and the
+   * predictor mounts nothing of its own there (KServe would refuse the clash) nor an image volume
+   * of its own.
+   */
+  static void checkKserveModel(Served s, PodSpec spec, Container server) {
+    String uri = s.storageUri();
+    assertThat(uri).as("%s has a storageUri", s.name()).isNotNull();
+    String reference = ociReference(uri);
+    assertThat(reference)
+        .as("%s: storageUri %s is oci:// or oci+native://", s.name(), uri)
+        .isNotNull();
+    assertThat(pinned(reference))
+        .as("%s: storageUri %s is pinned by digest", s.name(), uri)
+        .isTrue();
+    assertThat(modelPaths(server.getArgs(), true))
+        .as(
+            "%s: --model_dir is %s, where KServe mounts the image's /%s/",
+            s.name(), KSERVE_MODEL_DIR, MODEL_ROOT)
+        .allSatisfy(p -> assertThat(p).isEqualTo(KSERVE_MODEL_DIR));
+    List<VolumeMount> mounts =
+        server.getVolumeMounts() == null ? List.of() : server.getVolumeMounts();
+    assertThat(mounts)
+        .as("%s: nothing of its own mounted at %s or below", s.name(), KSERVE_MODEL_DIR)
+        .noneMatch(
+            m ->
+                m.getMountPath().equals(KSERVE_MODEL_DIR)
+                    || m.getMountPath().startsWith(KSERVE_MODEL_DIR + "/"));
+    List<Volume> volumes = spec.getVolumes() == null ? List.of() : spec.getVolumes();
+    assertThat(volumes)
+        .as("%s: the model comes from the storageUri, not an image volume", s.name())
+        .noneMatch(v -> v.getImage() != null);
   }
 
   /**
