@@ -4,8 +4,6 @@
  */
 package dev.finetune.operator.status;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.api.protocol.PublishResult;
 import dev.finetune.api.v1alpha1.ArtifactStatus;
 import dev.finetune.api.v1alpha1.FineTuneJob;
@@ -18,9 +16,6 @@ import dev.finetune.operator.observe.TrainerObservation;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -30,9 +25,6 @@ import java.util.Optional;
  * publish step's; this class only reads.
  */
 public final class PublishInterpreter {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
   /** What condition Published says: True, False or Unknown, with its reason and message. */
   public record Published(String status, String reason, String message) {}
 
@@ -77,7 +69,7 @@ public final class PublishInterpreter {
     if (publish.job() == null || !TrainerStateInterpreter.hasCondition(publish.job(), "Complete")) {
       return Optional.empty();
     }
-    return newestFirst(publish.pods()).stream()
+    return TerminationMessages.newestFirst(publish.pods()).stream()
         .map(PublishInterpreter::message)
         .flatMap(Optional::stream)
         .filter(r -> "Succeeded".equals(r.status()) && r.artifact() != null)
@@ -155,7 +147,7 @@ public final class PublishInterpreter {
 
   /** The registry's reason (from the termination message), else the exit code and log tail. */
   private static String failure(FineTuneJob ftj, TrainerObservation publish) {
-    for (Pod pod : newestFirst(publish.pods())) {
+    for (Pod pod : TerminationMessages.newestFirst(publish.pods())) {
       Optional<ContainerStateTerminated> t = terminated(pod);
       if (t.isEmpty() || t.get().getExitCode() == null || t.get().getExitCode() == 0) {
         continue;
@@ -204,27 +196,12 @@ public final class PublishInterpreter {
         .orElse("; the push was anonymous (no output.publish.credentialsSecretRef)");
   }
 
-  private static List<Pod> newestFirst(List<Pod> pods) {
-    List<Pod> copy = new ArrayList<>(pods);
-    Collections.reverse(copy);
-    return copy;
-  }
-
   private static Optional<ContainerStateTerminated> terminated(Pod pod) {
     return TrainerStateInterpreter.termination(pod, PublishJobDependentResource.CONTAINER);
   }
 
   private static Optional<PublishResult> message(Pod pod) {
-    return terminated(pod)
-        .map(ContainerStateTerminated::getMessage)
-        .filter(m -> m.strip().startsWith("{"))
-        .flatMap(
-            m -> {
-              try {
-                return Optional.of(JSON.readValue(m, PublishResult.class));
-              } catch (Exception e) {
-                return Optional.empty();
-              }
-            });
+    return TerminationMessages.read(
+        pod, PublishJobDependentResource.CONTAINER, PublishResult.class);
   }
 }
