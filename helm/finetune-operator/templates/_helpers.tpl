@@ -61,9 +61,10 @@ app.kubernetes.io/component: trainer
 - apiGroups: [""]
   resources: [configmaps, persistentvolumeclaims]
   verbs: [get, list, watch, create]
+# delete: only a failed publish Job, so that its push is retried by a new one.
 - apiGroups: [batch]
   resources: [jobs]
-  verbs: [get, list, watch, create, patch]
+  verbs: [get, list, watch, create, patch, delete]
 - apiGroups: [""]
   resources: [pods]
   verbs: [get, list, watch]

@@ -146,6 +146,40 @@ class CrdValidationRulesTest {
   }
 
   @Test
+  void aMergedModelIsPublishedOnlyFromALoraRun() throws Exception {
+    String merged = "output: {publish: {to: oci://r.example/m, what: merged}}\n";
+    assertThat(violations(BASE + "method: {type: lora}\n" + merged, null)).isEmpty();
+    assertThat(violations(BASE + "output: {publish: {to: oci://r.example/m}}\n", null)).isEmpty();
+    assertThat(violations(BASE + "output: {publish: {to: oci://r.example/m, what: final}}\n", null))
+        .isEmpty();
+    assertThat(violations(BASE + merged, null))
+        .containsExactly(
+            "spec.output.publish.what merged is a LoRA run's merged model; with method full,"
+                + " publish final");
+    assertThat(violations(BASE + "method: {type: full}\n" + merged, null))
+        .containsExactly(
+            "spec.output.publish.what merged is a LoRA run's merged model; with method full,"
+                + " publish final");
+  }
+
+  @Test
+  void pullCredentialsAndPlainHttpAreForAnOciModelOnly() throws Exception {
+    String oci =
+        BASE.replace(
+            "model: {source: hf://openai-community/gpt2}",
+            "model: {source: oci://r.example/m:v1, credentialsSecretRef: {name: pull},"
+                + " insecure: true}");
+    assertThat(oci).isNotEqualTo(BASE);
+    assertThat(violations(oci, null)).isEmpty();
+    String hub =
+        BASE.replace(
+            "model: {source: hf://openai-community/gpt2}",
+            "model: {source: hf://openai-community/gpt2, insecure: true}");
+    assertThat(violations(hub, null))
+        .containsExactly("model.credentialsSecretRef and model.insecure are for an oci:// source");
+  }
+
+  @Test
   void trainingFieldsAreImmutable() throws Exception {
     String old = BASE + "hyperparameters: {learningRate: 0.0001}\nresources: {gpus: 1}\n";
     assertThat(violations(old, old)).isEmpty();

@@ -206,6 +206,10 @@ public final class LocalCommand implements Callable<Integer> {
                     + s.getResult().getLocation()
                     + preference(s.getResult().getMetrics(), ", final ", true));
             evaluation(s).ifPresent(line -> System.out.println(key + ": " + line));
+            if (s.getResult().getArtifact() != null) {
+              System.out.println(
+                  key + ": published as " + s.getResult().getArtifact().getReference());
+            }
           } else {
             System.out.println(key + ": " + s.getPhase() + " - " + s.getMessage());
           }

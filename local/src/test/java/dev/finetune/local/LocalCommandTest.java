@@ -47,7 +47,7 @@ class LocalCommandTest {
             "error: "
                 + manifest
                 + ": FineTuneJob typo: unknown field \"spec.output.publsh\"; the fields of"
-                + " spec.output are retainPolicy, source\n");
+                + " spec.output are publish, retainPolicy, source\n");
     assertThat(dir.resolve("work")).doesNotExist();
   }
 

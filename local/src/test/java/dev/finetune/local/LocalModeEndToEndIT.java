@@ -402,7 +402,7 @@ class LocalModeEndToEndIT {
             "e2e-msg-small", "pvc://e2e-msg-small-workspace");
     Map<String, String> advice =
         Map.of(
-            "e2e-msg-source", "preset://tiny-gpt2-bytes)",
+            "e2e-msg-source", "oci://registry:5000/models/bot@sha256:…)",
             "e2e-msg-data", "fix these lines, or the format if the file is not text",
             "e2e-msg-model", "tokenizer files",
             "e2e-msg-small", "give the claim more space or lower checkpoints.keepLast");

@@ -138,6 +138,14 @@ public final class OperatorMain implements Callable<Integer> {
       description = "This replica's identity, usually its pod name (env POD_NAME).")
   String identity;
 
+  @Option(
+      names = "--publish-retry-backoff",
+      defaultValue = "${env:FTO_PUBLISH_RETRY_BACKOFF:-PT30S}",
+      description =
+          "Wait before pushing again after a failed publish, ISO-8601, doubled after each failure"
+              + " up to 5 minutes (env FTO_PUBLISH_RETRY_BACKOFF).")
+  Duration publishRetryBackoff;
+
   OperatorConfig toConfig() {
     Set<String> watched = new LinkedHashSet<>();
     if (namespaces != null) {
@@ -159,7 +167,8 @@ public final class OperatorMain implements Callable<Integer> {
         leaseDuration,
         identity,
         prepareCpu,
-        prepareMemory);
+        prepareMemory,
+        publishRetryBackoff);
   }
 
   @Override

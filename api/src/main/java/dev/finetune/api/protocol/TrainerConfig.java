@@ -40,6 +40,8 @@ import java.util.List;
  * @param objective sft or dpo; null (an older operator) is sft
  * @param dpo DPO settings (only with objective dpo), defaults not yet resolved
  * @param evaluation tasks the base and the tuned model are both scored on, or null
+ * @param mergeAdapter LoRA: also write {@code merged/} (spec.output.publish.what merged); null or
+ *     false: only the adapter
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerConfig(
@@ -58,9 +60,49 @@ public record TrainerConfig(
     Integer gpus,
     ObjectiveType objective,
     DpoSpec dpo,
-    List<EvaluationTaskConfig> evaluation) {
+    List<EvaluationTaskConfig> evaluation,
+    Boolean mergeAdapter) {
 
   public static final int SCHEMA_VERSION = 1;
+
+  /** As the canonical constructor, without a merged model (no {@code merged/} folder). */
+  public TrainerConfig(
+      int schemaVersion,
+      String jobName,
+      Model model,
+      Data data,
+      MethodType method,
+      LoraSpec lora,
+      Hyperparameters hyperparameters,
+      Checkpoints checkpoints,
+      String outputDir,
+      int progressPort,
+      String terminationMessagePath,
+      List<Volume> volumes,
+      Integer gpus,
+      ObjectiveType objective,
+      DpoSpec dpo,
+      List<EvaluationTaskConfig> evaluation) {
+    this(
+        schemaVersion,
+        jobName,
+        model,
+        data,
+        method,
+        lora,
+        hyperparameters,
+        checkpoints,
+        outputDir,
+        progressPort,
+        terminationMessagePath,
+        volumes,
+        gpus,
+        objective,
+        dpo,
+        evaluation,
+        null);
+  }
+
   public static final String DEFAULT_PATH = "/etc/finetune/trainer-config.json";
 
   /** A supervised fine-tuning config (no objective named: sft). */

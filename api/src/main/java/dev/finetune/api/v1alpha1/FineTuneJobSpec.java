@@ -40,7 +40,17 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value = FineTuneJobSpec.IMMUTABLE_RUN_POLICY,
     message = "spec.runPolicy is immutable except runPolicy.suspend")
+@ValidationRule(
+    value = FineTuneJobSpec.MERGED_ONLY_WITH_LORA,
+    message =
+        "spec.output.publish.what merged is a LoRA run's merged model; with method full, publish"
+            + " final")
 public class FineTuneJobSpec {
+  static final String MERGED_ONLY_WITH_LORA =
+      "!has(self.output) || !has(self.output.publish) || !has(self.output.publish.what)"
+          + " || self.output.publish.what != 'merged'"
+          + " || (has(self.method) && has(self.method.type) && self.method.type == 'lora')";
+
   // Transition rules (evaluated on update only). The optional-field syntax (self.?f) compares
   // presence and value together, so adding or removing a field counts as a change. Affinity and
   // tolerations are left out: their schemas are unbounded and equality over them could exceed

@@ -25,6 +25,19 @@ public class OutputSpec {
           + " Delete removes it with the job. Claims you name yourself are never deleted.")
   private RetainPolicy retainPolicy;
 
+  @JsonPropertyDescription(
+      "Push the trained model to an OCI registry after training (a CPU Job; the GPU is released"
+          + " first). Phase Publishing, condition Published, status.result.artifact.")
+  private PublishSpec publish;
+
+  public PublishSpec getPublish() {
+    return publish;
+  }
+
+  public void setPublish(PublishSpec publish) {
+    this.publish = publish;
+  }
+
   public String getSource() {
     return source;
   }

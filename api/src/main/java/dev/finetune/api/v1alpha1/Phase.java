@@ -14,6 +14,11 @@ public enum Phase {
   Queued,
   /** The trainer is running. */
   Running,
+  /**
+   * Training finished (the result is in status.result); a publish step is pushing the model to the
+   * registry spec.output.publish names, or retrying a failed push.
+   */
+  Publishing,
   /** Training finished; the result is in status.result. */
   Succeeded,
   /** The run failed; status.message and the Failed condition say why. */

@@ -72,6 +72,19 @@ public class ResultStatus {
           + " acc +0.125, promoted\" (kubectl get -o wide, column Eval).")
   private String evaluationHeadline;
 
+  @JsonPropertyDescription(
+      "With spec.output.publish: the pushed OCI image manifest (reference with digest, size,"
+          + " media type), once condition Published is True.")
+  private ArtifactStatus artifact;
+
+  public ArtifactStatus getArtifact() {
+    return artifact;
+  }
+
+  public void setArtifact(ArtifactStatus artifact) {
+    this.artifact = artifact;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ResultStatus r
@@ -90,7 +103,8 @@ public class ResultStatus {
         && Objects.equals(metrics, r.metrics)
         && Objects.equals(microBatchSize, r.microBatchSize)
         && Objects.equals(evaluation, r.evaluation)
-        && Objects.equals(evaluationHeadline, r.evaluationHeadline);
+        && Objects.equals(evaluationHeadline, r.evaluationHeadline)
+        && Objects.equals(artifact, r.artifact);
   }
 
   @Override

@@ -11,7 +11,7 @@ import java.util.Objects;
 /** One step of the run, in the order the operator runs them: prepare, then trainer. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class StepStatus {
-  @JsonPropertyDescription("The step: prepare or trainer (its Job's component label).")
+  @JsonPropertyDescription("The step: prepare, trainer or publish (its Job's component label).")
   private String name;
 
   @JsonPropertyDescription("Name of the step's Job.")
@@ -30,6 +30,19 @@ public class StepStatus {
   @JsonPropertyDescription("When the operator saw the step's Job finish (RFC 3339).")
   private String completionTime;
 
+  @JsonPropertyDescription(
+      "How many of the step's Jobs failed. The publish step retries a failed push with a new Job"
+          + " after a back-off that doubles with each failure.")
+  private Integer failures;
+
+  public Integer getFailures() {
+    return failures;
+  }
+
+  public void setFailures(Integer failures) {
+    this.failures = failures;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof StepStatus s
@@ -38,7 +51,8 @@ public class StepStatus {
         && state == s.state
         && Objects.equals(reason, s.reason)
         && Objects.equals(startTime, s.startTime)
-        && Objects.equals(completionTime, s.completionTime);
+        && Objects.equals(completionTime, s.completionTime)
+        && Objects.equals(failures, s.failures);
   }
 
   @Override

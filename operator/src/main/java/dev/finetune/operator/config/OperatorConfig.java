@@ -26,6 +26,10 @@ import java.util.Set;
  * @param leaseDuration how long a lease holds without renewal (renewal deadline 2/3 of it, retry
  *     every 1/8)
  * @param identity this replica's identity (its pod name)
+ * @param prepareCpu CPU of the prepare and publish pods
+ * @param prepareMemory memory of the prepare and publish pods
+ * @param publishRetryBackoff how long after a failed push the publish step tries again; doubled
+ *     after each failure, at most {@link #MAX_PUBLISH_RETRY_BACKOFF}
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -43,7 +47,13 @@ public record OperatorConfig(
     Duration leaseDuration,
     String identity,
     String prepareCpu,
-    String prepareMemory) {
+    String prepareMemory,
+    Duration publishRetryBackoff) {
+
+  public static final Duration DEFAULT_PUBLISH_RETRY_BACKOFF = Duration.ofSeconds(30);
+
+  /** The longest wait between two pushes (what a kubelet's image pull back-off caps at too). */
+  public static final Duration MAX_PUBLISH_RETRY_BACKOFF = Duration.ofMinutes(5);
 
   public static final String DEFAULT_TRAINER_IMAGE = "ghcr.io/finetune-operator/trainer:0.1.0";
   public static final String DEFAULT_GPU_RESOURCE = "nvidia.com/gpu";
@@ -56,6 +66,77 @@ public record OperatorConfig(
 
   public OperatorConfig {
     namespaces = Set.copyOf(namespaces);
+  }
+
+  /** As the canonical constructor, with the default publish retry back-off. */
+  public OperatorConfig(
+      Set<String> namespaces,
+      String trainerImage,
+      String imagePullPolicy,
+      String gpuResourceName,
+      int trainerPort,
+      Duration trainerGracePeriod,
+      Duration progressPollInterval,
+      Duration minStatusInterval,
+      int httpPort,
+      boolean leaderElection,
+      String leaseName,
+      String leaseNamespace,
+      Duration leaseDuration,
+      String identity,
+      String prepareCpu,
+      String prepareMemory) {
+    this(
+        namespaces,
+        trainerImage,
+        imagePullPolicy,
+        gpuResourceName,
+        trainerPort,
+        trainerGracePeriod,
+        progressPollInterval,
+        minStatusInterval,
+        httpPort,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        leaseDuration,
+        identity,
+        prepareCpu,
+        prepareMemory,
+        DEFAULT_PUBLISH_RETRY_BACKOFF);
+  }
+
+  /** This configuration with another first publish retry back-off (tests shorten it). */
+  public OperatorConfig withPublishRetryBackoff(Duration backoff) {
+    return new OperatorConfig(
+        namespaces,
+        trainerImage,
+        imagePullPolicy,
+        gpuResourceName,
+        trainerPort,
+        trainerGracePeriod,
+        progressPollInterval,
+        minStatusInterval,
+        httpPort,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        leaseDuration,
+        identity,
+        prepareCpu,
+        prepareMemory,
+        backoff);
+  }
+
+  /**
+   * The wait before the next push after {@code failures} failed ones: doubled each time, capped.
+   */
+  public Duration publishRetryAfter(int failures) {
+    Duration wait = publishRetryBackoff;
+    for (int i = 1; i < failures && wait.compareTo(MAX_PUBLISH_RETRY_BACKOFF) < 0; i++) {
+      wait = wait.multipliedBy(2);
+    }
+    return wait.compareTo(MAX_PUBLISH_RETRY_BACKOFF) > 0 ? MAX_PUBLISH_RETRY_BACKOFF : wait;
   }
 
   /**

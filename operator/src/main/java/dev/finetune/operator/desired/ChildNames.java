@@ -25,6 +25,11 @@ public final class ChildNames {
     return job.getMetadata().getName() + "-prepare";
   }
 
+  /** The publish Job: as long as the trainer's ({@code -publish} is one character shorter). */
+  public static String publishJob(FineTuneJob job) {
+    return job.getMetadata().getName() + "-publish";
+  }
+
   public static String trainerConfigMap(FineTuneJob job) {
     return job.getMetadata().getName() + "-trainer-config";
   }

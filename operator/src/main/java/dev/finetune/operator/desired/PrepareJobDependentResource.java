@@ -8,8 +8,11 @@ import dev.finetune.api.protocol.TrainerExit;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -43,16 +46,35 @@ public class PrepareJobDependentResource extends StepJobDependentResource {
         ChildNames.prepareJob(job),
         CONTAINER,
         "prepare",
-        new ResourceRequirementsBuilder()
-            .addToRequests("cpu", new Quantity(config.prepareCpu()))
-            .addToRequests("memory", new Quantity(config.prepareMemory()))
-            .addToLimits("cpu", new Quantity(config.prepareCpu()))
-            .addToLimits("memory", new Quantity(config.prepareMemory()))
-            .build(),
+        StepProfile.CONFIG_ARGS,
+        cpuStepResources(config),
         StepProfile.Placement.ANY_NODE,
         Optional.empty(),
         30L,
         Optional.empty(),
-        TrainerExit.permanentCodes());
+        TrainerExit.permanentCodes(),
+        pullSecrets(job),
+        TrainerVolumes.plan(job).modelRegistry().env());
+  }
+
+  /**
+   * The Secrets of a pod that downloads the model (prepare, trainer): the Hub token, or the
+   * registry credentials of an {@code oci://} source.
+   */
+  static List<StepProfile.SecretMount> pullSecrets(FineTuneJob job) {
+    TrainerVolumes volumes = TrainerVolumes.plan(job);
+    List<StepProfile.SecretMount> secrets = new ArrayList<>(volumes.hubToken());
+    secrets.addAll(volumes.modelRegistry().secrets());
+    return secrets;
+  }
+
+  /** The operator's CPU and memory for a step that needs no GPU (prepare, publish). */
+  static ResourceRequirements cpuStepResources(OperatorConfig config) {
+    return new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity(config.prepareCpu()))
+        .addToRequests("memory", new Quantity(config.prepareMemory()))
+        .addToLimits("cpu", new Quantity(config.prepareCpu()))
+        .addToLimits("memory", new Quantity(config.prepareMemory()))
+        .build();
   }
 }

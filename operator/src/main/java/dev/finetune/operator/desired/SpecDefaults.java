@@ -17,6 +17,8 @@ import dev.finetune.api.v1alpha1.MethodType;
 import dev.finetune.api.v1alpha1.ModelDtype;
 import dev.finetune.api.v1alpha1.ObjectiveType;
 import dev.finetune.api.v1alpha1.OutputSpec;
+import dev.finetune.api.v1alpha1.PublishSpec;
+import dev.finetune.api.v1alpha1.PublishWhat;
 import dev.finetune.api.v1alpha1.ResourcesSpec;
 import dev.finetune.api.v1alpha1.RetainPolicy;
 import dev.finetune.api.v1alpha1.RunPolicy;
@@ -172,6 +174,35 @@ public final class SpecDefaults {
     return Optional.ofNullable(spec.getOutput())
         .map(OutputSpec::getRetainPolicy)
         .orElse(RETAIN_POLICY);
+  }
+
+  public static final PublishWhat PUBLISH_WHAT = PublishWhat.FINAL;
+
+  /** spec.output.publish, when the model is to be pushed to a registry. */
+  public static Optional<PublishSpec> publish(FineTuneJobSpec spec) {
+    return Optional.ofNullable(spec.getOutput()).map(OutputSpec::getPublish);
+  }
+
+  /** Which output folder the publish step pushes: final/ unless merged/ is asked for. */
+  public static PublishWhat publishWhat(PublishSpec publish) {
+    return or(publish.getWhat(), PUBLISH_WHAT);
+  }
+
+  /** Whether the trainer also writes merged/: publish.what merged (validated to be LoRA only). */
+  public static boolean mergeAdapter(FineTuneJobSpec spec) {
+    return method(spec) == MethodType.LORA
+        && publish(spec).map(p -> publishWhat(p) == PublishWhat.MERGED).orElse(false);
+  }
+
+  /**
+   * The publish target with its tag: the spec's {@code oci://registry/repository[:tag]}, tagged
+   * with the job's name when it has no tag.
+   */
+  public static String publishTarget(PublishSpec publish, String jobName) {
+    String to = publish.getTo();
+    int slash = to.indexOf('/', "oci://".length());
+    boolean tagged = slash >= 0 && to.indexOf(':', slash) >= 0;
+    return tagged ? to : to + ":" + jobName;
   }
 
   public static int gpus(FineTuneJobSpec spec) {

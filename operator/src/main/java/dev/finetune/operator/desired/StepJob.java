@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.SecretVolumeSourceBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -146,7 +147,7 @@ public final class StepJob {
         .endSeccompProfile()
         .endSecurityContext()
         .withContainers(container(job, config, volumes, step))
-        .withVolumes(volumes(job, volumes))
+        .withVolumes(volumes(job, volumes, step))
         .build();
   }
 
@@ -157,10 +158,7 @@ public final class StepJob {
             .withName(step.container())
             .withImage(Objects.requireNonNullElse(job.getSpec().getImage(), config.trainerImage()))
             .withImagePullPolicy(config.imagePullPolicy())
-            .withArgs(
-                step.command(),
-                "--config",
-                TrainerVolumes.CONFIG_DIR + "/" + TrainerVolumes.CONFIG_FILE);
+            .withArgs(args(step));
     step.progressPort()
         .ifPresent(
             port ->
@@ -187,6 +185,7 @@ public final class StepJob {
         .withValue("/tmp")
         .endEnv()
         .addAllToEnv(ALLOCATOR_ENV)
+        .addAllToEnv(step.env())
         .withResources(step.resources())
         .withTerminationMessagePath(TERMINATION_MESSAGE_PATH)
         // A crash without a result file still leaves the log tail as its message.
@@ -199,11 +198,18 @@ public final class StepJob {
         .withDrop("ALL")
         .endCapabilities()
         .endSecurityContext()
-        .withVolumeMounts(mounts(job, volumes))
+        .withVolumeMounts(mounts(volumes, step))
         .build();
   }
 
-  private static List<VolumeMount> mounts(FineTuneJob job, TrainerVolumes volumes) {
+  private static List<String> args(StepProfile step) {
+    List<String> args = new ArrayList<>();
+    args.add(step.command());
+    args.addAll(step.args());
+    return args;
+  }
+
+  private static List<VolumeMount> mounts(TrainerVolumes volumes, StepProfile step) {
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(mount("config", TrainerVolumes.CONFIG_DIR, true));
     mounts.add(mount("workspace", TrainerVolumes.WORKSPACE, false));
@@ -211,8 +217,8 @@ public final class StepJob {
     for (TrainerVolumes.ClaimMount claim : volumes.claimMounts()) {
       mounts.add(mount(claim.volumeName(), claim.mountPath(), claim.readOnly()));
     }
-    if (job.getSpec().getModel().getTokenSecretRef() != null) {
-      mounts.add(mount("hub-token", TrainerVolumes.TOKEN_DIR, true));
+    for (StepProfile.SecretMount secret : step.secrets()) {
+      mounts.add(mount(secret.volume(), secret.dir(), true));
     }
     return mounts;
   }
@@ -225,7 +231,7 @@ public final class StepJob {
         .build();
   }
 
-  private static List<Volume> volumes(FineTuneJob job, TrainerVolumes volumes) {
+  private static List<Volume> volumes(FineTuneJob job, TrainerVolumes volumes, StepProfile step) {
     List<Volume> list = new ArrayList<>();
     list.add(
         new VolumeBuilder()
@@ -252,20 +258,16 @@ public final class StepJob {
               .endPersistentVolumeClaim()
               .build());
     }
-    var token = job.getSpec().getModel().getTokenSecretRef();
-    if (token != null) {
-      list.add(
-          new VolumeBuilder()
-              .withName("hub-token")
-              .withNewSecret()
-              .withSecretName(token.getName())
-              .addNewItem()
-              .withKey(token.getKey())
-              .withPath(TrainerVolumes.TOKEN_FILE)
-              .endItem()
+    for (StepProfile.SecretMount secret : step.secrets()) {
+      SecretVolumeSourceBuilder source =
+          new SecretVolumeSourceBuilder()
+              .withSecretName(secret.secret())
               .withDefaultMode(0440)
-              .endSecret()
-              .build());
+              .withOptional(secret.optional() ? Boolean.TRUE : null);
+      if (secret.key() != null) {
+        source.addNewItem().withKey(secret.key()).withPath(secret.file()).endItem();
+      }
+      list.add(new VolumeBuilder().withName(secret.volume()).withSecret(source.build()).build());
     }
     return list;
   }

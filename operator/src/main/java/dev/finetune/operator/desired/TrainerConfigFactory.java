@@ -72,7 +72,9 @@ public final class TrainerConfigFactory {
         // Named only for dpo: an sft config stays as an operator without objectives wrote it.
         SpecDefaults.objective(spec) == ObjectiveType.DPO ? ObjectiveType.DPO : null,
         SpecDefaults.dpo(spec),
-        evaluation(spec, volumes));
+        evaluation(spec, volumes),
+        // Named only when asked for, like the objective.
+        SpecDefaults.mergeAdapter(spec) ? Boolean.TRUE : null);
   }
 
   /**

@@ -47,13 +47,16 @@ public class TrainerJobDependentResource extends StepJobDependentResource {
         ChildNames.trainerJob(job),
         CONTAINER,
         "train",
+        StepProfile.CONFIG_ARGS,
         resourceRequirements(job, config, resources),
         new StepProfile.Placement(
             resources.getNodeSelector(), resources.getTolerations(), resources.getAffinity()),
         queueName(job),
         config.trainerGracePeriod().toSeconds(),
         Optional.of(config.trainerPort()),
-        TrainerExit.permanentCodes());
+        TrainerExit.permanentCodes(),
+        PrepareJobDependentResource.pullSecrets(job),
+        TrainerVolumes.plan(job).modelRegistry().env());
   }
 
   /** The Kueue queue: spec.queueName, else the queue label on the FineTuneJob. */

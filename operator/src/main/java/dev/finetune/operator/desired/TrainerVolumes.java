@@ -10,7 +10,10 @@ import dev.finetune.api.v1alpha1.EvaluationSpec;
 import dev.finetune.api.v1alpha1.EvaluationTask;
 import dev.finetune.api.v1alpha1.FineTuneJob;
 import dev.finetune.api.v1alpha1.FineTuneJobSpec;
+import dev.finetune.api.v1alpha1.ModelSpec;
+import dev.finetune.api.v1alpha1.PublishSpec;
 import dev.finetune.api.v1alpha1.Sources;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +33,14 @@ public final class TrainerVolumes {
   public static final String CLAIMS_ROOT = "/mnt/pvc";
   public static final String TOKEN_DIR = "/var/run/secrets/finetune/hub-token";
   public static final String TOKEN_FILE = "token";
+  public static final String REGISTRY_DIR = "/var/run/secrets/finetune/registry";
+  public static final String MODEL_REGISTRY_DIR = "/var/run/secrets/finetune/model-registry";
+
+  /** The variable the trainer (like skopeo and podman) reads a Docker config's path from. */
+  public static final String REGISTRY_AUTH_FILE = "REGISTRY_AUTH_FILE";
+
+  /** host[:port],… the trainer reaches over plain HTTP. */
+  public static final String INSECURE_REGISTRIES = "FINETUNE_INSECURE_REGISTRIES";
 
   /** A claim other than the workspace, mounted at {@code mountPath}. */
   public record ClaimMount(String volumeName, String claim, String mountPath, boolean readOnly) {}
@@ -96,6 +107,73 @@ public final class TrainerVolumes {
 
   public String tokenFile() {
     return TOKEN_DIR + "/" + TOKEN_FILE;
+  }
+
+  /** The Hub token's key, mounted as {@link #tokenFile()} where the model is downloaded. */
+  public List<StepProfile.SecretMount> hubToken() {
+    var token = spec.getModel().getTokenSecretRef();
+    return token == null
+        ? List.of()
+        : List.of(
+            new StepProfile.SecretMount(
+                "hub-token", token.getName(), token.getKey(), TOKEN_DIR, TOKEN_FILE, false));
+  }
+
+  /**
+   * What the pods that pull the model (prepare, and the trainer should its cache be gone) need for
+   * an {@code oci://} source: the pull credentials' Secret as files and its path, and whether the
+   * registry is reached over plain HTTP.
+   */
+  public ModelRegistryAccess modelRegistry() {
+    ModelSpec model = spec.getModel();
+    String source = model.getSource();
+    if (source == null || !source.startsWith(Sources.OCI_SCHEME)) {
+      return new ModelRegistryAccess(List.of(), List.of());
+    }
+    List<StepProfile.SecretMount> secrets = new ArrayList<>();
+    List<EnvVar> env = new ArrayList<>();
+    if (model.getCredentialsSecretRef() != null) {
+      secrets.add(
+          new StepProfile.SecretMount(
+              "model-registry-credentials",
+              model.getCredentialsSecretRef().getName(),
+              null,
+              MODEL_REGISTRY_DIR,
+              null,
+              true));
+      env.add(
+          new EnvVar(
+              REGISTRY_AUTH_FILE, MODEL_REGISTRY_DIR + "/" + PublishSpec.DOCKER_CONFIG_KEY, null));
+    }
+    if (Boolean.TRUE.equals(model.getInsecure())) {
+      String rest = source.substring(Sources.OCI_SCHEME.length());
+      env.add(new EnvVar(INSECURE_REGISTRIES, rest.substring(0, rest.indexOf('/')), null));
+    }
+    return new ModelRegistryAccess(secrets, env);
+  }
+
+  /** The Secrets and environment a pod that pulls an {@code oci://} model gets. */
+  public record ModelRegistryAccess(List<StepProfile.SecretMount> secrets, List<EnvVar> env) {}
+
+  /**
+   * The publish credentials: the whole {@code kubernetes.io/dockerconfigjson} Secret, so its {@code
+   * .dockerconfigjson} is a file in {@link #REGISTRY_DIR}. Optional, so that a missing Secret fails
+   * the push with its name instead of leaving the pod waiting for a mount.
+   */
+  public List<StepProfile.SecretMount> registryCredentials() {
+    return SpecDefaults.publish(spec)
+        .map(PublishSpec::getCredentialsSecretRef)
+        .map(
+            ref ->
+                List.of(
+                    new StepProfile.SecretMount(
+                        "registry-credentials", ref.getName(), null, REGISTRY_DIR, null, true)))
+        .orElse(List.of());
+  }
+
+  /** Where the publish pod reads the registry credentials. */
+  public static String registryCredentialsFile() {
+    return REGISTRY_DIR + "/" + PublishSpec.DOCKER_CONFIG_KEY;
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.finetune.operator.desired.AppliedSpec;
 import dev.finetune.operator.desired.ChildLabels;
 import dev.finetune.operator.desired.ChildNames;
 import dev.finetune.operator.desired.PrepareJobDependentResource;
+import dev.finetune.operator.desired.PublishJobDependentResource;
 import dev.finetune.operator.desired.TrainerConfigMapDependentResource;
 import dev.finetune.operator.desired.TrainerJobDependentResource;
 import dev.finetune.operator.desired.TrainerVolumes;
@@ -28,6 +29,7 @@ import dev.finetune.operator.status.EventRecorder;
 import dev.finetune.operator.status.PhaseDecision;
 import dev.finetune.operator.status.PrepareReports;
 import dev.finetune.operator.status.ProgressReports;
+import dev.finetune.operator.status.PublishInterpreter;
 import dev.finetune.operator.status.Reasons;
 import dev.finetune.operator.status.StatusAggregator;
 import dev.finetune.operator.status.StepRecords;
@@ -87,7 +89,10 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     this.trainerStep = new TrainerStep(new TrainerJobDependentResource(config));
     this.pipeline =
         new StepPipeline(
-            List.of(new PrepareStep(new PrepareJobDependentResource(config)), trainerStep));
+            List.of(
+                new PrepareStep(new PrepareJobDependentResource(config)),
+                trainerStep,
+                new PublishStep(new PublishJobDependentResource(config), config, clock)));
     this.statusAggregator = new StatusAggregator(clock);
     this.stepRecords = new StepRecords(clock);
     this.events = events;
@@ -129,7 +134,13 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
       run = errors.isEmpty() ? runSteps(job, context) : Run.invalid(errors);
     }
     FineTuneJobStatus next = status(job, context, run);
-    return write(job, context, previous, next, run.created());
+    UpdateControl<FineTuneJob> control = write(job, context, previous, next, run.created());
+    Optional<Duration> again = run.retryAfter();
+    if (again.isPresent()
+        && control.getScheduleDelay().map(d -> d > again.get().toMillis()).orElse(true)) {
+      return control.rescheduleAfter(again.get());
+    }
+    return control;
   }
 
   /**
@@ -164,6 +175,14 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
       return outcomes.stream().filter(o -> o.step() == step).findFirst();
     }
 
+    /** The soonest another look is wanted by a step (a retry's back-off), if any. */
+    Optional<Duration> retryAfter() {
+      return outcomes.stream()
+          .map(StepOutcome::retryAfter)
+          .flatMap(Optional::stream)
+          .min(Duration::compareTo);
+    }
+
     /** What this reconcile created; the trainer Job among them gives the Event its reason. */
     TransitionEvents.Created created() {
       List<String> objects = new ArrayList<>(inputs);
@@ -193,13 +212,18 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     List<String> inputs = createInputs(job, context);
     List<StepOutcome> outcomes = pipeline.run(job, context);
     PhaseDecision decision = outcomes.get(outcomes.size() - 1).decision().orElseThrow();
-    TrainerObservation trainer =
+    Optional<TrainerObservation> trainer =
         outcomes.stream()
             .filter(o -> o.step() == trainerStep)
             .map(StepOutcome::observed)
-            .findFirst()
-            .orElse(TrainerObservation.none());
-    return new Run(decision, true, inputs, outcomes, trainer, null);
+            .findFirst();
+    // Past the trainer (publishing), its Job is not read again: keep the restarts it counted.
+    Integer keptRestarts =
+        trainer.isEmpty() && StepRecords.succeeded(job.getStatus(), trainerStep.name())
+            ? job.getStatus().getRestarts()
+            : null;
+    return new Run(
+        decision, true, inputs, outcomes, trainer.orElse(TrainerObservation.none()), keptRestarts);
   }
 
   /**
@@ -233,6 +257,11 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
       }
     }
     next.setSteps(steps);
+    PublishInterpreter.condition(job, next, run.decision())
+        .ifPresent(
+            p ->
+                statusAggregator.putCondition(
+                    job, next, ConditionTypes.PUBLISHED, p.status(), p.reason(), p.message()));
     return next;
   }
 

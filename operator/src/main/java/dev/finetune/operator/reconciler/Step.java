@@ -36,9 +36,14 @@ abstract class Step {
     return dependent.component();
   }
 
+  /** Whether {@code job} has this step (publish only with spec.output.publish). */
+  boolean appliesTo(FineTuneJob job) {
+    return true;
+  }
+
   /**
-   * The phase while the pipeline waits on this step; empty once it succeeded and the next step may
-   * run. The last step always decides.
+   * The phase while the pipeline waits on this step; empty (or Succeeded) once it succeeded and the
+   * next step may run. The last step always decides.
    */
   abstract Optional<PhaseDecision> interpret(FineTuneJob job, TrainerObservation observed);
 
@@ -66,6 +71,11 @@ abstract class Step {
     return new StepOutcome(this, observed, interpret(job, observed), created);
   }
 
+  /** The step's Job dependent. */
+  StepJobDependentResource dependent() {
+    return dependent;
+  }
+
   /** The step's Job as the informer has it (nothing is created) and its pods. */
   TrainerObservation observe(FineTuneJob job, Context<FineTuneJob> context) {
     return withPods(dependent.getSecondaryResource(job, context), context);
@@ -84,7 +94,7 @@ abstract class Step {
   /**
    * The Job and the pods it owns (by the Job's uid: pods of an earlier Job of that name differ).
    */
-  private static TrainerObservation withPods(Optional<Job> job, Context<FineTuneJob> context) {
+  static TrainerObservation withPods(Optional<Job> job, Context<FineTuneJob> context) {
     if (job.isEmpty()) {
       return TrainerObservation.none();
     }

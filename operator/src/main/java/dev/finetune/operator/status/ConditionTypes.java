@@ -54,5 +54,12 @@ public final class ConditionTypes {
    */
   public static final String PROMOTED = "Promoted";
 
+  /**
+   * With spec.output.publish: True once the model is in the registry (status.result.artifact);
+   * False while a failed push waits for its retry, when the gate stopped it, or when the run
+   * failed; Unknown before and while it is pushed.
+   */
+  public static final String PUBLISHED = "Published";
+
   private ConditionTypes() {}
 }

@@ -4,8 +4,6 @@
  */
 package dev.finetune.operator.status;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetune.api.protocol.PrepareResult;
 import dev.finetune.api.protocol.TrainerExit;
 import dev.finetune.api.v1alpha1.FineTuneJob;
@@ -26,9 +24,6 @@ import java.util.Optional;
  * trainer Job may be created.
  */
 public final class PrepareInterpreter {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
   private PrepareInterpreter() {}
 
   /** The phase while the prepare step has not succeeded; empty once it has. */
@@ -60,7 +55,7 @@ public final class PrepareInterpreter {
     if (prepare.job() == null || !TrainerStateInterpreter.hasCondition(prepare.job(), "Complete")) {
       return Optional.empty();
     }
-    return newestFirst(prepare.pods()).stream()
+    return TerminationMessages.newestFirst(prepare.pods()).stream()
         .map(PrepareInterpreter::message)
         .flatMap(Optional::stream)
         .filter(r -> "Succeeded".equals(r.status()))
@@ -68,7 +63,7 @@ public final class PrepareInterpreter {
   }
 
   private static PhaseDecision failure(Job job, List<Pod> pods) {
-    for (Pod pod : newestFirst(pods)) {
+    for (Pod pod : TerminationMessages.newestFirst(pods)) {
       Optional<ContainerStateTerminated> t = terminated(pod);
       if (t.isEmpty() || t.get().getExitCode() == null || t.get().getExitCode() == 0) {
         continue;
@@ -101,27 +96,12 @@ public final class PrepareInterpreter {
         "the prepare Job failed; no GPU was requested" + TrainerStateInterpreter.logHint(job));
   }
 
-  private static List<Pod> newestFirst(List<Pod> pods) {
-    List<Pod> copy = new java.util.ArrayList<>(pods);
-    java.util.Collections.reverse(copy);
-    return copy;
-  }
-
   private static Optional<ContainerStateTerminated> terminated(Pod pod) {
     return TrainerStateInterpreter.termination(pod, PrepareJobDependentResource.CONTAINER);
   }
 
   private static Optional<PrepareResult> message(Pod pod) {
-    return terminated(pod)
-        .map(ContainerStateTerminated::getMessage)
-        .filter(m -> m.strip().startsWith("{"))
-        .flatMap(
-            m -> {
-              try {
-                return Optional.of(JSON.readValue(m, PrepareResult.class));
-              } catch (Exception e) {
-                return Optional.empty();
-              }
-            });
+    return TerminationMessages.read(
+        pod, PrepareJobDependentResource.CONTAINER, PrepareResult.class);
   }
 }

@@ -5,6 +5,7 @@
 package dev.finetune.operator.status;
 
 import dev.finetune.api.protocol.PrepareResult;
+import dev.finetune.api.protocol.TrainerExit;
 import dev.finetune.operator.observe.ProgressObservation;
 
 /**
@@ -64,6 +65,13 @@ public final class Reasons {
 
   /** Promoted=Unknown: the run has not ended yet. */
   public static final String EVALUATION_PENDING = "EvaluationPending";
+
+  public static final String PUBLISH_PENDING = "PublishPending";
+  public static final String PUBLISHING = "Publishing";
+  public static final String PUBLISHED = "Published";
+  public static final String PUBLISH_FAILED = TrainerExit.PUBLISH_FAILED.reason().orElseThrow();
+  public static final String NOT_PROMOTED = "NotPromoted";
+  public static final String NOT_PUBLISHED = "NotPublished";
 
   private Reasons() {}
 }

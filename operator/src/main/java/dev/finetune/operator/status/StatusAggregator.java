@@ -156,7 +156,10 @@ public final class StatusAggregator {
     if (phase.isFinal()) {
       report.trainer().ifPresent(status::setTrainer);
     }
-    if (phase == Phase.Succeeded && previous.getResult() == null && report.result().isPresent()) {
+    // The result is read when the trainer Job succeeded: the job is then Succeeded, or Publishing
+    // while a publish step pushes the model.
+    boolean trained = phase == Phase.Succeeded || phase == Phase.Publishing;
+    if (trained && previous.getResult() == null && report.result().isPresent()) {
       status.setResult(report.result().get());
       status.setProgress(ProgressReports.finished(status.getProgress(), report.result().get()));
     }
@@ -165,6 +168,29 @@ public final class StatusAggregator {
         checkpoints == null || checkpoints.isEmpty()
             ? previous.getLatestCheckpoint()
             : checkpoints.get(checkpoints.size() - 1).getPath());
+  }
+
+  /**
+   * Adds (or replaces) condition {@code type} of {@code next}, a condition a step decides on its
+   * own (Published), with its lastTransitionTime kept from the job's current status unless its
+   * status flipped.
+   */
+  public void putCondition(
+      FineTuneJob job,
+      FineTuneJobStatus next,
+      String type,
+      String status,
+      String reason,
+      String message) {
+    Condition wanted = condition(type, false, reason, message);
+    wanted.setStatus(status);
+    long generation = Optional.ofNullable(job.getMetadata().getGeneration()).orElse(0L);
+    List<Condition> previous = job.getStatus() == null ? null : job.getStatus().getConditions();
+    List<Condition> conditions =
+        new ArrayList<>(Optional.ofNullable(next.getConditions()).orElse(List.of()));
+    conditions.removeIf(c -> type.equals(c.getType()));
+    conditions.add(settle(wanted, previous, generation, now()));
+    next.setConditions(conditions);
   }
 
   private static Condition reachability(Phase phase, ProgressObservation poll) {

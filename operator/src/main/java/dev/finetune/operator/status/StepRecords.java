@@ -58,10 +58,22 @@ public final class StepRecords {
     }
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     step.setStartTime(before.map(StepStatus::getStartTime).orElse(now));
+    boolean sameState = before.map(b -> b.getState() == step.getState()).orElse(false);
     step.setCompletionTime(
         step.getState() == StepState.Active
             ? null
-            : before.map(StepStatus::getCompletionTime).filter(Objects::nonNull).orElse(now));
+            : before
+                .filter(b -> sameState)
+                .map(StepStatus::getCompletionTime)
+                .filter(Objects::nonNull)
+                .orElse(now));
+    // A failure counts once, when first seen; a step retried with a new Job (publish) is Active
+    // again in between.
+    int failures = before.map(StepStatus::getFailures).orElse(0);
+    if (step.getState() == StepState.Failed && !sameState) {
+      failures++;
+    }
+    step.setFailures(failures == 0 ? null : failures);
     int at = before.map(next::indexOf).orElse(-1);
     if (at < 0) {
       next.add(step);

@@ -24,7 +24,11 @@ import java.util.Set;
 public final class TransitionEvents {
   /** Pending reasons that need a person's attention. */
   private static final Set<String> WARNING_REASONS =
-      Set.of(Reasons.UNSCHEDULABLE, Reasons.IMAGE_PULL_FAILED, Reasons.CONTAINER_CONFIG_ERROR);
+      Set.of(
+          Reasons.UNSCHEDULABLE,
+          Reasons.IMAGE_PULL_FAILED,
+          Reasons.CONTAINER_CONFIG_ERROR,
+          Reasons.PUBLISH_FAILED);
 
   /** One event to record. */
   public record PlannedEvent(EventRecorder.Type type, String reason, String message) {}

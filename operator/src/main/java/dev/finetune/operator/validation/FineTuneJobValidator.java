@@ -18,10 +18,14 @@ import dev.finetune.api.v1alpha1.GateRule;
 import dev.finetune.api.v1alpha1.Hyperparameters;
 import dev.finetune.api.v1alpha1.MethodSpec;
 import dev.finetune.api.v1alpha1.MethodType;
+import dev.finetune.api.v1alpha1.ModelSpec;
 import dev.finetune.api.v1alpha1.ObjectiveType;
+import dev.finetune.api.v1alpha1.PublishWhat;
 import dev.finetune.api.v1alpha1.ResourcesSpec;
+import dev.finetune.api.v1alpha1.Sources;
 import dev.finetune.api.v1alpha1.StorageSpec;
 import dev.finetune.operator.desired.ChildNames;
+import dev.finetune.operator.desired.SpecDefaults;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
@@ -54,6 +58,8 @@ public final class FineTuneJobValidator {
           FineTuneJobValidator::earlyStoppingNeedsValidation,
           FineTuneJobValidator::storageExclusive,
           FineTuneJobValidator::loraModuleNames,
+          FineTuneJobValidator::mergedOnlyWithLora,
+          FineTuneJobValidator::registryFieldsOnlyWithOci,
           job ->
               quantity(
                   resources(job).map(ResourcesSpec::getCpu), "spec.resources.cpu", "8 or 7500m"),
@@ -112,6 +118,31 @@ public final class FineTuneJobValidator {
       return Optional.of("spec.method.lora may only be set when spec.method.type is lora");
     }
     return Optional.empty();
+  }
+
+  /** The CRD's CEL rule on spec.model: pull credentials and plain HTTP mean a registry source. */
+  private static Optional<String> registryFieldsOnlyWithOci(FineTuneJob job) {
+    ModelSpec model = job.getSpec().getModel();
+    boolean registryFields = model.getCredentialsSecretRef() != null || model.getInsecure() != null;
+    boolean oci = model.getSource() != null && model.getSource().startsWith(Sources.OCI_SCHEME);
+    return registryFields && !oci
+        ? Optional.of(
+            "spec.model.credentialsSecretRef and spec.model.insecure are for an oci:// source; the"
+                + " Hub token of an hf:// source is spec.model.tokenSecretRef")
+        : Optional.empty();
+  }
+
+  /** The CRD's CEL rule on spec: merged/ exists only for a LoRA run (the trainer writes it). */
+  private static Optional<String> mergedOnlyWithLora(FineTuneJob job) {
+    boolean merged =
+        SpecDefaults.publish(job.getSpec())
+            .map(p -> p.getWhat() == PublishWhat.MERGED)
+            .orElse(false);
+    return merged && SpecDefaults.method(job.getSpec()) != MethodType.LORA
+        ? Optional.of(
+            "spec.output.publish.what merged is a LoRA run's merged model; with method full,"
+                + " publish final")
+        : Optional.empty();
   }
 
   /** The CRD's CEL rule on spec.method, which the API server may not have applied. */

@@ -242,7 +242,7 @@ class HelmChartTest {
     DeploymentTools.Result check =
         DeploymentTools.run("promtool", null, "check", "rules", rules.toString());
     assertThat(check.exitCode()).as(check.output()).isZero();
-    assertThat(check.output()).contains("SUCCESS: 5 rules found");
+    assertThat(check.output()).contains("SUCCESS: 6 rules found");
     Path tests = dir.resolve("alerts-test.yaml");
     Files.writeString(
         tests,
@@ -299,7 +299,7 @@ class HelmChartTest {
           "finetune.dev finetunejobs/status [get, patch, update]",
           " configmaps [get, list, watch, create]",
           " persistentvolumeclaims [get, list, watch, create]",
-          "batch jobs [get, list, watch, create, patch]",
+          "batch jobs [get, list, watch, create, patch, delete]",
           " pods [get, list, watch]",
           " events [get, create, patch]");
 

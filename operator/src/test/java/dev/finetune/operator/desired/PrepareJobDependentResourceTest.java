@@ -88,4 +88,54 @@ class PrepareJobDependentResourceTest {
     assertThat(pod.getContainers().get(0).getResources().getLimits())
         .containsEntry("nvidia.com/gpu", new Quantity("4"));
   }
+
+  /**
+   * An oci:// source from a private, plain-HTTP registry: the pods that pull (prepare, trainer) get
+   * the pull Secret as a file and its path in REGISTRY_AUTH_FILE, and the registry in
+   * FINETUNE_INSECURE_REGISTRIES; the publish pod gets neither.
+   */
+  @Test
+  void thePodsThatPullAnOciModelGetItsCredentialsFileAndItsRegistry() {
+    FineTuneJob job =
+        TestJobs.fromYaml(
+            TestJobs.MINIMAL.replace(
+                    "model: {source: hf://openai-community/gpt2}",
+                    "model: {source: oci://registry.ml:5000/models/bot:v3, insecure: true,"
+                        + " credentialsSecretRef: {name: pull}}")
+                + "  output: {publish: {to: oci://registry.ml:5000/models/bot}}\n");
+    OperatorConfig config = OperatorConfig.defaults();
+    for (Job pulling :
+        java.util.List.of(
+            PrepareJobDependentResource.desired(job, config),
+            TrainerJobDependentResource.desired(job, config))) {
+      PodSpec pod = pulling.getSpec().getTemplate().getSpec();
+      assertThat(pod.getVolumes())
+          .filteredOn(v -> v.getSecret() != null)
+          .singleElement()
+          .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("pull"));
+      Container c = pod.getContainers().get(0);
+      assertThat(c.getEnv())
+          .anySatisfy(
+              e -> {
+                assertThat(e.getName()).isEqualTo("REGISTRY_AUTH_FILE");
+                assertThat(e.getValue())
+                    .isEqualTo("/var/run/secrets/finetune/model-registry/.dockerconfigjson");
+              })
+          .anySatisfy(
+              e -> {
+                assertThat(e.getName()).isEqualTo("FINETUNE_INSECURE_REGISTRIES");
+                assertThat(e.getValue()).isEqualTo("registry.ml:5000");
+              });
+    }
+    Container publish =
+        PublishJobDependentResource.desired(job, config)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(publish.getEnv())
+        .noneMatch(e -> e.getName().equals("REGISTRY_AUTH_FILE"))
+        .noneMatch(e -> e.getName().equals("FINETUNE_INSECURE_REGISTRIES"));
+  }
 }

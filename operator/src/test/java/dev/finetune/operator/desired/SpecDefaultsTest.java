@@ -9,12 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.finetune.api.v1alpha1.PublishSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The default each CRD field description states is the default the operator applies. */
@@ -67,5 +69,19 @@ class SpecDefaultsTest {
 
   private static String lower(Enum<?> value) {
     return value.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The publish tag defaults to the job's name; a tag given is kept; a port is not a tag. */
+  @ParameterizedTest
+  @CsvSource({
+    "oci://registry.example/models/bot, oci://registry.example/models/bot:demo",
+    "oci://registry.example:5000/models/bot, oci://registry.example:5000/models/bot:demo",
+    "oci://registry.example:5000/models/bot:v3, oci://registry.example:5000/models/bot:v3",
+    "oci://127.0.0.1:5000/bot:v3, oci://127.0.0.1:5000/bot:v3"
+  })
+  void publishTargetIsTaggedWithTheJobsNameUnlessTagged(String to, String target) {
+    PublishSpec publish = new PublishSpec();
+    publish.setTo(to);
+    assertThat(SpecDefaults.publishTarget(publish, "demo")).isEqualTo(target);
   }
 }

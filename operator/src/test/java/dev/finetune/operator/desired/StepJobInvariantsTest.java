@@ -8,13 +8,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.finetune.api.protocol.TrainerExit;
 import dev.finetune.api.v1alpha1.FineTuneJob;
+import dev.finetune.api.v1alpha1.OutputSpec;
+import dev.finetune.api.v1alpha1.PublishSpec;
+import dev.finetune.api.v1alpha1.SecretNameRef;
 import dev.finetune.operator.TestJobs;
 import dev.finetune.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,12 +41,27 @@ class StepJobInvariantsTest {
 
   static Stream<StepJobDependentResource> kinds() {
     return Stream.of(
-        new PrepareJobDependentResource(CONFIG), new TrainerJobDependentResource(CONFIG));
+        new PrepareJobDependentResource(CONFIG),
+        new TrainerJobDependentResource(CONFIG),
+        new PublishJobDependentResource(CONFIG));
   }
 
   private static Stream<Job> jobs(StepJobDependentResource kind) {
     return Stream.of(FULL, QUEUED, TestJobs.minimal())
+        .map(StepJobInvariantsTest::published)
         .map(ftj -> StepJob.desired(ftj, CONFIG, kind.profile(ftj)));
+  }
+
+  /** {@code ftj} with spec.output.publish and its credentials (what the publish Job needs). */
+  private static FineTuneJob published(FineTuneJob ftj) {
+    FineTuneJob copy = new KubernetesSerialization().clone(ftj);
+    OutputSpec output = Optional.ofNullable(copy.getSpec().getOutput()).orElseGet(OutputSpec::new);
+    PublishSpec publish = new PublishSpec();
+    publish.setTo("oci://registry.example/models/demo");
+    publish.setCredentialsSecretRef(new SecretNameRef("registry-push"));
+    output.setPublish(publish);
+    copy.getSpec().setOutput(output);
+    return copy;
   }
 
   @ParameterizedTest
@@ -148,7 +169,7 @@ class StepJobInvariantsTest {
   @ParameterizedTest
   @MethodSource("kinds")
   void theDependentBuildsWhatTheProfileSays(StepJobDependentResource kind) {
-    FineTuneJob ftj = TestJobs.minimal();
+    FineTuneJob ftj = published(TestJobs.minimal());
     StepProfile profile = kind.profile(ftj);
     Job job = StepJob.desired(ftj, CONFIG, profile);
     assertThat(job.getMetadata().getName()).isEqualTo(profile.jobName());
@@ -157,5 +178,41 @@ class StepJobInvariantsTest {
     Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getName()).isEqualTo(profile.container());
     assertThat(c.getArgs()).first().isEqualTo(profile.command());
+    assertThat(c.getArgs().subList(1, c.getArgs().size())).isEqualTo(profile.args());
+  }
+
+  /**
+   * Each pod sees the Secrets its step reads, as read-only files, and no other: the Hub token in
+   * the prepare and trainer pods (which download the model), the registry credentials in the
+   * publish pod only.
+   */
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void eachPodMountsOnlyTheSecretsItsStepReads(StepJobDependentResource kind) {
+    FineTuneJob gated =
+        published(TestJobs.fromFile(Path.of("../deploy/examples/lora-hub-model.yaml")));
+    PodSpec pod =
+        StepJob.desired(gated, CONFIG, kind.profile(gated)).getSpec().getTemplate().getSpec();
+    List<String> secrets =
+        pod.getVolumes().stream()
+            .filter(v -> v.getSecret() != null)
+            .map(v -> v.getSecret().getSecretName())
+            .toList();
+    String hubToken = gated.getSpec().getModel().getTokenSecretRef().getName();
+    if (kind instanceof PublishJobDependentResource) {
+      assertThat(secrets).containsExactly("registry-push");
+    } else {
+      assertThat(secrets).containsExactly(hubToken);
+    }
+    Container c = pod.getContainers().get(0);
+    for (Volume v : pod.getVolumes()) {
+      if (v.getSecret() != null) {
+        assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+        assertThat(c.getVolumeMounts())
+            .filteredOn(m -> m.getName().equals(v.getName()))
+            .singleElement()
+            .satisfies(m -> assertThat(m.getReadOnly()).isTrue());
+      }
+    }
   }
 }

@@ -86,6 +86,31 @@ class TrainerConfigMapDependentResourceTest {
     assertThat(config.hyperparameters().getWarmupSteps()).as("ratio given, no steps").isNull();
   }
 
+  /** publish.what merged asks the trainer for merged/; an adapter or a full model does not. */
+  @Test
+  void aMergedPublishMakesTheTrainerWriteTheMergedModel() {
+    String merged = "  output: {publish: {to: oci://r.example/m, what: merged}}";
+    assertThat(
+            TrainerConfigFactory.create(
+                    TestJobs.fromYaml(TestJobs.MINIMAL + "  method: {type: lora}\n" + merged),
+                    OperatorConfig.defaults())
+                .mergeAdapter())
+        .isTrue();
+    assertThat(
+            TrainerConfigFactory.create(
+                    TestJobs.fromYaml(
+                        TestJobs.MINIMAL
+                            + "  method: {type: lora}\n"
+                            + "  output: {publish: {to: oci://r.example/m}}"),
+                    OperatorConfig.defaults())
+                .mergeAdapter())
+        .isNull();
+    assertThat(
+            TrainerConfigFactory.create(TestJobs.minimal(), OperatorConfig.defaults())
+                .mergeAdapter())
+        .isNull();
+  }
+
   @Test
   void loraDefaultsAndLoraLearningRate() throws Exception {
     FineTuneJob job = TestJobs.minimalWith("method: {type: lora}");

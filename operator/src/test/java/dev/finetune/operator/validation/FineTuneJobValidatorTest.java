@@ -61,6 +61,14 @@ class FineTuneJobValidatorTest {
           model: {source: pvc://Bad_Claim/x}          | spec.model.source is not valid
           model: {source: pvc://claim/../etc}         | spec.model.source is not valid
           output: {source: hf://org/model}            | spec.output.source is not valid
+          output: {publish: {to: https://registry.example/m}} | spec.output.publish.to is not valid
+          output: {publish: {to: oci://registry.example/Models}} | spec.output.publish.to is not valid
+          output: {publish: {}}                       | spec.output.publish.to is required
+          output: {publish: {to: oci://r.example/m, what: merged}} | spec.output.publish.what merged is a LoRA run's merged model
+          output: {publish: {to: oci://r.example/m, credentialsSecretRef: {name: Bad_Name}}} | spec.output.publish.credentialsSecretRef.name is not valid
+          model: {source: oci://r.example/m@sha256:abc} | spec.model.source is not valid
+          model: {source: hf://org/m, insecure: true} | spec.model.credentialsSecretRef and spec.model.insecure are for an oci:// source
+          model: {source: hf://org/m, credentialsSecretRef: {name: pull}} | spec.model.credentialsSecretRef and spec.model.insecure are for an oci:// source
           resources: {gpus: 17}                       | spec.resources.gpus must be <= 16
           resources: {memory: 48GB}                   | spec.resources.memory is not valid
           resources: {cpu: lots}                      | spec.resources.cpu is not valid

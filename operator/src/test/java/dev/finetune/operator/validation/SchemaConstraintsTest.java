@@ -36,8 +36,10 @@ class SchemaConstraintsTest {
       delimiter = '|',
       textBlock =
           """
-          model: {source: s3://bucket/model} | spec.model.source is not valid: "s3://bucket/model"; write it as hf://org/name[@revision], pvc://claim/path, https://... or preset://name (e.g.
+          model: {source: s3://bucket/model} | spec.model.source is not valid: "s3://bucket/model"; write it as hf://org/name[@revision], pvc://claim/path, https://..., preset://name or oci://registry/repository[:tag|@sha256:digest] (e.g.
           output: {source: hf://org/model}   | spec.output.source is not valid: "hf://org/model"; write it as pvc://claim/path,
+          output: {publish: {to: oci://Registry/Models/Bot}} | spec.output.publish.to is not valid: "oci://Registry/Models/Bot"; write it as oci://registry[:port]/repository[:tag], the repository lower-case
+          output: {publish: {to: oci://r:5000/m@sha256:0123}} | spec.output.publish.to is not valid: "oci://r:5000/m@sha256:0123"; write it as oci://registry[:port]/repository[:tag]
           resources: {cpu: lots}             | spec.resources.cpu is not valid: "lots"; write it as a number of cores
           queueName: Team_A                  | spec.queueName is not valid: "Team_A"; write it as a LocalQueue name
           """)

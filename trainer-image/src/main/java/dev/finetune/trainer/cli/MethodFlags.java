@@ -86,6 +86,11 @@ final class MethodFlags {
         "--lora-target-modules",
         "spec.method.lora.targetModules",
         m::optLoraTargetModules);
+    config.map(
+        c.method() == MethodType.LORA ? c.mergeAdapter() : null,
+        "--merge-adapter",
+        "spec.output.publish.what",
+        m::optMergeAdapter);
   }
 
   private static MethodType method(String name) {

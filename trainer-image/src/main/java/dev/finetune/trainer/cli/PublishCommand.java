@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
     description = {
       "Pushes a model folder (final/ or merged/ of a run: a full model or a PEFT adapter) to an",
       "OCI registry as an image: one uncompressed tar layer per file, unpacking to /models/<file>",
-      "(KServe modelcars, Kubernetes image volumes), an OCI image manifest with annotations.",
+      "(Kubernetes image volumes, KServe's native OCI mode), an OCI image manifest with annotations.",
       "Blobs the registry has are not sent again. Prints the reference and digest.",
       "Exit 0, 76 (the registry refused the push or could not be reached), 78 (configuration)."
     })

@@ -93,6 +93,29 @@ class TrainerConfigRequestFixtureTest {
     assertThat(r.method().loraDropout()).isEqualTo(0.05);
     assertThat(r.method().loraTargetModules()).containsExactly("q_proj", "k_proj");
     assertThat(TrainerConfigRequest.builder(base).build().method().loraTargetModules()).isNull();
+    assertThat(r.method().mergeAdapter()).as("no merged/ unless asked").isFalse();
+
+    // spec.output.publish.what merged: the operator asks for merged/ as well.
+    TrainerConfig merged =
+        new TrainerConfig(
+            config.schemaVersion(),
+            config.jobName(),
+            config.model(),
+            config.data(),
+            config.method(),
+            config.lora(),
+            config.hyperparameters(),
+            config.checkpoints(),
+            config.outputDir(),
+            config.progressPort(),
+            config.terminationMessagePath(),
+            config.volumes(),
+            config.gpus(),
+            null,
+            null,
+            null,
+            true);
+    assertThat(TrainerConfigRequest.builder(merged).build().method().mergeAdapter()).isTrue();
   }
 
   @Test
