@@ -7,6 +7,7 @@ package dev.finetune.trainer.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import ai.djl.ndarray.NDManager;
 import dev.finetune.api.protocol.TrainerExitCodes;
@@ -135,10 +136,15 @@ class TaskEvaluatorFixtureTest {
       TaskResult five =
           run(task[0], type, TaskOptions.defaults().withBatchSize(5).withMaxBatchTokens(200));
       assertThat(five.metrics().keySet()).containsExactlyElementsOf(one.metrics().keySet());
+      // Relative: a random model's perplexity is near 1e63, and a padded batch goes through the
+      // fused attention kernel in other blocks, which moves a log-likelihood in its last float bits
+      // (each is held to 1e-4 below; exp of that is a relative 1e-4 on the perplexity).
       one.metrics()
           .forEach(
               (name, value) ->
-                  assertThat(five.metrics().get(name)).as(name).isCloseTo(value, within(1e-6)));
+                  assertThat(five.metrics().get(name))
+                      .as(name)
+                      .isCloseTo(value, withinPercentage(0.01)));
       for (int i = 0; i < one.logLikelihoods().size(); i++) {
         double[] a = one.logLikelihoods().get(i);
         double[] b = five.logLikelihoods().get(i);
