@@ -110,7 +110,7 @@ final class PublishStep extends Step {
   private StepOutcome retry(
       FineTuneJob job, Context<FineTuneJob> context, TrainerObservation failed) {
     PhaseDecision failure = PublishInterpreter.decide(job, failed);
-    Optional<StepStatus> record = record(job.getStatus());
+    Optional<StepStatus> record = StepRecords.find(job.getStatus(), name());
     boolean recorded = record.map(r -> r.getState() == StepState.Failed).orElse(false);
     int failures =
         record.map(StepStatus::getFailures).filter(Objects::nonNull).orElse(0) + (recorded ? 0 : 1);
@@ -227,11 +227,5 @@ final class PublishStep extends Step {
         Optional.of(decision),
         Optional.empty(),
         Optional.ofNullable(again));
-  }
-
-  private Optional<StepStatus> record(FineTuneJobStatus status) {
-    return Optional.ofNullable(status.getSteps()).orElse(List.of()).stream()
-        .filter(s -> name().equals(s.getName()))
-        .findFirst();
   }
 }

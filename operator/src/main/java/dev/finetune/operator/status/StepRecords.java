@@ -92,6 +92,11 @@ public final class StepRecords {
         : StepState.Active;
   }
 
+  /** Step {@code name}'s record in {@code status}, if it has one. */
+  public static Optional<StepStatus> find(FineTuneJobStatus status, String name) {
+    return find(status == null ? null : status.getSteps(), name);
+  }
+
   private static Optional<StepStatus> find(List<StepStatus> steps, String name) {
     return Optional.ofNullable(steps).orElse(List.of()).stream()
         .filter(s -> name.equals(s.getName()))
