@@ -112,7 +112,47 @@ public abstract class CausalLmBlock extends AbstractBlock {
    * attention stays within an example (a block-diagonal causal mask). Both null: positions 0..T-1
    * and one causal mask.
    */
-  public abstract NDArray logits(NDArray ids, NDArray positions, NDArray segments);
+  public NDArray logits(NDArray ids, NDArray positions, NDArray segments) {
+    return head(hiddenStates(ids, positions, segments));
+  }
+
+  /**
+   * The final hidden states [B, T, hidden] (after the final norm): what the LM head reads. {@link
+   * #logits} is {@link #head} of them; a loss that never materialises all the logits starts here
+   * (the training loss, {@code ChunkedCrossEntropy}).
+   */
+  public abstract NDArray hiddenStates(NDArray ids, NDArray positions, NDArray segments);
+
+  /**
+   * Logits [B, T, vocab] in float32 from final hidden states: {@code h · headWeight()ᵀ} in the
+   * compute dtype, then whatever the family applies to the product (Gemma's final soft-cap).
+   */
+  public NDArray head(NDArray hidden) {
+    return lmHead(hidden, headWeightKey());
+  }
+
+  /** The key of the LM head's [vocab, hidden] weight: the tied token embedding or lm_head. */
+  protected abstract String headWeightKey();
+
+  /** The LM head's [vocab, hidden] weight (the tied token embedding or lm_head). */
+  public NDArray headWeight() {
+    return w(headWeightKey());
+  }
+
+  /**
+   * Whether {@link #head} is exactly {@code h · headWeight()ᵀ} in float32: no float16 product, no
+   * soft-cap or other scaling of the logits. Only then may a loss compute the logits itself.
+   */
+  public boolean plainHead() {
+    return precision == Precision.FLOAT32
+        && headWeight().getDataType() == DataType.FLOAT32
+        && !transformsLogits();
+  }
+
+  /** Whether {@link #head} changes the product {@code h · Wᵀ} (an override of {@link #head}). */
+  protected boolean transformsLogits() {
+    return false;
+  }
 
   protected final void declare(String key) {
     Parameter p =

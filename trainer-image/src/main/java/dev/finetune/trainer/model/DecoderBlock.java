@@ -104,7 +104,24 @@ public final class DecoderBlock extends CausalLmBlock {
   }
 
   @Override
-  public NDArray logits(NDArray ids, NDArray positions, NDArray segments) {
+  protected String headWeightKey() {
+    return config.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
+  }
+
+  /** The plain head, then Gemma's final soft-cap where the config has one. */
+  @Override
+  public NDArray head(NDArray hidden) {
+    NDArray logits = super.head(hidden);
+    return transformsLogits() ? softcap(logits, options.finalSoftcap()) : logits;
+  }
+
+  @Override
+  protected boolean transformsLogits() {
+    return options.finalSoftcap() > 0;
+  }
+
+  @Override
+  public NDArray hiddenStates(NDArray ids, NDArray positions, NDArray segments) {
     NDManager manager = ids.getManager();
     long length = ids.getShape().get(1);
     // The tables cover the positions used; longrope picks its factors by that length, as
@@ -141,10 +158,7 @@ public final class DecoderBlock extends CausalLmBlock {
       }
       h = h.add(m);
     }
-    h = rmsNorm(h, "model.norm.weight");
-    String head = config.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
-    NDArray logits = lmHead(h, head);
-    return options.finalSoftcap() > 0 ? softcap(logits, options.finalSoftcap()) : logits;
+    return rmsNorm(h, "model.norm.weight");
   }
 
   /** The rows of cos and sin [L, dim] for each token's position: [B, 1, T, dim] (or as is). */

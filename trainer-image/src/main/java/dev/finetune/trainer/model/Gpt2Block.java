@@ -60,7 +60,12 @@ public final class Gpt2Block extends CausalLmBlock {
   }
 
   @Override
-  public NDArray logits(NDArray ids, NDArray positionIds, NDArray segments) {
+  protected String headWeightKey() {
+    return "wte.weight";
+  }
+
+  @Override
+  public NDArray hiddenStates(NDArray ids, NDArray positionIds, NDArray segments) {
     long length = ids.getShape().get(1);
     long hidden = config.hiddenSize();
     long heads = config.heads();
@@ -92,8 +97,7 @@ public final class Gpt2Block extends CausalLmBlock {
       m = geluTanh(linear(m, p + "mlp.c_fc.weight", p + "mlp.c_fc.bias", true));
       h = h.add(linear(m, p + "mlp.c_proj.weight", p + "mlp.c_proj.bias", true));
     }
-    h = layerNorm(h, "ln_f");
-    return lmHead(h, "wte.weight");
+    return layerNorm(h, "ln_f");
   }
 
   private NDArray layerNorm(NDArray x, String prefix) {
