@@ -42,8 +42,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * keep the eager path and their records. Recorded again, all four, at the fused AdamW step
  * (PyTorch's {@code _fused_adamw_}, as transformers' Trainer runs it) and the chunked SFT loss
  * ({@code ChunkedCrossEntropy}, float32 training only), the same bytes on two recordings: against
- * the records before both, losses, eval losses and gradient norms of the three float32 runs moved by
- * at most 5.8e-8, 4.1e-8 and 4.1e-7 relative, the float16 run's (fused AdamW only) by 1.0e-5
+ * the records before both, losses, eval losses and gradient norms of the three float32 runs moved
+ * by at most 5.8e-8, 4.1e-8 and 4.1e-7 relative, the float16 run's (fused AdamW only) by 1.0e-5
  * (loss) and 8.8e-5 (gradient norm).
  */
 class RecordedRunsFixtureTest {
