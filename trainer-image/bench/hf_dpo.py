@@ -26,6 +26,7 @@ because random ids do not survive a decode/encode round trip.
 """
 import contextlib
 import json
+import os
 import resource
 import statistics
 import sys
@@ -126,7 +127,17 @@ def main():
         def on_step_end(self, args, state, control, **kwargs):
             now = time.perf_counter()
             times.append(now - self.last)
-            self.last = now
+            # BENCH_PROFILE=FILE: the step after the warm-up under torch.profiler, as
+            # hf_train.py and TrainBenchmark -Dbench.profile record it.
+            if state.global_step == warmup and os.environ.get("BENCH_PROFILE"):
+                self.profiler = torch.profiler.profile(
+                    activities=[torch.profiler.ProfilerActivity.CPU], record_shapes=True)
+                self.profiler.__enter__()
+            elif getattr(self, "profiler", None) is not None:
+                self.profiler.__exit__(None, None, None)
+                self.profiler.export_chrome_trace(os.environ["BENCH_PROFILE"])
+                self.profiler = None
+            self.last = time.perf_counter()
 
     trainer.add_callback(StepTimer())
     losses = []

@@ -13,7 +13,9 @@
 #   trainer-image/bench/run.sh [ROUNDS]     (default 3; BENCH_SHAPES=tiny,gpt2,lora,long,dpo picks
 #                                            shapes; BENCH_STEPS timed steps, default 10;
 #                                            BENCH_GLIBC_ROUNDS, default 1; BENCH_PYTHON: a python
-#                                            with torch/transformers/peft/trl instead of .ci/hf-venv.sh)
+#                                            with torch/transformers/peft/trl instead of .ci/hf-venv.sh;
+#                                            BENCH_COUNT_OPS=0 skips the profiled step that counts
+#                                            the operators each engine dispatches per step)
 # Models other than the fixtures' tiny-gpt2 are generated once into trainer-image/target/bench:
 # a GPT-2 124M with random weights, a randomly initialised Qwen2.5-0.5B-shaped model (2 GB) and a
 # small Qwen2-shaped model for 1 x 2048 (hf_train.py --make-long).
@@ -84,6 +86,20 @@ run_shape() { # NAME MODEL BATCH SEQ [LORA_RANK]   (BENCH_OBJECTIVE=dpo: BATCH p
   for round in $(seq "$GLIBC_ROUNDS"); do
     run_pair "X_BENCH=1" "$name" ".glibc" "$model" "$batch" "$seq" "$tokens" "${lora[@]}"
   done
+  # One more step each under PyTorch's profiler (untimed): the operators each engine dispatches
+  # per step, which on a GPU are kernel launches (summarize.py counts them from the traces).
+  if [ "${BENCH_COUNT_OPS:-1}" = 1 ]; then
+    local java=${JAVA/ -cp / -Dbench.tokens=$tokens -Dbench.profile=$RESULTS/$name.trainer.trace.json -cp }
+    local hf=trainer-image/bench/hf_train.py
+    if [ "${BENCH_OBJECTIVE:-sft}" = dpo ]; then
+      java=${java/ -cp / -Dbench.objective=dpo -cp }
+      hf=trainer-image/bench/hf_dpo.py
+    fi
+    env $TUNED $java "$model" "$batch" "$seq" 1 1 "${lora[@]}" >/dev/null 2>>"$RESULTS/$name.log" ||
+      echo "$name: profiled trainer step failed"
+    env $TUNED BENCH_PROFILE="$RESULTS/$name.hf.trace.json" "$PY" "$hf" "$model" "$batch" "$seq" 1 1 2 \
+      "${lora[@]}" --tokens "$tokens" >/dev/null 2>>"$RESULTS/$name.log" || echo "$name: profiled HF step failed"
+  fi
   "$PY" trainer-image/bench/summarize.py "$name" "$model" "${rank:+lora}" "$RESULTS/$name" || FAILED=1
 }
 printf '%-22s %-8s %-6s %10s %9s %6s %9s %15s %14s\n' shape engine malloc "s/step" "tokens/s" ratio "peak MiB" "GFLOP/s (GEMM)" "first loss"

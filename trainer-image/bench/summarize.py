@@ -1,10 +1,16 @@
 """One benchmark shape's lines: medians over the rounds for the trainer and for HF transformers,
 with the same allocator settings on both sides (the trainer's, then glibc's defaults), the time
 ratio, peak RSS, the achieved GFLOP/s (model FLOPs estimated from config.json) beside each engine's
-own GEMM floor, both engines' first-step loss (they must agree to 1e-5) and their versions."""
+own GEMM floor, both engines' first-step loss (they must agree to 1e-5), the operators each
+dispatches per step (from PREFIX.{trainer,hf}.trace.json, when run.sh profiled a step) and their
+versions."""
 import json
+import os
 import statistics
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from profile_summary import dispatched_operators  # noqa: E402
 
 
 def forward_flops(config, seq):
@@ -99,6 +105,15 @@ def main():
     elif losses:
         print(f"{name:22s} first-step loss missing from a result")
         ok = False
+    counts = {}
+    for engine in ("trainer", "hf"):
+        if os.path.exists(f"{prefix}.{engine}.trace.json"):
+            counts[engine] = dispatched_operators(f"{prefix}.{engine}.trace.json")
+    if counts:
+        # What a GPU pays a launch for: the operators the host dispatches in one step.
+        print(f"{name:22s} operators dispatched per step (after the backward pass: clipping, "
+              "optimizer, zeroing): " + ", ".join(f"{engine} {c[0]} ({c[1]})"
+                                                   for engine, c in counts.items()))
     for engine, text in engines.items():
         print(f"{name:22s} {engine}: {text}")
     sys.exit(0 if ok else 1)

@@ -6,8 +6,6 @@ package dev.finetune.trainer.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -369,15 +367,11 @@ public final class TrainingLoop {
                         + " lower the learning rate or train in float32"));
       }
       List<NDArray> grads = new ArrayList<>();
-      // One read back to Java per step: every getFloat() costs a JNI call and a buffer. Norms are
-      // reductions (no temporary the size of a parameter), as clip_grad_norm_ computes them.
-      List<NDArray> norms = new ArrayList<>();
       for (NDArray p : trainable.values()) {
-        NDArray g = p.getGradient();
-        grads.add(g);
-        norms.add(g.norm().reshape(1));
+        grads.add(p.getGradient());
       }
-      double norm = NDArrays.concat(new NDList(norms)).norm().getFloat() / lossScale;
+      // One read back to Java per step: every getFloat() costs a JNI call and a buffer.
+      double norm = optimizer.gradNorm(grads).getFloat() / lossScale;
       if (scaler != null) {
         metrics.put(MetricNames.LOSS_SCALE, lossScale);
       }
@@ -387,21 +381,10 @@ public final class TrainingLoop {
       metrics.put(MetricNames.GRAD_NORM, norm);
       double clip =
           options.maxGradNorm() > 0 ? Math.min(1.0, options.maxGradNorm() / (norm + 1e-6)) : 1.0;
-      optimizer.beginStep();
-      AdamW.StepScalars scalars = optimizer.scalars(lr, step);
-      // Clipping and unscaling in one pass over each gradient.
+      // Clipping and unscaling in one multiplication of each gradient; the step leaves the
+      // gradients zeroed (they accumulate over a step's micro-batches until then).
       NDArray gradFactor = Scalars.of(step, clip / lossScale);
-      boolean rescale = clip < 1.0 || lossScale != 1;
-      int i = 0;
-      for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
-        NDArray g = grads.get(i++);
-        if (rescale) {
-          g.muli(gradFactor);
-        }
-        optimizer.update(e.getKey(), e.getValue(), g, scalars);
-        // The update used the gradient as scratch space; gradients accumulate until zeroed.
-        JniUtils.zeroGrad((PtNDArray) e.getValue());
-      }
+      optimizer.step(trainable, grads, gradFactor, clip < 1.0 || lossScale != 1, lr);
       if (parallel != null) {
         parallel.broadcast();
       }

@@ -39,11 +39,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * writes the files to DIR. Recorded again at the fused attention (scaled_dot_product_attention):
  * full-early-stopping and lora-chat, the two runs whose attention it takes, moved their losses and
  * gradient norms by at most 7.2e-7 and their weights in the last bits; the float16 and packed runs
- * keep the eager path and their records. Recorded again at the chunked SFT loss ({@code
- * ChunkedCrossEntropy}): full-early-stopping, lora-chat and two-replicas (float32 training) moved
- * their losses by at most 4.0e-7 (5.8e-8 relative), eval losses by 2.5e-7 and gradient norms by
- * 1.2e-6 (5.1e-7 relative), the same bytes on two recordings; the float16 run keeps the path
- * through the logits and its record.
+ * keep the eager path and their records. Recorded again, all four, at the fused AdamW step
+ * (PyTorch's {@code _fused_adamw_}, as transformers' Trainer runs it): losses and gradient norms of
+ * the float32 runs moved by at most 2.1e-7 relative, the float16 run's by 1.0e-5 (loss) and 8.8e-5
+ * (gradient norm). Recorded again at the chunked SFT loss ({@code ChunkedCrossEntropy}):
+ * full-early-stopping, lora-chat and two-replicas (float32 training) moved their losses by at most
+ * 4.9e-7 (1.2e-7 relative), eval losses by 2.5e-7 and gradient norms by 7.2e-7 (3.3e-7 relative),
+ * the same bytes on two recordings; the float16 run keeps the path through the logits and its
+ * record.
  */
 class RecordedRunsFixtureTest {
   private static final ObjectMapper JSON = new ObjectMapper();
