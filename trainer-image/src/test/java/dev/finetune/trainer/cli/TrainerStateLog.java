@@ -37,6 +37,17 @@ final class TrainerStateLog {
     return last;
   }
 
+  /** The lowest evaluation loss of the run, or NaN if there was none. */
+  static double bestEvalLoss(Path out) throws IOException {
+    double best = Double.NaN;
+    for (JsonNode h : history(out)) {
+      if (h.has("eval_loss") && !(h.get("eval_loss").asDouble() >= best)) {
+        best = h.get("eval_loss").asDouble();
+      }
+    }
+    return best;
+  }
+
   private static JsonNode history(Path out) throws IOException {
     return new ObjectMapper()
         .readTree(out.resolve("trainer_state.json").toFile())
