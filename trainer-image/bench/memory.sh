@@ -20,7 +20,7 @@ WORK=trainer-image/target/bench
 mkdir -p "$WORK"
 TARGET=${BENCH_TRAINER_DIR:-trainer-image/target}
 CP="$TARGET/finetune-trainer.jar:$TARGET/lib/*"
-ALLOCATOR="MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296"
+ALLOCATOR="MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296 THP_MEM_ALLOC_ENABLE=1"
 # MEMORY_ALLOCATOR=default: glibc's defaults, which hand large blocks back to the system when freed,
 # so the peak is closer to the tensors alive at once (the shipped settings keep freed memory).
 [ "${MEMORY_ALLOCATOR:-}" = default ] && ALLOCATOR="X_BENCH=1"

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODEL=${1:-${FINETUNE_FIXTURES:-../shared/fixtures}/models/tiny-gpt2}
 [ -f trainer-image/target/finetune-trainer.jar ] || ./mvnw -q -B -pl trainer-image -am install -DskipTests
-exec env MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296 \
+exec env MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296 THP_MEM_ALLOC_ENABLE=1 \
   java -Xmx2g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "trainer-image/target/finetune-trainer.jar:trainer-image/target/lib/*" \

@@ -38,7 +38,7 @@ CP="$TARGET/finetune-trainer.jar:$TARGET/lib/*"
 BASELINE=${BENCH_BASELINE_DIR:-}
 # The allocator settings the trainer ships with (the operator sets them on the trainer container,
 # the image too), on both sides for the headline; glibc's defaults on both for the second line.
-TUNED="MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296"
+TUNED="MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296 THP_MEM_ALLOC_ENABLE=1"
 # -Xms64m as in the image: the default initial heap (1/64 of the memory) ends up resident.
 JAVA="java -Xmx2g -Xms64m -XX:MaxDirectMemorySize=64g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $CP dev.finetune.trainer.bench.TrainBenchmark"
 [ -f "$WORK/gpt2-124m/model.safetensors" ] || env $TUNED $JAVA --make-gpt2 "$WORK/gpt2-124m" 12 768 12

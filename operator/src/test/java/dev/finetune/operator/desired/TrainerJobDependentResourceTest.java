@@ -207,7 +207,8 @@ class TrainerJobDependentResourceTest {
         .contains(
             "MALLOC_ARENA_MAX=1",
             "MALLOC_MMAP_THRESHOLD_=4294967296",
-            "MALLOC_TRIM_THRESHOLD_=4294967296");
+            "MALLOC_TRIM_THRESHOLD_=4294967296",
+            "THP_MEM_ALLOC_ENABLE=1");
   }
 
   @Test

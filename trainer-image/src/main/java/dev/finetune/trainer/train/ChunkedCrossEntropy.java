@@ -81,11 +81,19 @@ final class ChunkedCrossEntropy {
     NDArray h = hidden.reshape(-1, width).get(scored);
     NDArray targets = batch.nextIds().flatten().get(scored);
     Chunks chunks = withoutGradients(() -> Chunks.of(h, weight, targets, rows));
-    NDArray surrogate = h.mul(chunks.hiddenGradient()).sum();
+    // Σ x ⊙ g as one dot product of the flattened arrays: its backward is the one product
+    // upstream · g, where mul-then-sum also made (and summed) an array as large as x in the forward
+    // pass — for a trained head that is [V, H] (GPT-2: 154 MB) every micro-batch.
+    NDArray surrogate = inner(h, chunks.hiddenGradient());
     if (chunks.weightGradient() != null) {
-      surrogate = surrogate.add(weight.mul(chunks.weightGradient()).sum());
+      surrogate = surrogate.add(inner(weight, chunks.weightGradient()));
     }
     return surrogate.sub(surrogate.stopGradient()).add(chunks.nllSum());
+  }
+
+  /** Σ x ⊙ g, differentiable in x. */
+  private static NDArray inner(NDArray x, NDArray g) {
+    return x.flatten().dot(g.flatten());
   }
 
   /**
