@@ -11,6 +11,7 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import java.util.function.Supplier;
 
 /**
  * Causal attention through PyTorch's own fused {@code scaled_dot_product_attention}, which DJL does
@@ -26,14 +27,9 @@ import ai.djl.training.ParameterStore;
  * {@code -Dtrainer.attention=eager} turns it off.
  */
 final class FusedAttention {
-  /** The module's source: q is scaled by the caller, as the eager path does. */
-  static final String SOURCE =
+  /** The module's method: q is scaled by the caller, as the eager path does. */
+  static final String METHODS =
       """
-      class Attention(Module):
-        __parameters__ = []
-        __buffers__ = []
-        training : bool
-        _is_full_backward_hook : Optional[bool]
         def forward(self: __torch__.Attention,
             q: Tensor,
             k: Tensor,
@@ -42,7 +38,8 @@ final class FusedAttention {
           return _0
       """;
 
-  private static volatile PtSymbolBlock module;
+  private static final Supplier<PtSymbolBlock> MODULE =
+      TorchScriptModule.lazy("Attention", METHODS);
 
   private FusedAttention() {}
 
@@ -55,25 +52,12 @@ final class FusedAttention {
   /** softmax(q·kᵀ + causal mask)·v over [B, H, T, D] tensors, q already scaled. */
   static NDArray causal(NDArray q, NDArray k, NDArray v) {
     NDList out =
-        load()
+        MODULE
+            .get()
             .forward(
                 new ParameterStore(q.getManager(), false),
                 new NDList(q, k, v),
                 JniUtils.isGradMode());
     return out.singletonOrThrow();
-  }
-
-  private static PtSymbolBlock load() {
-    PtSymbolBlock loaded = module;
-    if (loaded == null) {
-      synchronized (FusedAttention.class) {
-        loaded = module;
-        if (loaded == null) {
-          loaded = TorchScriptModule.load("Attention", SOURCE);
-          module = loaded;
-        }
-      }
-    }
-    return loaded;
   }
 }

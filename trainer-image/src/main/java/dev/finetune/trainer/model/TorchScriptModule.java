@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -30,15 +31,41 @@ public final class TorchScriptModule {
   private TorchScriptModule() {}
 
   /**
-   * Compiles {@code source}, the code of class {@code __torch__.CLASS_NAME} (a {@code Module} with
-   * no parameters, buffers or attributes besides {@code training}), into a module. Its manager is
-   * its own for the process's lifetime: the module holds no tensors.
+   * A module compiled on its first use, once per process (compiling takes tens of milliseconds and
+   * the module holds no tensors, so every caller shares it).
    */
-  public static PtSymbolBlock load(String className, String source) {
+  public static Supplier<PtSymbolBlock> lazy(String className, String methods) {
+    return new Supplier<>() {
+      private volatile PtSymbolBlock module;
+
+      @Override
+      public PtSymbolBlock get() {
+        PtSymbolBlock loaded = module;
+        if (loaded == null) {
+          synchronized (this) {
+            loaded = module;
+            if (loaded == null) {
+              loaded = load(className, methods);
+              module = loaded;
+            }
+          }
+        }
+        return loaded;
+      }
+    };
+  }
+
+  /**
+   * Compiles class {@code __torch__.CLASS_NAME}, a {@code Module} with no parameters, buffers or
+   * attributes besides {@code training}, whose methods are {@code methods} (TorchScript's
+   * serialized form, indented by two spaces, each taking {@code self: __torch__.CLASS_NAME} first).
+   * Its manager is its own for the process's lifetime: the module holds no tensors.
+   */
+  public static PtSymbolBlock load(String className, String methods) {
     try {
       Path archive = Files.createTempFile(className.toLowerCase(java.util.Locale.ROOT), ".pt");
       try {
-        write(archive, className, source);
+        write(archive, className, source(className, methods));
         return JniUtils.loadModule(
             (PtNDManager) NDManager.newBaseManager(),
             archive,
@@ -52,6 +79,20 @@ public final class TorchScriptModule {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The class's code: the declarations torch.jit.save writes for such a module, then the methods.
+   */
+  static String source(String className, String methods) {
+    return "class "
+        + className
+        + "(Module):\n"
+        + "  __parameters__ = []\n"
+        + "  __buffers__ = []\n"
+        + "  training : bool\n"
+        + "  _is_full_backward_hook : Optional[bool]\n"
+        + methods;
   }
 
   /** The archive: code, the module object and the format's small files, entries stored. */

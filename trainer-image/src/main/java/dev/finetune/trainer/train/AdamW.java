@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * torch.optim.AdamW(fused=True), one parameter group, what transformers' Trainer runs by default:
@@ -34,16 +35,11 @@ import java.util.Map;
  */
 public final class AdamW {
   /**
-   * The module's source (TorchScript's serialized form). The step count is one float tensor given
+   * The module's methods (TorchScript's serialized form). The step count is one float tensor given
    * once per parameter, as torch keeps one per parameter; the kernel only reads it.
    */
-  static final String SOURCE =
+  static final String METHODS =
       """
-      class Optimizer(Module):
-        __parameters__ = []
-        __buffers__ = []
-        training : bool
-        _is_full_backward_hook : Optional[bool]
         def forward(self: __torch__.Optimizer,
             params: List[Tensor],
             grads: List[Tensor],
@@ -68,7 +64,8 @@ public final class AdamW {
           return torch.linalg_vector_norm(torch.stack(norms), 2.)
       """;
 
-  private static volatile PtSymbolBlock module;
+  private static final Supplier<PtSymbolBlock> MODULE =
+      TorchScriptModule.lazy("Optimizer", METHODS);
 
   private final double beta1;
   private final double beta2;
@@ -93,7 +90,7 @@ public final class AdamW {
    */
   public NDArray gradNorm(List<NDArray> grads) {
     try (IValue list = tensors(grads);
-        IValue norm = IValueUtils.runMethod(module(), "grad_norm", list)) {
+        IValue norm = IValueUtils.runMethod(MODULE.get(), "grad_norm", list)) {
       return norm.toTensor((PtNDManager) grads.get(0).getManager());
     }
   }
@@ -137,7 +134,7 @@ public final class AdamW {
               IValue.from(weightDecay),
               IValue.from(eps));
       try {
-        IValueUtils.runMethod(module(), "forward", args.toArray(new IValue[0])).close();
+        IValueUtils.runMethod(MODULE.get(), "forward", args.toArray(new IValue[0])).close();
       } finally {
         args.forEach(IValue::close);
       }
@@ -153,20 +150,6 @@ public final class AdamW {
     NDArray zeros = stateManager.zeros(param.getShape());
     NDScope.unregister(zeros);
     return zeros;
-  }
-
-  private static PtSymbolBlock module() {
-    PtSymbolBlock loaded = module;
-    if (loaded == null) {
-      synchronized (AdamW.class) {
-        loaded = module;
-        if (loaded == null) {
-          loaded = TorchScriptModule.load("Optimizer", SOURCE);
-          module = loaded;
-        }
-      }
-    }
-    return loaded;
   }
 
   /** Restores the state saved after {@code steps} steps. */

@@ -105,19 +105,14 @@ class TorchScriptModuleTest {
 
   @Test
   void compilesAndRunsSourceOfItsOwn() {
-    String source =
+    String methods =
         """
-        class Affine(Module):
-          __parameters__ = []
-          __buffers__ = []
-          training : bool
-          _is_full_backward_hook : Optional[bool]
           def forward(self: __torch__.Affine,
               x: Tensor,
               y: Tensor) -> Tensor:
             return torch.add(torch.mul(x, 3.), y)
         """;
-    PtSymbolBlock module = TorchScriptModule.load("Affine", source);
+    PtSymbolBlock module = TorchScriptModule.load("Affine", methods);
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray x = manager.create(new float[] {1, 2, 3});
       NDArray y = manager.create(new float[] {0.5f, 0.25f, 0});
