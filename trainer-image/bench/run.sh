@@ -15,7 +15,8 @@
 #                                            BENCH_GLIBC_ROUNDS, default 1; BENCH_PYTHON: a python
 #                                            with torch/transformers/peft/trl instead of .ci/hf-venv.sh;
 #                                            BENCH_COUNT_OPS=0 skips the profiled step that counts
-#                                            the operators each engine dispatches per step)
+#                                            the operators each engine dispatches per step;
+#                                            BENCH_PROFILE_WARMUP steps before it, default 5)
 # Models other than the fixtures' tiny-gpt2 are generated once into trainer-image/target/bench:
 # a GPT-2 124M with random weights, a randomly initialised Qwen2.5-0.5B-shaped model (2 GB) and a
 # small Qwen2-shaped model for 1 x 2048 (hf_train.py --make-long).
@@ -50,6 +51,7 @@ if [[ ",$SHAPES," == *",long,"* && ! -f "$WORK/qwen2-long-shape/model.safetensor
 fi
 LORA_TARGETS=q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj
 WARMUP=2  # untimed steps first: both engines are slower until their allocators have settled
+PROFILE_WARMUP=${BENCH_PROFILE_WARMUP:-5}  # steps before the profiled one (see run_shape)
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $ROUNDS rounds of $STEPS timed steps after $WARMUP, + $GLIBC_ROUNDS with glibc's defaults"
 RESULTS="$WORK/results-$(date +%Y%m%d-%H%M%S)"
@@ -86,8 +88,11 @@ run_shape() { # NAME MODEL BATCH SEQ [LORA_RANK]   (BENCH_OBJECTIVE=dpo: BATCH p
   for round in $(seq "$GLIBC_ROUNDS"); do
     run_pair "X_BENCH=1" "$name" ".glibc" "$model" "$batch" "$seq" "$tokens" "${lora[@]}"
   done
-  # One more step each under PyTorch's profiler (untimed): the operators each engine dispatches
-  # per step, which on a GPU are kernel launches (summarize.py counts them from the traces).
+  # One more step each under PyTorch's profiler (untimed), after PROFILE_WARMUP steps: the
+  # operators each engine dispatches per step, which on a GPU are kernel launches (summarize.py
+  # counts them from the traces), and where the time goes by operator. Not the second step: the
+  # JVM's JIT compilers still share the two cores then (measured: the long shape's o_proj product
+  # 15 ms in the trainer's second step, 1.9 ms in HF's).
   if [ "${BENCH_COUNT_OPS:-1}" = 1 ]; then
     local java=${JAVA/ -cp / -Dbench.tokens=$tokens -Dbench.profile=$RESULTS/$name.trainer.trace.json -cp }
     local hf=trainer-image/bench/hf_train.py
@@ -95,9 +100,9 @@ run_shape() { # NAME MODEL BATCH SEQ [LORA_RANK]   (BENCH_OBJECTIVE=dpo: BATCH p
       java=${java/ -cp / -Dbench.objective=dpo -cp }
       hf=trainer-image/bench/hf_dpo.py
     fi
-    env $TUNED $java "$model" "$batch" "$seq" 1 1 "${lora[@]}" >/dev/null 2>>"$RESULTS/$name.log" ||
+    env $TUNED $java "$model" "$batch" "$seq" 1 "$PROFILE_WARMUP" "${lora[@]}" >/dev/null 2>>"$RESULTS/$name.log" ||
       echo "$name: profiled trainer step failed"
-    env $TUNED BENCH_PROFILE="$RESULTS/$name.hf.trace.json" "$PY" "$hf" "$model" "$batch" "$seq" 1 1 2 \
+    env $TUNED BENCH_PROFILE="$RESULTS/$name.hf.trace.json" "$PY" "$hf" "$model" "$batch" "$seq" 1 "$PROFILE_WARMUP" 2 \
       "${lora[@]}" --tokens "$tokens" >/dev/null 2>>"$RESULTS/$name.log" || echo "$name: profiled HF step failed"
   fi
   "$PY" trainer-image/bench/summarize.py "$name" "$model" "${rank:+lora}" "$RESULTS/$name" || FAILED=1
