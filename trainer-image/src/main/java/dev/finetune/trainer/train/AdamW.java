@@ -27,11 +27,11 @@ import java.util.function.Supplier;
  * square root. The step is PyTorch's own fused kernel ({@code _fused_adamw_}: one pass over each
  * parameter, its gradient and moments), reached through a {@link TorchScriptModule} because DJL
  * does not bind it; the same module clips (and, in float16, unscales) the gradients with one {@code
- * _foreach_mul_} and zeroes them with one {@code _foreach_zero_}, and computes the gradient norm as
- * clip_grad_norm_ does ({@code _foreach_norm}, then the norm of the norms). Three calls from Java
- * per step, where a per-parameter update made a dozen per parameter. The state is kept here (not
- * DJL's Adam, whose state is private) because it must be saved for exact resume: the moments are
- * torch's exp_avg and exp_avg_sq.
+ * _foreach_mul_} and (where they are parameters' {@code .grad}) zeroes them with one {@code
+ * _foreach_zero_}, and computes the gradient norm as clip_grad_norm_ does ({@code _foreach_norm},
+ * then the norm of the norms). Three calls from Java per step, where a per-parameter update made a
+ * dozen per parameter. The state is kept here (not DJL's Adam, whose state is private) because it
+ * must be saved for exact resume: the moments are torch's exp_avg and exp_avg_sq.
  */
 public final class AdamW {
   /**
@@ -52,11 +52,13 @@ public final class AdamW {
             beta1: float,
             beta2: float,
             weight_decay: float,
-            eps: float) -> Tensor:
+            eps: float,
+            zero_grads: bool) -> Tensor:
           if rescale:
             torch._foreach_mul_(grads, grad_factor)
           torch._fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, annotate(List[Tensor], []), steps, lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False)
-          torch._foreach_zero_(grads)
+          if zero_grads:
+            torch._foreach_zero_(grads)
           return grad_factor
         def grad_norm(self: __torch__.Optimizer,
             grads: List[Tensor]) -> Tensor:
@@ -89,7 +91,7 @@ public final class AdamW {
    * reduction per gradient, then the norm of those norms; no temporary the size of a parameter).
    */
   public NDArray gradNorm(List<NDArray> grads) {
-    try (IValue list = tensors(grads);
+    try (IValue list = TorchScriptModule.tensorList(grads);
         IValue norm = IValueUtils.runMethod(MODULE.get(), "grad_norm", list)) {
       return norm.toTensor((PtNDManager) grads.get(0).getManager());
     }
@@ -98,17 +100,19 @@ public final class AdamW {
   /**
    * One optimizer step over {@code params} (name to parameter, in a fixed order) with their
    * gradients: the gradients are first multiplied by {@code gradFactor} when {@code rescale} (the
-   * clipping factor, divided by the float16 loss scale), and are zero afterwards, ready to
-   * accumulate the next step's backward passes.
+   * clipping factor, divided by the float16 loss scale).
    *
    * @param lr the learning rate of this step
+   * @param zeroGradients zero the gradients afterwards: they are parameters' {@code .grad}, ready
+   *     to accumulate the next step's backward passes (not for {@link StepGradients}', which go)
    */
   public void step(
       Map<String, NDArray> params,
       List<NDArray> grads,
       NDArray gradFactor,
       boolean rescale,
-      double lr) {
+      double lr,
+      boolean zeroGradients) {
     step++;
     List<NDArray> weights = new ArrayList<>(params.values());
     List<NDArray> first = new ArrayList<>(weights.size());
@@ -121,28 +125,25 @@ public final class AdamW {
     try (NDArray count = Scalars.of(manager, (float) step)) {
       List<IValue> args =
           List.of(
-              tensors(weights),
-              tensors(grads),
-              tensors(first),
-              tensors(second),
-              tensors(Collections.nCopies(weights.size(), count)),
+              TorchScriptModule.tensorList(weights),
+              TorchScriptModule.tensorList(grads),
+              TorchScriptModule.tensorList(first),
+              TorchScriptModule.tensorList(second),
+              TorchScriptModule.tensorList(Collections.nCopies(weights.size(), count)),
               IValue.from((PtNDArray) gradFactor),
               IValue.from(rescale),
               IValue.from(lr),
               IValue.from(beta1),
               IValue.from(beta2),
               IValue.from(weightDecay),
-              IValue.from(eps));
+              IValue.from(eps),
+              IValue.from(zeroGradients));
       try {
         IValueUtils.runMethod(MODULE.get(), "forward", args.toArray(new IValue[0])).close();
       } finally {
         args.forEach(IValue::close);
       }
     }
-  }
-
-  private static IValue tensors(List<NDArray> arrays) {
-    return IValue.listFrom(arrays.stream().map(PtNDArray.class::cast).toArray(PtNDArray[]::new));
   }
 
   /** Optimizer state outlives the step's NDScope it is created in. */

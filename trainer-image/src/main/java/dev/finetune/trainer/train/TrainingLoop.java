@@ -262,9 +262,10 @@ public final class TrainingLoop {
       try {
         return step(examples, lr, step + 1, epoch);
       } catch (OutOfMemoryInStep e) {
-        // What the failed passes accumulated goes; the step starts over.
-        trainable.values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
+        // What the failed passes accumulated goes (without data parallel, with the step's
+        // manager); the step starts over.
         if (parallel != null) {
+          trainable.values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
           parallel.zeroGradients();
         }
         if (!options.sizing().auto() || microBatch == 1) {
@@ -288,7 +289,11 @@ public final class TrainingLoop {
    * parallel); an engine out-of-memory error becomes {@link OutOfMemoryInStep}.
    */
   private Sums forwardBackward(
-      List<List<Example>> micro, UnaryOperator<NDArray> toRoot, NDManager step, long stepNumber) {
+      List<List<Example>> micro,
+      UnaryOperator<NDArray> toRoot,
+      NDManager step,
+      long stepNumber,
+      StepGradients gradients) {
     Sums sums = new Sums();
     try {
       if (Long.valueOf(stepNumber).equals(options.sizing().outOfMemoryAtStep())
@@ -304,7 +309,7 @@ public final class TrainingLoop {
             model.setTraining(true);
             try (LossPass pass = LossPass.forward(objective, model, batchExamples, step, toRoot)) {
               sums.add(pass);
-              collector.backward(pass.root());
+              gradients.backward(pass.root());
             }
           } finally {
             model.setTraining(false);
@@ -350,9 +355,13 @@ public final class TrainingLoop {
       micro.add(examples.subList(i, Math.min(examples.size(), i + microBatch)));
     }
     try (NDManager step = manager.newSubManager();
-        NDScope scope = new NDScope()) {
+        NDScope scope = new NDScope();
+        // Without data parallel, gradients of the step's own (see StepGradients); the replicas
+        // accumulate into their parameters' .grad and are summed into the primary's.
+        StepGradients gradients =
+            parallel == null ? new StepGradients(List.copyOf(trainable.values()), step) : null) {
       scope.suppressNotUsedWarning();
-      Sums sums = forwardBackward(micro, toRoot, step, stepNumber);
+      Sums sums = forwardBackward(micro, toRoot, step, stepNumber, gradients);
       Map<String, Double> metrics = sums.means(weight);
       double loss = metrics.get(MetricNames.LOSS);
       if (!Double.isFinite(loss)) {
@@ -367,8 +376,12 @@ public final class TrainingLoop {
                         + " lower the learning rate or train in float32"));
       }
       List<NDArray> grads = new ArrayList<>();
-      for (NDArray p : trainable.values()) {
-        grads.add(p.getGradient());
+      if (gradients != null) {
+        grads.addAll(gradients.sums());
+      } else {
+        for (NDArray p : trainable.values()) {
+          grads.add(p.getGradient());
+        }
       }
       // One read back to Java per step: every getFloat() costs a JNI call and a buffer.
       double norm = optimizer.gradNorm(grads).getFloat() / lossScale;
@@ -376,15 +389,17 @@ public final class TrainingLoop {
         metrics.put(MetricNames.LOSS_SCALE, lossScale);
       }
       if (scaler != null && !Double.isFinite(norm)) {
-        return skipOverflowed(stepNumber, epoch, lr, tokens, lossScale, metrics);
+        return skipOverflowed(stepNumber, epoch, lr, tokens, lossScale, metrics, gradients == null);
       }
       metrics.put(MetricNames.GRAD_NORM, norm);
       double clip =
           options.maxGradNorm() > 0 ? Math.min(1.0, options.maxGradNorm() / (norm + 1e-6)) : 1.0;
-      // Clipping and unscaling in one multiplication of each gradient; the step leaves the
-      // gradients zeroed (they accumulate over a step's micro-batches until then).
+      // Clipping and unscaling in one multiplication of each gradient; with data parallel the
+      // step leaves the .grad arrays zeroed (they accumulate over a step's micro-batches until
+      // then), otherwise the step's manager drops the gradients.
       NDArray gradFactor = Scalars.of(step, clip / lossScale);
-      optimizer.step(trainable, grads, gradFactor, clip < 1.0 || lossScale != 1, lr);
+      optimizer.step(
+          trainable, grads, gradFactor, clip < 1.0 || lossScale != 1, lr, gradients == null);
       if (parallel != null) {
         parallel.broadcast();
       }
@@ -406,8 +421,11 @@ public final class TrainingLoop {
       double lr,
       long tokens,
       double lossScale,
-      Map<String, Double> metrics) {
-    trainable.values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
+      Map<String, Double> metrics,
+      boolean inParameters) {
+    if (inParameters) {
+      trainable.values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
+    }
     scaler.update(true);
     if (scaler.scale() < 1) {
       throw TrainerException.config(

@@ -52,7 +52,8 @@ class AdamWTest {
         NDArray gw = manager.create(java.util.Arrays.copyOfRange(g, 0, 6)).reshape(2, 3);
         NDArray gb = manager.create(java.util.Arrays.copyOfRange(g, 6, 8));
         double factor = factors[t - 1];
-        adamW.step(params, List.of(gw, gb), Scalars.of(manager, factor), factor != 1.0, lrs[t - 1]);
+        adamW.step(
+            params, List.of(gw, gb), Scalars.of(manager, factor), factor != 1.0, lrs[t - 1], true);
         for (int i = 0; i < 8; i++) {
           double grad = g[i] * factor;
           expected[i] *= 1 - lrs[t - 1] * DECAY;
@@ -86,6 +87,19 @@ class AdamWTest {
       NDArray a = manager.create(new float[] {3, 4});
       NDArray b = manager.create(new float[] {12}).reshape(1, 1);
       assertEquals(13.0, adamW.gradNorm(List.of(a, b)).getFloat(), 1e-6);
+    }
+  }
+
+  @Test
+  void leavesTheGradientsAsTheyAreWhenTheyAreNotParametersGrad() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Map<String, NDArray> params = new LinkedHashMap<>();
+      params.put("w", manager.create(new float[] {0.5f, -1.25f}));
+      NDArray g = manager.create(new float[] {0.3f, -0.1f});
+      new AdamW(BETA1, BETA2, EPS, DECAY, manager)
+          .step(params, List.of(g), Scalars.of(manager, 0.5), true, 1e-2, false);
+      // Multiplied by the clipping factor, not zeroed.
+      assertArrayEquals(new float[] {0.15f, -0.05f}, g.toFloatArray(), 1e-7f);
     }
   }
 }
