@@ -10,6 +10,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -82,6 +83,21 @@ public final class TorchScriptModule {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Runs {@code method} of {@code module} with {@code args}, then closes the arguments (native
+   * handles; the tensors they wrap stay). DJL runs module methods in inference mode: tensors the
+   * method makes are inference tensors, which autograd may not save. The caller closes the result.
+   */
+  public static IValue call(PtSymbolBlock module, String method, IValue... args) {
+    try {
+      return IValueUtils.runMethod(module, method, args);
+    } finally {
+      for (IValue arg : args) {
+        arg.close();
+      }
     }
   }
 

@@ -11,7 +11,6 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
-import ai.djl.pytorch.jni.IValueUtils;
 import dev.finetune.trainer.model.Scalars;
 import dev.finetune.trainer.model.TorchScriptModule;
 import java.util.ArrayList;
@@ -91,8 +90,8 @@ public final class AdamW {
    * reduction per gradient, then the norm of those norms; no temporary the size of a parameter).
    */
   public NDArray gradNorm(List<NDArray> grads) {
-    try (IValue list = TorchScriptModule.tensorList(grads);
-        IValue norm = IValueUtils.runMethod(MODULE.get(), "grad_norm", list)) {
+    try (IValue norm =
+        TorchScriptModule.call(MODULE.get(), "grad_norm", TorchScriptModule.tensorList(grads))) {
       return norm.toTensor((PtNDManager) grads.get(0).getManager());
     }
   }
@@ -123,8 +122,9 @@ public final class AdamW {
     }
     NDManager manager = gradFactor.getManager();
     try (NDArray count = Scalars.of(manager, (float) step)) {
-      List<IValue> args =
-          List.of(
+      TorchScriptModule.call(
+              MODULE.get(),
+              "forward",
               TorchScriptModule.tensorList(weights),
               TorchScriptModule.tensorList(grads),
               TorchScriptModule.tensorList(first),
@@ -137,12 +137,8 @@ public final class AdamW {
               IValue.from(beta2),
               IValue.from(weightDecay),
               IValue.from(eps),
-              IValue.from(zeroGradients));
-      try {
-        IValueUtils.runMethod(MODULE.get(), "forward", args.toArray(new IValue[0])).close();
-      } finally {
-        args.forEach(IValue::close);
-      }
+              IValue.from(zeroGradients))
+          .close();
     }
   }
 

@@ -10,7 +10,6 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
-import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.finetune.trainer.model.TorchScriptModule;
 import java.util.function.Supplier;
@@ -190,22 +189,19 @@ final class ChunkedCrossEntropy {
       NDArray hiddenGradient = manager.create(h.getShape(), h.getDataType());
       NDArray weightGradient =
           trainsWeight ? manager.zeros(weight.getShape(), weight.getDataType()) : null;
-      IValue[] args = {
-        IValue.from((PtNDArray) h),
-        IValue.from((PtNDArray) weight),
-        IValue.from((PtNDArray) targets),
-        IValue.from((PtNDArray) hiddenGradient),
-        IValue.from((PtNDArray) (trainsWeight ? weightGradient : hiddenGradient)),
-        IValue.from(size),
-        IValue.from(MIN_ROWS),
-        IValue.from(trainsWeight)
-      };
-      try (IValue nll = IValueUtils.runMethod(MODULE.get(), "forward", args)) {
+      try (IValue nll =
+          TorchScriptModule.call(
+              MODULE.get(),
+              "forward",
+              IValue.from((PtNDArray) h),
+              IValue.from((PtNDArray) weight),
+              IValue.from((PtNDArray) targets),
+              IValue.from((PtNDArray) hiddenGradient),
+              IValue.from((PtNDArray) (trainsWeight ? weightGradient : hiddenGradient)),
+              IValue.from(size),
+              IValue.from(MIN_ROWS),
+              IValue.from(trainsWeight))) {
         return new Chunks(nll.toTensor((PtNDManager) manager), hiddenGradient, weightGradient);
-      } finally {
-        for (IValue arg : args) {
-          arg.close();
-        }
       }
     }
 

@@ -10,7 +10,6 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
-import ai.djl.pytorch.jni.IValueUtils;
 import dev.finetune.trainer.model.TorchScriptModule;
 import java.util.Arrays;
 import java.util.List;
@@ -73,19 +72,24 @@ final class StepGradients implements AutoCloseable {
    */
   void backward(NDArray root) {
     NDArray[] grads;
-    try (IValue list = TorchScriptModule.tensorList(params);
-        IValue rootValue = IValue.from((PtNDArray) root);
-        IValue result = IValueUtils.runMethod(MODULE.get(), "forward", rootValue, list)) {
+    try (IValue result =
+        TorchScriptModule.call(
+            MODULE.get(),
+            "forward",
+            IValue.from((PtNDArray) root),
+            TorchScriptModule.tensorList(params))) {
       grads = result.toTensorArray((PtNDManager) manager);
     }
     if (sums == null) {
       sums = Arrays.asList(grads);
       return;
     }
-    try (IValue sumList = TorchScriptModule.tensorList(sums);
-        IValue gradList = TorchScriptModule.tensorList(Arrays.asList(grads))) {
-      IValueUtils.runMethod(MODULE.get(), "accumulate", sumList, gradList).close();
-    }
+    TorchScriptModule.call(
+            MODULE.get(),
+            "accumulate",
+            TorchScriptModule.tensorList(sums),
+            TorchScriptModule.tensorList(Arrays.asList(grads)))
+        .close();
     Arrays.stream(grads).forEach(NDArray::close);
   }
 
